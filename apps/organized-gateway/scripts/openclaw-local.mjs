@@ -1,0 +1,79 @@
+// A real OpenClaw on loopback, for tests and for trying the OpenClaw route by hand:
+// installs the pinned `openclaw` package from the npm registry into node_modules/.cache
+// (once), writes a minimal headless config whose model provider is the given
+// OpenAI-compatible URL (the dev upstream), and starts its gateway with the
+// chat-completions endpoint on. Needs Node >= 24.16, which this repository's npm scripts provide.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { GATEWAY_DIR } from "./local-gateway.mjs";
+
+export const OPENCLAW_VERSION = "2026.9.6";
+const INSTALL_DIR = path.join(GATEWAY_DIR, "..", "..", "node_modules", ".cache", `openclaw-${OPENCLAW_VERSION}`);
+const ENTRY = path.join(INSTALL_DIR, "node_modules", "openclaw", "openclaw.mjs");
+
+export function installOpenClaw() {
+  if (existsSync(ENTRY)) return ENTRY;
+  mkdirSync(INSTALL_DIR, { recursive: true });
+  writeFileSync(path.join(INSTALL_DIR, "package.json"), JSON.stringify({ private: true }));
+  const result = spawnSync("npm", ["install", `openclaw@${OPENCLAW_VERSION}`, "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], {
+    cwd: INSTALL_DIR, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"],
+  });
+  if (result.status !== 0 || !existsSync(ENTRY)) {
+    throw new Error(`npm install openclaw@${OPENCLAW_VERSION} failed:\n${result.stderr}`);
+  }
+  return ENTRY;
+}
+
+export async function startOpenClaw({ port = 18789, token, providerUrl, timeoutMs = 180_000 }) {
+  const entry = installOpenClaw();
+  const home = mkdtempSync(path.join(tmpdir(), "openclaw-home-"));
+  mkdirSync(path.join(home, ".openclaw"), { recursive: true });
+  const config = {
+    gateway: {
+      mode: "local", port, bind: "loopback",
+      auth: { mode: "token", token },
+      http: { endpoints: { chatCompletions: { enabled: true } } },
+    },
+    agents: { defaults: { model: { primary: "dev/dev-echo" } } },
+    models: {
+      mode: "merge",
+      providers: {
+        dev: { baseUrl: `${providerUrl}/v1`, apiKey: "sk-local-dev", api: "openai-completions", models: [{ id: "dev-echo", name: "Dev upstream simulator" }] },
+      },
+    },
+  };
+  writeFileSync(path.join(home, ".openclaw", "openclaw.json"), JSON.stringify(config, null, 2));
+  const child = spawn(process.execPath, [entry, "gateway", "--port", String(port)], {
+    env: { ...process.env, OPENCLAW_HOME: home, HOME: home, OPENCLAW_SKIP_CHANNELS: "1", OPENCLAW_DISABLE_BONJOUR: "1", OPENCLAW_NO_RESPAWN: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const logs = [];
+  child.stdout.on("data", (d) => logs.push(String(d)));
+  child.stderr.on("data", (d) => logs.push(String(d)));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      try { process.kill(-child.pid, "SIGTERM"); } catch { child.kill("SIGTERM"); }
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      if (child.exitCode === null) try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
+    }
+    rmSync(home, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    try {
+      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return { url, token, stop, logs };
+    } catch {
+      // starting
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  await stop();
+  throw new Error(`OpenClaw did not become healthy at ${url}:\n${logs.join("").slice(-4000)}`);
+}

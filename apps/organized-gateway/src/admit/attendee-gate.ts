@@ -1,0 +1,204 @@
+/**
+ * AttendeeGate: one Durable Object per attendee (user id). It is the single place that
+ * decides whether a request may go upstream, in one call: it checks the credential (the
+ * gateway key's hash, or the BYOK binding), the rolling-minute window and the in-flight
+ * cap, and hands out a lease. After the response, `settle` returns the lease and queues
+ * the request's log row, which the object writes to D1 in batches from its alarm.
+ *
+ * Being single-threaded, the object is exact under concurrency: 120 simultaneous calls
+ * admit exactly the limit. Queued rows live in the object's own storage until D1 has
+ * them, so an eviction or a failed flush loses nothing.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { digestsEqual } from "../shared/crypto";
+import { insertRequestRows, type RequestRow } from "../settle/request-row";
+import type { AdmitRequest, AdmitResult, Allowance, EnrollResult, Refusal } from "./protocol";
+import { decideWindow } from "./window";
+
+/** A lease not settled within this time is presumed lost (its Worker died) and freed. */
+const LEASE_TTL_MS = 15 * 60_000;
+/** Rows written to D1 per batch; more rows schedule another flush at once. */
+const FLUSH_BATCH = 80;
+/** Queue this many rows and the flush runs now rather than after the delay. */
+const FLUSH_EAGER_AT = 40;
+
+interface Waiter {
+  resolve: (leaseId: string | null) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export class AttendeeGate extends DurableObject<Env> {
+  private hits: number[];
+  private readonly leases = new Map<string, number>();
+  private readonly waiters: Waiter[] = [];
+  private flushScheduled = false;
+  /** The in-flight cap the Worker's config gave with the latest admission. */
+  private inflightCap = 1;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec(`
+      CREATE TABLE IF NOT EXISTS keys (
+        id TEXT PRIMARY KEY, hash TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER);
+      CREATE TABLE IF NOT EXISTS outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, row TEXT NOT NULL);`);
+    this.hits = ctx.storage.kv.get<number[]>("hits") ?? [];
+  }
+
+  async admit(request: AdmitRequest): Promise<AdmitResult> {
+    const { now } = request;
+    const credentialRefusal = this.checkCredential(request);
+    if (credentialRefusal) {
+      return { ok: false, refusal: credentialRefusal, retryAfterMs: 0, ...this.allowance(now, request.perMinute) };
+    }
+
+    const window = decideWindow(this.hits, now, request.perMinute);
+    this.hits = window.hits;
+    const allowance: Allowance = { limit: window.limit, remaining: window.remaining, resetMs: window.resetMs };
+    if (!window.admitted) {
+      return { ok: false, refusal: "rate_limited", retryAfterMs: window.retryAfterMs, ...allowance };
+    }
+    this.ctx.storage.kv.put("hits", this.hits);
+
+    this.inflightCap = request.maxInflight;
+    this.expireLeases(now);
+    if (this.leases.size < this.inflightCap && this.waiters.length === 0) {
+      return { ok: true, leaseId: this.lease(now), ...allowance };
+    }
+    const leaseId = await this.waitForSlot(request.queueMs);
+    if (leaseId) return { ok: true, leaseId, ...allowance };
+    return { ok: false, refusal: "too_many_inflight", retryAfterMs: 1_000, ...allowance };
+  }
+
+  /** Returns the lease (if any) and queues the request's log row for D1. */
+  async settle(leaseId: string | null, row: RequestRow, flushMs: number): Promise<void> {
+    if (leaseId && this.leases.delete(leaseId)) this.handOverSlots(Date.now());
+    this.ctx.storage.sql.exec("INSERT INTO outbox (row) VALUES (?)", JSON.stringify(row));
+    await this.scheduleFlush(flushMs);
+  }
+
+  /** Registers a key minted by /enroll, unless the id is already someone's. */
+  async enroll(keyId: string, keyHash: string, byokHash: string | null): Promise<EnrollResult> {
+    if (this.activeKeyCount() > 0) return { ok: false, reason: "already_enrolled" };
+    const bound = this.ctx.storage.kv.get<string>("byok");
+    if (bound && !(byokHash && digestsEqual(bound, byokHash))) return { ok: false, reason: "user_id_taken" };
+    this.addKey(keyId, keyHash);
+    return { ok: true };
+  }
+
+  addKey(keyId: string, keyHash: string): void {
+    this.ctx.storage.sql.exec("INSERT INTO keys (id, hash, created_at) VALUES (?, ?, ?)", keyId, keyHash, Date.now());
+  }
+
+  /** Revokes one key; true when it existed and was active. */
+  revokeKey(keyId: string): boolean {
+    const cursor = this.ctx.storage.sql.exec(
+      "UPDATE keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", Date.now(), keyId);
+    return cursor.rowsWritten > 0;
+  }
+
+  /** Forgets the BYOK key bound to this user id, so its owner can bind a new key. */
+  resetBinding(): boolean {
+    return this.ctx.storage.kv.delete("byok");
+  }
+
+  /** What the admin API may show: counts and flags, never a hash. */
+  describe(now = Date.now()): { activeKeys: number; byokBound: boolean; inWindow: number; inflight: number; queued: number; unflushedRows: number } {
+    this.expireLeases(now);
+    const unflushed = this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
+    return {
+      activeKeys: this.activeKeyCount(),
+      byokBound: this.ctx.storage.kv.get("byok") !== undefined,
+      inWindow: this.hits.filter((t) => t > now - 60_000).length,
+      inflight: this.leases.size,
+      queued: this.waiters.length,
+      unflushedRows: unflushed,
+    };
+  }
+
+  async alarm(): Promise<void> {
+    this.flushScheduled = false;
+    const pending = this.ctx.storage.sql
+      .exec<{ seq: number; row: string }>("SELECT seq, row FROM outbox ORDER BY seq LIMIT ?", FLUSH_BATCH)
+      .toArray();
+    if (pending.length === 0) return;
+    // Throwing here leaves the rows queued; the runtime retries the alarm.
+    await insertRequestRows(this.env.DB, pending.map((p) => JSON.parse(p.row) as RequestRow));
+    this.ctx.storage.sql.exec("DELETE FROM outbox WHERE seq <= ?", pending[pending.length - 1].seq);
+    if (pending.length === FLUSH_BATCH) await this.scheduleFlush(0);
+  }
+
+  private async scheduleFlush(flushMs: number): Promise<void> {
+    const queued = this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
+    const eager = flushMs === 0 || queued >= FLUSH_EAGER_AT;
+    if (this.flushScheduled && !eager) return;
+    this.flushScheduled = true;
+    await this.ctx.storage.setAlarm(Date.now() + (eager ? 0 : flushMs));
+  }
+
+  private checkCredential(request: AdmitRequest): Refusal | null {
+    const { credential } = request;
+    if (credential.kind === "key") {
+      const key = this.ctx.storage.sql
+        .exec<{ hash: string; revoked_at: number | null }>("SELECT hash, revoked_at FROM keys WHERE id = ?", credential.keyId)
+        .toArray()[0];
+      if (!key || !digestsEqual(key.hash, credential.keyHash)) return "invalid_key";
+      if (key.revoked_at !== null) return "revoked_key";
+      return null;
+    }
+    if (credential.kind === "byok") {
+      const bound = this.ctx.storage.kv.get<string>("byok");
+      if (bound) return digestsEqual(bound, credential.keyHash) ? null : "user_id_taken";
+      if (this.activeKeyCount() > 0) return "user_id_taken";
+      this.ctx.storage.kv.put("byok", credential.keyHash);
+    }
+    return null;
+  }
+
+  private allowance(now: number, limit: number): Allowance {
+    const live = this.hits.filter((t) => t > now - 60_000);
+    return { limit, remaining: Math.max(0, limit - live.length), resetMs: live.length ? live[0] + 60_000 - now : 0 };
+  }
+
+  private activeKeyCount(): number {
+    return this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM keys WHERE revoked_at IS NULL").one().n;
+  }
+
+  private lease(now: number): string {
+    const leaseId = crypto.randomUUID();
+    this.leases.set(leaseId, now + LEASE_TTL_MS);
+    return leaseId;
+  }
+
+  private expireLeases(now: number): void {
+    let freed = false;
+    for (const [id, expiresAt] of this.leases) {
+      if (expiresAt <= now) freed = this.leases.delete(id);
+    }
+    if (freed) this.handOverSlots(now);
+  }
+
+  /** Gives freed slots to queued requests, oldest first; the lease is made before waking them. */
+  private handOverSlots(now: number): void {
+    while (this.waiters.length > 0 && this.leases.size < this.inflightCap) {
+      const waiter = this.waiters.shift()!;
+      clearTimeout(waiter.timer);
+      waiter.resolve(this.lease(now));
+    }
+  }
+
+  private waitForSlot(queueMs: number): Promise<string | null> {
+    if (queueMs <= 0) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        resolve,
+        timer: setTimeout(() => {
+          const index = this.waiters.indexOf(waiter);
+          if (index >= 0) this.waiters.splice(index, 1);
+          resolve(null);
+        }, queueMs),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+}

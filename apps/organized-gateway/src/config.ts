@@ -1,0 +1,95 @@
+/**
+ * The gateway's settings: parsed once per isolate from the Worker's bindings, validated
+ * with Zod, and handed around typed. Nothing else reads `env.SOMETHING` directly.
+ * A bad setting answers every request with a 503 that names the setting (never its value).
+ */
+import { z } from "zod";
+import { GatewayError } from "./shared/errors";
+
+const int = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const optionalSecret = (min: number) =>
+  z.preprocess((v) => (v === "" ? undefined : v), z.string().min(min).optional());
+
+const settingsSchema = z.object({
+  AUTH_MODE: z.enum(["openai"]).default("openai"),
+  OPENCLAW_URL: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, "")),
+  OPENCLAW_TOKEN: optionalSecret(1),
+  OPENCLAW_AGENT: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default("main"),
+  RATE_LIMIT_PER_MINUTE: int(1, 100_000, 50),
+  MAX_INFLIGHT_PER_USER: int(1, 1_000, 4),
+  INFLIGHT_QUEUE_MS: int(0, 300_000, 30_000),
+  MAX_BODY_BYTES: int(1_024, 100 * 1024 * 1024, 1024 * 1024),
+  UPSTREAM_TIMEOUT_MS: int(100, 600_000, 60_000),
+  ADMIN_TOKEN: optionalSecret(12),
+  EVENT_CODE: optionalSecret(1),
+  EVENT_NAME: z.string().default("OpenClaw Workshop"),
+  HASH_SECRET: z.string().min(16),
+  LOG_FLUSH_MS: int(0, 60_000, 500),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export interface Config {
+  authMode: Settings["AUTH_MODE"];
+  upstream: { url: string; token?: string; agent: string };
+  limits: {
+    perMinute: number;
+    maxInflight: number;
+    queueMs: number;
+    maxBodyBytes: number;
+    upstreamTimeoutMs: number;
+  };
+  adminToken?: string;
+  event: { name: string; code?: string };
+  hashSecret: string;
+  logFlushMs: number;
+}
+
+export function parseConfig(bindings: Record<string, unknown>): Config {
+  const parsed = settingsSchema.safeParse(bindings);
+  if (!parsed.success) {
+    const names = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0])))];
+    throw new GatewayError(
+      503,
+      "configuration_error",
+      "gateway_misconfigured",
+      `The gateway is not configured correctly (check: ${names.join(", ")}). Tell the organiser.`,
+    );
+  }
+  const s = parsed.data;
+  return {
+    authMode: s.AUTH_MODE,
+    upstream: { url: s.OPENCLAW_URL, token: s.OPENCLAW_TOKEN, agent: s.OPENCLAW_AGENT },
+    limits: {
+      perMinute: s.RATE_LIMIT_PER_MINUTE,
+      maxInflight: s.MAX_INFLIGHT_PER_USER,
+      queueMs: s.INFLIGHT_QUEUE_MS,
+      maxBodyBytes: s.MAX_BODY_BYTES,
+      upstreamTimeoutMs: s.UPSTREAM_TIMEOUT_MS,
+    },
+    adminToken: s.ADMIN_TOKEN,
+    event: { name: s.EVENT_NAME, code: s.EVENT_CODE },
+    hashSecret: s.HASH_SECRET,
+    logFlushMs: s.LOG_FLUSH_MS,
+  };
+}
+
+const cache = new WeakMap<object, Config | GatewayError>();
+
+/** The config for these bindings, parsed on first use and remembered for the isolate. */
+export function configFor(env: object): Config {
+  let entry = cache.get(env);
+  if (!entry) {
+    try {
+      entry = parseConfig(env as Record<string, unknown>);
+    } catch (error) {
+      if (!(error instanceof GatewayError)) throw error;
+      entry = error;
+    }
+    cache.set(env, entry);
+  }
+  if (entry instanceof GatewayError) throw entry;
+  return entry;
+}

@@ -1,0 +1,151 @@
+/**
+ * The stream observer: passes an upstream body to the caller chunk by chunk (the first
+ * byte leaves as soon as it arrives) while noting time to first byte, usage and how the
+ * body ended. For streams it strips the usage-only chunk the gateway asked for when the
+ * caller didn't, and turns a stream that stops mid-answer into an explicit error event
+ * instead of a silent, successful-looking end. A caller that goes away cancels the
+ * upstream read and is recorded as `client_abort`.
+ */
+import type { JsonObject } from "../envelope/body";
+import type { EndState } from "../settle/request-row";
+import { SseScanner, type ScannedEvent } from "./sse";
+import { completionChars, readUsage, type Usage } from "./usage";
+
+export interface BodyOutcome {
+  ttfbMs: number | null;
+  usage: Usage | null;
+  completionChars: number;
+  endState: Extract<EndState, "complete" | "client_abort" | "upstream_error">;
+  errorCode: string | null;
+}
+
+export interface ObserveOptions {
+  format: "sse" | "json";
+  /** Drop the `choices: []` usage chunk (the caller did not ask for it). */
+  stripUsageChunk: boolean;
+  startedAt: number;
+}
+
+/** Bodies larger than this are still passed through, but not parsed for usage. */
+const MAX_PARSED_JSON_CHARS = 4 * 1024 * 1024;
+
+const encoder = new TextEncoder();
+const CUT_EVENT = encoder.encode(
+  `data: ${JSON.stringify({
+    error: {
+      message: "The agent's answer was cut off before it finished (the agent server stopped sending). Ask again.",
+      type: "upstream_error",
+      code: "stream_cut",
+    },
+  })}\n\n`,
+);
+
+export function observe(
+  body: ReadableStream<Uint8Array>,
+  options: ObserveOptions,
+): { body: ReadableStream<Uint8Array>; outcome: Promise<BodyOutcome> } {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const scanner = new SseScanner();
+  let resolveOutcome!: (outcome: BodyOutcome) => void;
+  const outcome = new Promise<BodyOutcome>((resolve) => (resolveOutcome = resolve));
+
+  let ttfbMs: number | null = null;
+  let usage: Usage | null = null;
+  let chars = 0;
+  let finished = false;
+  let sawDone = false;
+  let errorCode: string | null = null;
+  let jsonText = "";
+  let settled = false;
+
+  const settle = (endState: BodyOutcome["endState"]) => {
+    if (settled) return;
+    settled = true;
+    resolveOutcome({ ttfbMs, usage, completionChars: chars, endState, errorCode });
+  };
+
+  const note = (event: ScannedEvent) => {
+    chars += event.contentChars;
+    if (event.usage) usage = event.usage;
+    if (event.finished) finished = true;
+    if (event.kind === "done") sawDone = true;
+    if (event.kind === "error") errorCode ??= event.errorCode;
+  };
+
+  /** Scans SSE text; returns the bytes to send on (null: nothing this time). */
+  const passSse = (text: string, original: Uint8Array | null): Uint8Array | null => {
+    const events = scanner.push(text);
+    events.forEach(note);
+    if (!options.stripUsageChunk) return original;
+    const kept = events.filter((e) => e.kind !== "usage_only");
+    return kept.length ? encoder.encode(kept.map((e) => `${e.raw}\n\n`).join("")) : null;
+  };
+
+  const endOfSse = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    const tail = scanner.rest() + decoder.decode();
+    if (tail.trim() !== "") {
+      const out = passSse(`${tail}\n\n`, null);
+      if (out || !options.stripUsageChunk) controller.enqueue(out ?? encoder.encode(`${tail}\n\n`));
+    }
+    if (!sawDone && !finished && errorCode === null) {
+      errorCode = "stream_cut";
+      controller.enqueue(CUT_EVENT);
+    }
+  };
+
+  const endOfJson = () => {
+    jsonText += decoder.decode();
+    try {
+      const parsed = JSON.parse(jsonText) as JsonObject;
+      usage = readUsage(parsed.usage);
+      chars = completionChars(parsed);
+      const error = parsed.error as JsonObject | undefined;
+      if (error) errorCode = String(error.code ?? error.type ?? "upstream_error");
+    } catch {
+      // Not JSON (or too large to parse): the answer still went through; usage stays unknown.
+    }
+  };
+
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      // Loop until something is sent: a pull that enqueues nothing would stall the reader.
+      for (;;) {
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch {
+          errorCode ??= "stream_cut";
+          if (options.format === "sse") controller.enqueue(CUT_EVENT);
+          controller.close();
+          settle("upstream_error");
+          return;
+        }
+        if (chunk.done) {
+          if (options.format === "sse") endOfSse(controller);
+          else endOfJson();
+          controller.close();
+          settle(errorCode === null ? "complete" : "upstream_error");
+          return;
+        }
+        ttfbMs ??= Date.now() - options.startedAt;
+        const text = decoder.decode(chunk.value, { stream: true });
+        if (options.format === "json") {
+          if (jsonText.length < MAX_PARSED_JSON_CHARS) jsonText += text;
+          controller.enqueue(chunk.value);
+          return;
+        }
+        const out = passSse(text, chunk.value);
+        if (out) {
+          controller.enqueue(out);
+          return;
+        }
+      }
+    },
+    async cancel(reason) {
+      settle("client_abort");
+      await reader.cancel(reason);
+    },
+  });
+  return { body: stream, outcome };
+}

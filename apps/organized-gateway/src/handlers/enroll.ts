@@ -1,0 +1,73 @@
+/**
+ * `POST /enroll {"event_code","user_id"}`: an attendee trades the room's event code for
+ * their own gateway key (setup.sh does this). Open only while EVENT_CODE is set; attempts
+ * are throttled per IP so the code can't be guessed by brute force, and every attempt is logged.
+ */
+import type { Context } from "hono";
+import { z } from "zod";
+import { admit, gateFor } from "../admit";
+import type { AppEnv } from "../app-env";
+import { configFor } from "../config";
+import { readJsonObject } from "../envelope/body";
+import { bearerToken } from "../identify";
+import { USER_ID_PATTERN } from "../identify/gateway-key";
+import { enrollKey } from "../keys";
+import { settle, endStateForStatus } from "../settle";
+import { newRequestRow } from "../settle/request-row";
+import { keyedHash, secretsEqual } from "../shared/crypto";
+import { GatewayError, errorResponse, toGatewayError } from "../shared/errors";
+
+const ATTEMPTS_PER_MINUTE_PER_IP = 10;
+
+const enrollment = z.object({
+  event_code: z.string().min(1).max(200),
+  user_id: z.string().regex(USER_ID_PATTERN).refine((id) => id !== "anonymous"),
+});
+
+export async function enroll(c: Context<AppEnv>): Promise<Response> {
+  const startedAt = Date.now();
+  const row = newRequestRow(c.get("requestId"), "/enroll", "POST", startedAt);
+  let gate = null;
+  let leaseId: string | null = null;
+  let flushMs = 0;
+  try {
+    const config = configFor(c.env);
+    flushMs = config.logFlushMs;
+    const ip = c.req.header("cf-connecting-ip") ?? "unknown";
+    row.ip_hash = (await keyedHash(config.hashSecret, "ip", ip)).slice(0, 32);
+    if (!config.event.code) {
+      throw new GatewayError(403, "permission_error", "enrollment_closed",
+        "Enrollment is not open on this gateway. Ask the organiser for a gateway key.");
+    }
+    gate = gateFor(c.env.ATTENDEE_GATE, `enroll-ip:${row.ip_hash}`);
+    leaseId = (await admit(gate, { userId: row.user_id, credential: { kind: "anonymous" } },
+      { ...config, limits: { ...config.limits, perMinute: ATTEMPTS_PER_MINUTE_PER_IP, maxInflight: 100, queueMs: 0 } },
+      startedAt)).leaseId;
+
+    const parsed = enrollment.safeParse(await readJsonObject(c.req.raw, 4096));
+    if (!parsed.success) {
+      const field = String(parsed.error.issues[0]?.path[0] ?? "body");
+      throw new GatewayError(400, "invalid_request_error", `invalid_${field}`, field === "user_id"
+        ? "USER_ID must be 1-64 letters, digits, dots, dashes or underscores (for example trainee-sam)."
+        : "Send {\"event_code\": \"...\", \"user_id\": \"...\"}: the event code is on the room's screen.");
+    }
+    const { event_code, user_id } = parsed.data;
+    row.user_id = user_id;
+    if (!(await secretsEqual(event_code, config.event.code))) {
+      throw new GatewayError(403, "permission_error", "invalid_event_code",
+        "That event code is not right. Check EVENT_CODE in your .env against the code on the room's screen.");
+    }
+    const byokToken = bearerToken(c.req.header("authorization"));
+    const byokHash = byokToken ? await keyedHash(config.hashSecret, "byok", byokToken) : null;
+    const issued = await enrollKey(c.env, user_id, byokHash);
+    Object.assign(row, { status: 201, latency_ms: Date.now() - startedAt });
+    return c.json({ user_id: issued.user_id, key: issued.key, key_hint: issued.hint }, 201);
+  } catch (thrown) {
+    const error = toGatewayError(thrown);
+    Object.assign(row, { status: error.status, latency_ms: Date.now() - startedAt,
+      end_state: endStateForStatus(error.status), error_code: error.code });
+    return errorResponse(error);
+  } finally {
+    c.executionCtx.waitUntil(settle({ gate, leaseId, db: c.env.DB, flushMs }, row));
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * `GET /health`: is the gateway up, is it configured, and does the upstream answer.
+ * Never shows the upstream's address or any secret.
+ */
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env";
+import { configFor } from "../config";
+import { buildRouteTable, chooseUpstream } from "../route";
+import { toGatewayError } from "../shared/errors";
+
+const PROBE_TIMEOUT_MS = 2_000;
+
+async function probe(baseUrl: string): Promise<{ reachable: boolean; latency_ms: number | null }> {
+  const started = Date.now();
+  try {
+    const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    await response.body?.cancel();
+    // Any HTTP answer means the host is there; OpenAI-like upstreams have no /healthz.
+    return { reachable: true, latency_ms: Date.now() - started };
+  } catch {
+    return { reachable: false, latency_ms: null };
+  }
+}
+
+export async function health(c: Context<AppEnv>): Promise<Response> {
+  let config;
+  try {
+    config = configFor(c.env);
+  } catch (thrown) {
+    const error = toGatewayError(thrown);
+    return c.json({ status: "misconfigured", gateway: "organized-gateway", message: error.message }, 503);
+  }
+  const upstream = chooseUpstream(buildRouteTable(config));
+  return c.json({
+    status: "ok",
+    gateway: "organized-gateway",
+    event: config.event.name,
+    auth_mode: config.authMode,
+    upstream: { name: upstream.name, strategy: upstream.strategy.name, ...(await probe(upstream.baseUrl)) },
+    gateway_key_required: upstream.strategy.requiresGatewayKey,
+    enrollment_open: config.event.code !== undefined,
+    limits: { requests_per_minute: config.limits.perMinute, max_in_flight: config.limits.maxInflight },
+    time: new Date().toISOString(),
+  });
+}

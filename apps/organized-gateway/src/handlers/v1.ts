@@ -1,0 +1,118 @@
+/**
+ * `ANY /v1/*`: one request, one pass — envelope, identify, admit, route, forward,
+ * settle. Each step lives in its own folder; this handler only strings them together and
+ * makes sure every outcome, refused or failed, is answered OpenAI-shaped and logged.
+ */
+import type { Context } from "hono";
+import { admit, gateFor, type Gate } from "../admit";
+import { configFor } from "../config";
+import { readJsonObject } from "../envelope/body";
+import { forward, isEventStream, normaliseUpstreamError, responseHeaders } from "../forward";
+import { observe, type BodyOutcome } from "../forward/observe";
+import { estimateTokens, promptChars } from "../forward/usage";
+import { identify, type Principal } from "../identify";
+import { buildRouteTable, buildUpstreamRequest, chooseUpstream, prepareBody, type PreparedBody } from "../route";
+import { matchEndpoint } from "../route/endpoints";
+import { settle, endStateForStatus } from "../settle";
+import { newRequestRow, type RequestRow } from "../settle/request-row";
+import { keyedHash } from "../shared/crypto";
+import { GatewayError, errorResponse, toGatewayError } from "../shared/errors";
+import type { AppEnv } from "../app-env";
+
+export async function proxyV1(c: Context<AppEnv>): Promise<Response> {
+  const startedAt = Date.now();
+  const request = c.req.raw;
+  const url = new URL(request.url);
+  const requestId = c.get("requestId");
+  const row = newRequestRow(c.get("requestId"), url.pathname, request.method, startedAt);
+  let gate: Gate | null = null;
+  let leaseId: string | null = null;
+  let rateHeaders: Record<string, string> = {};
+  let flushMs = 0;
+
+  const finish = (outcome: Partial<RequestRow>) => {
+    Object.assign(row, outcome);
+    row.tokens_est = (row.prompt_tokens ?? 0) + (row.completion_tokens ?? 0);
+    c.executionCtx.waitUntil(settle({ gate, leaseId, db: c.env.DB, flushMs }, row));
+  };
+
+  try {
+    const config = configFor(c.env);
+    flushMs = config.logFlushMs;
+    const ip = request.headers.get("cf-connecting-ip");
+    row.ip_hash = ip ? (await keyedHash(config.hashSecret, "ip", ip)).slice(0, 32) : null;
+    const endpoint = matchEndpoint(request.method, url.pathname);
+    const principal = await identify(request.headers, config);
+    row.user_id = principal.userId;
+    row.auth = principal.credential.kind;
+    const upstream = chooseUpstream(buildRouteTable(config));
+    row.upstream = upstream.name;
+    requireGatewayKeyWhereTheGatewayPays(upstream.strategy.requiresGatewayKey, principal);
+
+    gate = gateFor(c.env.ATTENDEE_GATE, principal.userId);
+    const admission = await admit(gate, principal, config, startedAt);
+    leaseId = admission.leaseId;
+    rateHeaders = admission.headers;
+
+    let body: PreparedBody | null = null;
+    if (endpoint.json) {
+      const json = await readJsonObject(request, config.limits.maxBodyBytes);
+      row.model = typeof json.model === "string" ? json.model.slice(0, 128) : null;
+      row.prompt_tokens = estimateTokens(promptChars(json));
+      body = prepareBody(json, upstream, principal, endpoint);
+      row.stream = body.stream;
+    }
+
+    const upstreamRequest = buildUpstreamRequest(upstream, principal, endpoint, request, url.pathname + url.search, body);
+    const response = await forward(upstreamRequest, config.limits.upstreamTimeoutMs);
+    const extra = { ...rateHeaders, "x-request-id": requestId };
+    const replaced = normaliseUpstreamError(response, extra);
+    if (replaced) {
+      finish({ status: replaced.status, latency_ms: Date.now() - startedAt, end_state: "upstream_error",
+        error_code: `upstream_http_${response.status}`, usage_source: "estimated" });
+      return replaced;
+    }
+    if (!response.body) {
+      finish({ status: response.status, latency_ms: Date.now() - startedAt, end_state: response.ok ? "complete" : "upstream_error" });
+      return new Response(null, { status: response.status, headers: responseHeaders(response, extra) });
+    }
+    const observed = observe(response.body, {
+      format: isEventStream(response) ? "sse" : "json",
+      stripUsageChunk: body !== null && body.stream && !body.callerWantsUsage,
+      startedAt,
+    });
+    c.executionCtx.waitUntil(observed.outcome.then((outcome) => finish(outcomeRow(outcome, response.status, row, startedAt))));
+    return new Response(observed.body, { status: response.status, headers: responseHeaders(response, extra) });
+  } catch (thrown) {
+    const error = toGatewayError(thrown);
+    if (error.status >= 500 && !(thrown instanceof GatewayError)) {
+      console.error(JSON.stringify({ event: "internal_error", request_id: requestId, error: String(thrown) }));
+    }
+    finish({ status: error.status, latency_ms: Date.now() - startedAt, end_state: endStateForStatus(error.status),
+      error_code: error.code, completion_tokens: row.prompt_tokens === null ? null : 0,
+      usage_source: row.prompt_tokens === null ? "none" : "estimated" });
+    return errorResponse(error, { ...rateHeaders, "x-request-id": requestId });
+  }
+}
+
+function requireGatewayKeyWhereTheGatewayPays(required: boolean, principal: Principal): void {
+  if (required && principal.credential.kind !== "key") {
+    throw new GatewayError(401, "authentication_error", "gateway_key_required",
+      "This gateway needs a gateway key (OCG_KEY). Run 'bash setup.sh' to get one, or ask the organiser.");
+  }
+}
+
+function outcomeRow(outcome: BodyOutcome, status: number, row: RequestRow, startedAt: number): Partial<RequestRow> {
+  const reported = outcome.usage !== null;
+  const upstreamFailed = status >= 400;
+  return {
+    status,
+    latency_ms: Date.now() - startedAt,
+    ttfb_ms: outcome.ttfbMs,
+    prompt_tokens: reported ? outcome.usage!.prompt : row.prompt_tokens,
+    completion_tokens: reported ? outcome.usage!.completion : estimateTokens(outcome.completionChars),
+    usage_source: reported ? "reported" : "estimated",
+    end_state: upstreamFailed && outcome.endState === "complete" ? "upstream_error" : outcome.endState,
+    error_code: outcome.errorCode ?? (upstreamFailed ? `upstream_http_${status}` : null),
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * organized-gateway: the Worker's entry. Wiring only — middleware first, then one line
+ * per route. The request's path through the gateway is in handlers/v1.ts.
+ */
+import { Hono } from "hono";
+import { adminApi } from "./admin/api";
+import type { AppEnv } from "./app-env";
+import { enroll } from "./handlers/enroll";
+import { health } from "./handlers/health";
+import { proxyV1 } from "./handlers/v1";
+import { GatewayError, errorResponse, toGatewayError } from "./shared/errors";
+
+const app = new Hono<AppEnv>();
+
+app.use("*", async (c, next) => {
+  c.set("requestId", `req_${crypto.randomUUID().replaceAll("-", "")}`);
+  await next();
+});
+
+app.get("/health", health);
+app.post("/enroll", enroll);
+app.route("/admin/api", adminApi);
+app.all("/v1/*", proxyV1);
+
+app.notFound((c) =>
+  errorResponse(new GatewayError(404, "not_found_error", "not_found",
+    `Nothing at ${new URL(c.req.url).pathname}. The API is under /v1 (e.g. /v1/chat/completions); /health tells if the gateway is up.`)));
+app.onError((thrown) => errorResponse(toGatewayError(thrown)));
+
+export default app;
+export { AttendeeGate } from "./admit/attendee-gate";

@@ -1,0 +1,76 @@
+/**
+ * Route: the route table built from config, and the upstream request for one call.
+ * Upstreams are data (a base URL and an auth strategy); today the table holds the one
+ * OpenClaw host the config names.
+ */
+import type { Config } from "../config";
+import type { JsonObject } from "../envelope/body";
+import type { Principal } from "../identify";
+import type { Endpoint } from "./endpoints";
+import { openclaw, passthrough, type AuthStrategy } from "./strategies";
+
+export interface Upstream {
+  name: string;
+  baseUrl: string;
+  strategy: AuthStrategy;
+}
+
+export interface RouteTable {
+  upstreams: readonly Upstream[];
+}
+
+export function buildRouteTable(config: Config): RouteTable {
+  const { url, token, agent } = config.upstream;
+  return {
+    upstreams: [{ name: "openclaw", baseUrl: url, strategy: token ? openclaw(token, agent) : passthrough() }],
+  };
+}
+
+export function chooseUpstream(table: RouteTable): Upstream {
+  return table.upstreams[0];
+}
+
+/** Request headers a caller may send upstream; everything else (x-openclaw-*, cookies, cf-*) is dropped. */
+const FORWARDED_HEADERS = ["content-type", "accept", "user-agent", "openai-beta", "openai-organization", "openai-project"];
+
+export interface PreparedBody {
+  json: JsonObject;
+  stream: boolean;
+  /** The caller asked for the usage chunk itself; otherwise the gateway strips it. */
+  callerWantsUsage: boolean;
+}
+
+/** Applies the route's rewrites and asks streaming upstreams for usage. Mutates `body`. */
+export function prepareBody(body: JsonObject, upstream: Upstream, principal: Principal, endpoint: Endpoint): PreparedBody {
+  upstream.strategy.rewrite(body, { principal, endpoint: endpoint.kind });
+  const stream = body.stream === true;
+  const options = body.stream_options;
+  const callerWantsUsage =
+    typeof options === "object" && options !== null && (options as JsonObject).include_usage === true;
+  if (stream && (endpoint.kind === "chat" || endpoint.kind === "completion")) {
+    body.stream_options = { ...(typeof options === "object" && options !== null ? options : {}), include_usage: true };
+  }
+  return { json: body, stream, callerWantsUsage };
+}
+
+export function buildUpstreamRequest(
+  upstream: Upstream,
+  principal: Principal,
+  endpoint: Endpoint,
+  incoming: Request,
+  pathAndQuery: string,
+  body: PreparedBody | null,
+): Request {
+  const headers = new Headers();
+  for (const name of FORWARDED_HEADERS) {
+    const value = incoming.headers.get(name);
+    if (value !== null) headers.set(name, value);
+  }
+  upstream.strategy.authorize(headers, { principal, endpoint: endpoint.kind });
+  if (body) headers.set("content-type", "application/json");
+  return new Request(`${upstream.baseUrl}${pathAndQuery}`, {
+    method: endpoint.method,
+    headers,
+    body: body ? JSON.stringify(body.json) : undefined,
+  });
+}

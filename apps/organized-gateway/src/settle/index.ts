@@ -1,0 +1,33 @@
+/**
+ * Settle: after the response has gone (for streams, when the stream has ended), return the
+ * in-flight lease and record one log row. Runs in `waitUntil`, so the caller never waits
+ * on it. Rows of admitted attendees go through their Durable Object (batched into D1);
+ * requests refused before they had an attendee are written to D1 directly.
+ */
+import type { Gate } from "../admit";
+import type { EndState, RequestRow } from "./request-row";
+import { insertRequestRows } from "./request-row";
+
+export interface SettleTarget {
+  gate: Gate | null;
+  leaseId: string | null;
+  db: D1Database;
+  flushMs: number;
+}
+
+export async function settle(target: SettleTarget, row: RequestRow): Promise<void> {
+  try {
+    if (target.gate) await target.gate.settle(target.leaseId, row, target.flushMs);
+    else await insertRequestRows(target.db, [row]);
+  } catch (error) {
+    // Never log the row's contents beyond ids: they are safe, but keep the habit.
+    console.error(JSON.stringify({ event: "settle_failed", request_id: row.request_id, error: String(error) }));
+  }
+}
+
+/** How a request the gateway answered itself ended, from its status. */
+export function endStateForStatus(status: number): EndState {
+  if (status === 504) return "timeout";
+  if (status === 502 || status >= 500) return "upstream_error";
+  return "rejected";
+}

@@ -1,0 +1,61 @@
+/**
+ * One row of the `requests` table, and the one function that writes rows to D1, used both
+ * by the attendees' Durable Objects (batched) and by the Worker for requests that were
+ * refused before they had an attendee (malformed keys, bad user ids, unknown paths).
+ */
+
+export type EndState = "complete" | "client_abort" | "upstream_error" | "rejected" | "timeout";
+export type UsageSource = "reported" | "estimated" | "none";
+export type AuthKind = "key" | "byok" | "anonymous" | "none";
+
+export interface RequestRow {
+  request_id: string;
+  user_id: string;
+  endpoint: string;
+  method: string;
+  auth: AuthKind;
+  model: string | null;
+  upstream: string | null;
+  stream: boolean;
+  status: number;
+  latency_ms: number;
+  ttfb_ms: number | null;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  tokens_est: number;
+  usage_source: UsageSource;
+  end_state: EndState;
+  error_code: string | null;
+  ip_hash: string | null;
+  /** `YYYY-MM-DD HH:MM:SS` UTC, as SQLite's datetime('now') writes it. */
+  created_at: string;
+}
+
+/** A row for a request that has just arrived; steps fill it in as they learn more. */
+export function newRequestRow(requestId: string, endpoint: string, method: string, startedAt: number): RequestRow {
+  return {
+    request_id: requestId, user_id: "anonymous", endpoint, method, auth: "none", model: null, upstream: null,
+    stream: false, status: 0, latency_ms: 0, ttfb_ms: null, prompt_tokens: null, completion_tokens: null,
+    tokens_est: 0, usage_source: "none", end_state: "complete", error_code: null, ip_hash: null,
+    created_at: sqliteTimestamp(startedAt),
+  };
+}
+
+export function sqliteTimestamp(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace("T", " ").slice(0, 19);
+}
+
+const COLUMNS = [
+  "request_id", "user_id", "endpoint", "method", "auth", "model", "upstream", "stream", "status",
+  "latency_ms", "ttfb_ms", "prompt_tokens", "completion_tokens", "tokens_est", "usage_source",
+  "end_state", "error_code", "ip_hash", "created_at",
+] as const satisfies readonly (keyof RequestRow)[];
+
+const INSERT_SQL = `INSERT OR IGNORE INTO requests (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`;
+
+/** Writes rows in one D1 batch (one transaction). Re-sending a row is harmless: request ids are unique. */
+export async function insertRequestRows(db: D1Database, rows: readonly RequestRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const statement = db.prepare(INSERT_SQL);
+  await db.batch(rows.map((row) => statement.bind(...COLUMNS.map((c) => (c === "stream" ? (row.stream ? 1 : 0) : row[c])))));
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { WINDOW_MS, decideWindow } from "../src/admit/window";
+
+describe("the rolling-minute window", () => {
+  it("admits up to the limit and counts down what remains", () => {
+    let hits: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const d = decideWindow(hits, 1_000 + i, 50);
+      expect(d.admitted).toBe(true);
+      expect(d.remaining).toBe(49 - i);
+      hits = d.hits;
+    }
+  });
+
+  it("refuses the 51st request in the same minute and says when a slot frees", () => {
+    const hits = Array.from({ length: 50 }, (_, i) => 10_000 + i * 100);
+    const d = decideWindow(hits, 20_000, 50);
+    expect(d.admitted).toBe(false);
+    expect(d.remaining).toBe(0);
+    expect(d.retryAfterMs).toBe(10_000 + WINDOW_MS - 20_000);
+  });
+
+  it("admits again once the oldest request is more than 60 seconds old", () => {
+    const hits = Array.from({ length: 50 }, (_, i) => 10_000 + i);
+    expect(decideWindow(hits, 10_000 + WINDOW_MS, 50).admitted).toBe(true);
+    expect(decideWindow(hits, 10_000 + WINDOW_MS - 1, 50).admitted).toBe(false);
+  });
+
+  it("waits for enough requests to expire when the limit was lowered", () => {
+    const hits = [1_000, 2_000, 3_000, 4_000];
+    const d = decideWindow(hits, 5_000, 2);
+    expect(d.admitted).toBe(false);
+    expect(d.retryAfterMs).toBe(3_000 + WINDOW_MS - 5_000);
+  });
+});
