@@ -4,6 +4,9 @@
  * - Prompt mentions "business" or "workflow" (case-insensitive): a 5-step numbered workflow
  *   that quotes a phrase from the prompt.
  * - Otherwise: `Echo: <first 200 characters of the prompt>`.
+ * The prompt is the first paragraph of the user's message: agent frameworks such as OpenClaw
+ * append their own runtime notes after the user's words ("[timestamp] words\n\nRuntime: ..."),
+ * and a simulator standing in for a model should answer the user, not the framework.
  */
 
 const WORKFLOW_RE = /business|workflow/i;
@@ -34,6 +37,15 @@ function workflow(prompt) {
 }
 
 /**
+ * The first non-empty paragraph of a message (the whole message when it has one paragraph).
+ * @param {string} message
+ */
+export function userWords(message) {
+  const paragraphs = message.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  return paragraphs.length ? paragraphs[0] : message;
+}
+
+/**
  * First 200 characters (code points, so emoji are never split).
  * @param {string} text
  */
@@ -43,10 +55,11 @@ function first200(text) {
 }
 
 /**
- * @param {string} prompt the last user message text
+ * @param {string} message the last user message text
  * @returns {string}
  */
-export function answerFor(prompt) {
+export function answerFor(message) {
+  const prompt = userWords(message);
   if (WORKFLOW_RE.test(prompt)) return workflow(prompt);
   return `Echo: ${first200(prompt)}`;
 }

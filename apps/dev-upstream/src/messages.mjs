@@ -24,14 +24,21 @@ export function textOfContent(content) {
   return out;
 }
 
+/** A user message that is wholly an agent framework's context block (OpenClaw adds one after the user's). */
+const FRAMEWORK_CONTEXT = /^\s*<<<BEGIN_[A-Z_]+>>>[\s\S]*<<<END_[A-Z_]+>>>\s*$/;
+
 /**
- * Text of the last `role: "user"` message (or of the last message, if none is a user message).
+ * Text of the last `role: "user"` message the user wrote (or of the last message, if none is a
+ * user message). Context blocks that agent frameworks add as user messages are skipped.
  * @param {unknown[]} messages
  */
 export function lastUserText(messages) {
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = /** @type {any} */ (messages[i]);
-    if (m && m.role === 'user') return textOfContent(m.content);
+    if (m && m.role === 'user') {
+      const text = textOfContent(m.content);
+      if (!FRAMEWORK_CONTEXT.test(text)) return text;
+    }
   }
   const last = /** @type {any} */ (messages[messages.length - 1]);
   return last ? textOfContent(last.content) : '';

@@ -50,3 +50,9 @@ test('chunk planning keeps the text intact and gives exactly the requested numbe
   assert.equal(many.length, 5);
   assert.equal(many.join(''), 'Echo: hi Echo: hi Echo:');
 });
+
+test('answers the first paragraph of the message, before the notes an agent framework appends', () => {
+  const message = '[Tue 2026-11-24 09:37 UTC] ping through openclaw\n\nRuntime: agent=main | session=agent:main:openai-user:probe';
+  assert.equal(answerFor(message), 'Echo: [Tue 2026-11-24 09:37 UTC] ping through openclaw');
+  assert.equal(answerFor('one paragraph only'), 'Echo: one paragraph only');
+});

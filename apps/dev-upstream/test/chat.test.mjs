@@ -132,3 +132,12 @@ test('keep-alive is on', async () => {
   await res.json();
   assert.notEqual(res.headers.get('connection'), 'close');
 });
+
+test('skips a user message that is only an agent framework context block, answering the user', async () => {
+  const { lastUserText } = await import('../src/messages.mjs');
+  const messages = [
+    { role: 'user', content: 'what the user typed' },
+    { role: 'user', content: [{ type: 'text', text: '<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>>\nnone\n<<<END_OPENCLAW_INTERNAL_CONTEXT>>>' }] },
+  ];
+  assert.equal(lastUserText(messages), 'what the user typed');
+});
