@@ -364,3 +364,23 @@ describe("health", () => {
     expect(JSON.stringify(body)).not.toContain(UPSTREAM);
   });
 });
+
+describe("rate-limit headers", () => {
+  it("are on every /v1 answer once the caller is identified, errors included", async () => {
+    const byok = { "x-user-id": "headers", authorization: "Bearer sk-headers" };
+    const answers = [
+      await gateway("/v1/models", { headers: byok }),
+      await gateway("/v1/nope", { headers: byok }),
+      await gateway("/v1/chat/completions", { headers: byok }),
+      await gateway("/v1/chat/completions", { method: "POST", headers: byok, body: "not json" }),
+      await chat({ user: "headers", key: "sk-headers", model: "gpt-4o@status=500" }),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([200, 404, 405, 400, 500]);
+    for (const answer of answers) {
+      expect(answer.headers.get("x-ratelimit-limit")).toBe("50");
+      expect(answer.headers.get("x-ratelimit-remaining")).not.toBeNull();
+      expect(answer.headers.get("x-ratelimit-reset")).not.toBeNull();
+    }
+    expect(answers.map((r) => r.headers.get("x-ratelimit-remaining"))).toEqual(["49", "48", "47", "46", "45"]);
+  });
+});

@@ -41,7 +41,6 @@ export async function proxyV1(c: Context<AppEnv>): Promise<Response> {
     flushMs = config.logFlushMs;
     const ip = request.headers.get("cf-connecting-ip");
     row.ip_hash = ip ? (await keyedHash(config.hashSecret, "ip", ip)).slice(0, 32) : null;
-    const endpoint = matchEndpoint(request.method, url.pathname);
     const principal = await identify(request.headers, config);
     row.user_id = principal.userId;
     row.auth = principal.credential.kind;
@@ -53,6 +52,9 @@ export async function proxyV1(c: Context<AppEnv>): Promise<Response> {
     const admission = await admit(gate, principal, config, startedAt);
     leaseId = admission.leaseId;
     rateHeaders = admission.headers;
+
+    // After admission, so even a wrong path or method carries the X-RateLimit-* headers.
+    const endpoint = matchEndpoint(request.method, url.pathname);
 
     let body: PreparedBody | null = null;
     if (endpoint.json) {
