@@ -85,8 +85,10 @@ export function observe(
   const endOfSse = (controller: ReadableStreamDefaultController<Uint8Array>) => {
     const tail = scanner.rest() + decoder.decode();
     if (tail.trim() !== "") {
+      // An unterminated last event: when stripping it was held back, so it goes out now;
+      // otherwise its bytes already went through and it is only scanned.
       const out = passSse(`${tail}\n\n`, null);
-      if (out || !options.stripUsageChunk) controller.enqueue(out ?? encoder.encode(`${tail}\n\n`));
+      if (out) controller.enqueue(out);
     }
     if (!sawDone && !finished && errorCode === null) {
       errorCode = "stream_cut";
