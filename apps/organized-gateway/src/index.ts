@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import { adminApi } from "./admin/api";
+import { adminConsole } from "./admin/console";
 import type { AppEnv } from "./app-env";
 import { enroll } from "./handlers/enroll";
 import { health } from "./handlers/health";
@@ -20,6 +21,7 @@ app.use("*", async (c, next) => {
 app.get("/health", health);
 app.post("/enroll", enroll);
 app.route("/admin/api", adminApi);
+app.route("/admin", adminConsole);
 app.all("/v1/*", proxyV1);
 
 app.notFound((c) =>

@@ -1,0 +1,82 @@
+/**
+ * The organiser's dashboard (`/admin`): the sign-in form, the session cookie's start and
+ * end, the page, and its static assets (uPlot is served from here: no CDN at an event).
+ * The page reads the admin API with the session cookie; see session.ts for the cookie.
+ */
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../app-env";
+import { configFor } from "../config";
+import { secretsEqual } from "../shared/crypto";
+import { CONTENT_SECURITY_POLICY, dashboardPage, signInPage } from "./page/html";
+import { DASHBOARD_JS } from "./page/script";
+import { DASHBOARD_CSS } from "./page/style";
+import { UPLOT_CSS, UPLOT_JS, UPLOT_VERSION } from "./page/uplot";
+import { endSession, hasSession, startSession } from "./session";
+
+const ASSETS: Record<string, { body: string; type: string }> = {
+  "uplot.js": { body: UPLOT_JS, type: "text/javascript; charset=utf-8" },
+  "uplot.css": { body: UPLOT_CSS, type: "text/css; charset=utf-8" },
+  "dashboard.js": { body: DASHBOARD_JS, type: "text/javascript; charset=utf-8" },
+  "dashboard.css": { body: DASHBOARD_CSS, type: "text/css; charset=utf-8" },
+};
+
+function page(c: Context<AppEnv>, html: string, status: 200 | 401 | 403 | 503 = 200): Response {
+  return c.html(html, status, {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+  });
+}
+
+/** The event's name and admin token, or null when the gateway's settings are broken. */
+function settingsOf(c: Context<AppEnv>): { eventName: string; adminToken?: string } | null {
+  try {
+    const config = configFor(c.env);
+    return { eventName: config.event.name, adminToken: config.adminToken };
+  } catch {
+    return null;
+  }
+}
+
+const ADMIN_OFF = "The console is off on this gateway: set ADMIN_TOKEN (at least 12 characters) — `wrangler secret put ADMIN_TOKEN`, or ADMIN_TOKEN in .dev.vars locally — then reload.";
+const MISCONFIGURED = "The gateway's settings are broken, so the console cannot start. Run `curl <gateway>/health` to see which setting.";
+
+export const adminConsole = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const settings = settingsOf(c);
+    if (!settings) return page(c, signInPage({ eventName: "organized-gateway", error: MISCONFIGURED, enabled: false }), 503);
+    if (!settings.adminToken) return page(c, signInPage({ eventName: settings.eventName, error: ADMIN_OFF, enabled: false }), 403);
+    if (await hasSession(c, settings.adminToken)) return page(c, dashboardPage({ eventName: settings.eventName }));
+    return page(c, signInPage({ eventName: settings.eventName, enabled: true }));
+  })
+  .post("/session", async (c) => {
+    const settings = settingsOf(c);
+    if (!settings?.adminToken) return c.redirect("/admin", 303);
+    const form = await c.req.parseBody().catch(() => ({} as Record<string, unknown>));
+    const token = typeof form.token === "string" ? form.token.trim() : "";
+    if (token === "" || !(await secretsEqual(token, settings.adminToken))) {
+      return page(c, signInPage({
+        eventName: settings.eventName,
+        enabled: true,
+        error: "That admin token is not right. Use the ADMIN_TOKEN this gateway was started with (wrangler secret, or .dev.vars locally).",
+      }), 401);
+    }
+    await startSession(c, settings.adminToken);
+    return c.redirect("/admin", 303);
+  })
+  .post("/sign-out", (c) => {
+    endSession(c);
+    return c.redirect("/admin", 303);
+  })
+  .get("/assets/:name", (c) => {
+    const asset = ASSETS[c.req.param("name")];
+    if (!asset) return c.notFound();
+    return c.body(asset.body, 200, {
+      "content-type": asset.type,
+      "x-content-type-options": "nosniff",
+      // Assets change only with a deploy; the version keeps caches honest across upgrades.
+      "cache-control": "public, max-age=300",
+      etag: `"ocg-${UPLOT_VERSION}-${asset.body.length}"`,
+    });
+  });
