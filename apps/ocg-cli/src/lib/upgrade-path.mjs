@@ -1,0 +1,44 @@
+// The seed's three post-training upgrade paths, and the rule that picks one for an attendee
+// from what they did at the event. Pure: the report calls it, the unit tests pin it.
+//
+//   C — ClaudeFlare (builders): automated, heavy use — at least 100 requests and the rate
+//       limit hit, or 3+ different API endpoints (they wrote code against the API).
+//   B — ClawBox (tech-curious): real but lighter use — 20+ requests, a second endpoint, or
+//       the rate limit hit at all.
+//   A — Shared hosted (everyone else): it should just keep working; nothing to change.
+export const THRESHOLDS = { builderRequests: 100, builderEndpoints: 3, curiousRequests: 20, curiousEndpoints: 2 };
+
+export const PATHS = {
+  A: {
+    name: "A — Shared (hosted)",
+    who: "you want it to keep working with nothing to change",
+    env: "nothing changes in your .env — same gateway URL",
+    cost: "$99–$699/month by tier",
+  },
+  B: {
+    name: "B — ClawBox (local)",
+    who: "you want local control and speed",
+    env: "OPENCLAW_GATEWAY_URL=http://localhost:18789",
+    cost: "free to self-run, plus a $20/month Codex plan",
+  },
+  C: {
+    name: "C — ClaudeFlare (your own stack)",
+    who: "you build, and want full sovereignty",
+    env: "OPENCLAW_GATEWAY_URL=https://<your-worker>.workers.dev",
+    cost: "your own infrastructure",
+  },
+};
+
+/** @param {{requests: number, rate_limited: number, endpoints: number}} activity */
+export function chooseUpgradePath(activity) {
+  const { requests = 0, rate_limited: limited = 0, endpoints = 0 } = activity;
+  const t = THRESHOLDS;
+  if ((requests >= t.builderRequests && limited > 0) || endpoints >= t.builderEndpoints) {
+    return { path: "C", reason: endpoints >= t.builderEndpoints ? `used ${endpoints} different API endpoints` : `${requests} requests and hit the rate limit ${limited}×` };
+  }
+  if (requests >= t.curiousRequests || endpoints >= t.curiousEndpoints || limited > 0) {
+    const reason = limited > 0 ? `hit the rate limit ${limited}×` : endpoints >= t.curiousEndpoints ? `used ${endpoints} API endpoints` : `${requests} requests`;
+    return { path: "B", reason };
+  }
+  return { path: "A", reason: `${requests} request${requests === 1 ? "" : "s"}, chat only` };
+}
