@@ -1,0 +1,91 @@
+// Every secret the deployed gateway reads, in the order the organiser is asked for them:
+// what it is, whether a deploy needs it, how to make one, and what makes a value wrong.
+// Names must be settings the Worker parses (apps/organized-gateway/src/config.ts); a test
+// holds this list to that file so the two can't drift.
+import { randomBytes, randomInt } from "node:crypto";
+
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+export function randomBase62(length) {
+  let out = "";
+  for (let i = 0; i < length; i++) out += BASE62[randomInt(BASE62.length)];
+  return out;
+}
+
+/** Why a URL can't be the Worker's upstream, or null when it can. */
+export function unreachableUpstreamReason(value) {
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    return "it is not a URL (example: https://openclaw.example.ts.net)";
+  }
+  if (!/^https?:$/.test(url.protocol)) return "it must start with https:// (or http://)";
+  if (/\/v1\/?$/.test(url.pathname)) return "leave out the trailing /v1: the gateway adds the path";
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (host === "localhost" || host.endsWith(".localhost") || /^127\./.test(host) || host === "::1" || host === "0.0.0.0") {
+    return "it points at this machine; a Cloudflare Worker can't reach it. Expose OpenClaw with Tailscale Funnel or Cloudflare Tunnel (docs/exposing-openclaw.md)";
+  }
+  const octets = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(host);
+  if (octets) {
+    const [a, b] = [Number(octets[1]), Number(octets[2])];
+    if (a === 100 && b >= 64 && b <= 127) {
+      return "it is a Tailscale (100.x) address, which a Cloudflare Worker can't reach. Use the Funnel URL (https://<machine>.<tailnet>.ts.net) or a Cloudflare Tunnel hostname (docs/exposing-openclaw.md)";
+    }
+    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) {
+      return "it is a private network address, which a Cloudflare Worker can't reach. Expose OpenClaw with Tailscale Funnel or Cloudflare Tunnel (docs/exposing-openclaw.md)";
+    }
+  }
+  if (host.endsWith(".ts.net") && url.protocol !== "https:") return "Tailscale Funnel URLs are https://";
+  return null;
+}
+
+export const SECRET_SPECS = [
+  {
+    name: "OPENCLAW_URL",
+    required: true,
+    question: "Public URL of your OpenClaw (Tailscale Funnel or Cloudflare Tunnel), without /v1",
+    check: unreachableUpstreamReason,
+  },
+  {
+    name: "OPENCLAW_TOKEN",
+    required: false,
+    hidden: true,
+    question: "OpenClaw's gateway token (gateway.auth.token). Empty = pass-through: each attendee's own key goes to the upstream (BYOK)",
+    skipMeans: "not set: pass-through (BYOK) to OPENCLAW_URL",
+    check: (v) => (/\s/.test(v) ? "it contains spaces" : null),
+  },
+  {
+    name: "ADMIN_TOKEN",
+    required: true,
+    hidden: true,
+    question: "Admin token for /admin and `ocg` (12+ characters). Empty = generate one",
+    generate: () => randomBase62(40),
+    // The organiser needs it to use the admin API, so a generated one is shown once.
+    revealGenerated: true,
+    check: (v) => (v.length < 12 ? "it must be at least 12 characters" : null),
+  },
+  {
+    name: "HASH_SECRET",
+    required: true,
+    hidden: true,
+    question: "Key for the keyed hashes of IPs and BYOK keys (16+ characters). Empty = generate one",
+    generate: () => randomBytes(32).toString("hex"),
+    // Changing it unbinds every BYOK user id and breaks IP-hash continuity: keep by default.
+    revealGenerated: false,
+    check: (v) => (v.length < 16 ? "it must be at least 16 characters" : null),
+  },
+  {
+    name: "EVENT_CODE",
+    required: false,
+    question: "The room's enrollment code (shown on the screen; attendees type it on /join). Empty = enrollment closed",
+    skipMeans: "not set: enrollment closed (issue keys with the admin API)",
+    check: (v) => (v.length > 200 ? "it is too long" : null),
+  },
+];
+
+/** The specs in effect for this config; later-phase secrets declare `enabledWhen(vars)`. */
+export function secretSpecsFor(config) {
+  const vars = config.vars ?? {};
+  return SECRET_SPECS.filter((spec) => !spec.enabledWhen || spec.enabledWhen(vars));
+}
