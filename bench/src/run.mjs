@@ -1,0 +1,158 @@
+// `npm run bench`: in one run on this machine, the upstream called directly, a bare
+// pass-through Worker and our gateway (both in workerd through Miniflare, no dev proxy),
+// and Portkey's gateway on Node, under the same load; then the gateway as `npm start`
+// runs it. Prints tables and writes bench/results/<timestamp>.json.
+//   --quick            short runs (about 2 minutes in all)
+//   --seconds N        measured seconds per run (default 8; quick 3)
+//   --no-wrangler-dev  skip the `npm start` path
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { startLocalGateway } from "organized-gateway/local";
+import { runLoadJob } from "./load/run-load.mjs";
+import { describeMachine } from "./machine.mjs";
+import { SCENARIOS, TARGET_ORDER, WRANGLER_DEV_SCENARIOS, requestBody } from "./scenarios.mjs";
+import { addedOver } from "./stats.mjs";
+import { formatReport } from "./table.mjs";
+import { evaluateTargets } from "./targets.mjs";
+import { descendantPids, memoryOf } from "./servers/process.mjs";
+import { PORTKEY_VERSION, installPortkey, portkeyHeaders, startPortkey } from "./servers/portkey.mjs";
+import { startUpstreamProcess } from "./servers/upstream.mjs";
+import { buildGatewayBundle, countLoggedRequests, startBareWorker, startGatewayWorker, workerdVersion } from "./servers/workerd.mjs";
+
+const PORTS = { upstream: 19401, bare: 19402, gateway: 19403, portkey: 19404, wranglerDev: 19405 };
+/** The limiter runs on every request but never refuses one: the bench measures its cost, not its refusals. */
+const BENCH_SETTINGS = {
+  HASH_SECRET: "bench-only-hash-secret-not-a-real-one",
+  RATE_LIMIT_PER_MINUTE: "100000",
+  MAX_INFLIGHT_PER_USER: "1000",
+};
+const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "results");
+
+const { values: args } = parseArgs({
+  options: { quick: { type: "boolean", default: false }, seconds: { type: "string" }, "no-wrangler-dev": { type: "boolean", default: false } },
+});
+const seconds = Number(args.seconds ?? (args.quick ? 3 : 8));
+const warmupSeconds = args.quick ? 1 : 2;
+const ttfbCount = args.quick ? 100 : 300;
+
+const log = (line) => process.stderr.write(`${line}\n`);
+const started = [];
+const stopAll = async () => {
+  for (const server of started.reverse()) await server.stop().catch(() => {});
+};
+process.on("SIGINT", () => stopAll().then(() => process.exit(130)));
+
+async function main() {
+  log("Preparing: Portkey (installed once into node_modules/.cache), the gateway's bundle...");
+  installPortkey();
+  const buildDir = mkdtempSync(path.join(tmpdir(), "ocg-bench-build-"));
+  const bundle = buildGatewayBundle(buildDir);
+
+  const upstream = await start(startUpstreamProcess(PORTS.upstream));
+  const settings = { ...BENCH_SETTINGS, OPENCLAW_URL: upstream.url };
+  const servers = {
+    direct: upstream,
+    "bare-worker": await start(startBareWorker(PORTS.bare, upstream.url)),
+    gateway: await start(startGatewayWorker(PORTS.gateway, bundle, settings)),
+    portkey: await start(startPortkey(PORTS.portkey)),
+  };
+  const memoryAtStart = Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, memoryOf(s.pid)]));
+  const extraHeaders = { portkey: portkeyHeaders(upstream.url) };
+
+  const runs = [];
+  for (const [index, scenario] of SCENARIOS.entries()) {
+    const direct = await measure(servers.direct, "direct", scenario, index, extraHeaders);
+    runs.push(direct);
+    for (const target of TARGET_ORDER.slice(1)) runs.push(await measure(servers[target], target, scenario, index, extraHeaders, direct));
+  }
+
+  const ttfb = [];
+  for (const target of TARGET_ORDER) {
+    log(`TTFB: ${target}`);
+    const result = await runLoadJob({
+      kind: "ttfb", url: `${servers[target].url}/v1/chat/completions`, body: requestBody(true), headers: extraHeaders[target] ?? {},
+      identity: target === "gateway" ? "byok" : "none", userPrefix: "ttfb", count: ttfbCount, warmup: 20,
+    });
+    ttfb.push({ target, ...result, added_p50: null });
+  }
+  const directTtfb = ttfb[0].ttfb.p50;
+  for (const t of ttfb) t.added_p50 = Math.round((t.ttfb.p50 - directTtfb) * 1000) / 1000;
+
+  // Let the attendees' Durable Objects flush their queued log rows, then count them:
+  // proof that the gateway measured here really logged every request it served.
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  const logged = await countLoggedRequests(servers.gateway);
+  const memory = Object.entries(servers).map(([name, s]) => ({
+    process: name === "direct" ? "upstream (dev upstream)" : name === "gateway" || name === "bare-worker" ? `${name} (workerd)` : `${name} (node)`,
+    pid: s.pid, rss_start_mb: memoryAtStart[name].rss_mb, rss_end_mb: memoryOf(s.pid).rss_mb, peak_rss_mb: memoryOf(s.pid).peak_rss_mb,
+  }));
+  for (const name of ["bare-worker", "gateway", "portkey"]) await servers[name].stop();
+
+  const wranglerDev = args["no-wrangler-dev"] ? null : await measureWranglerDev(upstream, settings, runs);
+  const results = {
+    when: new Date().toISOString(),
+    options: { seconds, warmupSeconds, ttfbCount, quick: args.quick },
+    machine: describeMachine({ workerd: workerdVersion(), portkey: PORTKEY_VERSION }),
+    settings: { RATE_LIMIT_PER_MINUTE: BENCH_SETTINGS.RATE_LIMIT_PER_MINUTE, MAX_INFLIGHT_PER_USER: BENCH_SETTINGS.MAX_INFLIGHT_PER_USER },
+    gateway_rows_logged: logged,
+    gateway_requests_served: runs.filter((r) => r.target === "gateway").reduce((n, r) => n + r.requests, 0),
+    runs, ttfb, memory, wrangler_dev: wranglerDev,
+  };
+  results.targets = evaluateTargets(results);
+  rmSync(buildDir, { recursive: true, force: true });
+
+  process.stdout.write(`\n${formatReport(results)}\n`);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `${results.when.replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`\nThe gateway logged ${logged} D1 rows (served ${results.gateway_requests_served} measured requests plus warm-up).\nWrote ${path.relative(process.cwd(), file)}\n`);
+}
+
+async function start(promise) {
+  const server = await promise;
+  started.push(server);
+  return server;
+}
+
+async function measure(server, target, scenario, index, extraHeaders, direct) {
+  log(`${scenario.id}: ${target}`);
+  const result = await runLoadJob({
+    kind: "load", url: `${server.url}/v1/chat/completions`, body: requestBody(scenario.stream),
+    headers: extraHeaders[target] ?? {}, identity: target === "gateway" || target === "wrangler-dev" ? "byok" : "none",
+    // A fresh set of attendees per scenario, so one scenario's window never carries into the next.
+    userPrefix: `s${index}-${target}`, connections: scenario.connections, attendees: scenario.attendees,
+    seconds, warmupSeconds,
+  });
+  return { scenario: scenario.id, target, ...result, added: direct ? addedOver(direct.latency, result.latency) : { p50: 0, p95: 0, p99: 0 } };
+}
+
+async function measureWranglerDev(upstream, settings, runs) {
+  log("npm start path: starting wrangler dev...");
+  const persistTo = mkdtempSync(path.join(tmpdir(), "ocg-bench-wrangler-"));
+  const gateway = await startLocalGateway({ port: PORTS.wranglerDev, settings, persistTo, upstreamPort: PORTS.upstream });
+  const server = { url: gateway.url, stop: gateway.stop };
+  started.push(server);
+  const out = [];
+  try {
+    for (const id of WRANGLER_DEV_SCENARIOS) {
+      const index = SCENARIOS.findIndex((s) => s.id === id);
+      const direct = runs.find((r) => r.scenario === id && r.target === "direct");
+      out.push(await measure(server, "wrangler-dev", SCENARIOS[index], index, {}, direct));
+    }
+    const pids = [gateway.child.pid, ...descendantPids(gateway.child.pid)];
+    const rss = pids.reduce((sum, pid) => sum + (memoryOf(pid).rss_mb ?? 0), 0);
+    return { runs: out, rss_mb_all_processes: Math.round(rss * 10) / 10 };
+  } finally {
+    await gateway.stop();
+    rmSync(persistTo, { recursive: true, force: true });
+  }
+}
+
+main().catch(async (error) => {
+  log(error.stack ?? String(error));
+  await stopAll();
+  process.exit(1);
+}).then(stopAll);

@@ -1,0 +1,97 @@
+// Workers in workerd through Miniflare's API directly — no `wrangler dev` proxy in front.
+// The gateway is the bundle `wrangler deploy --dry-run` would upload, with the bindings
+// its wrangler.jsonc gives production (D1, KV, the AttendeeGate Durable Object on SQLite,
+// vars), storage on disk as `wrangler dev` keeps it, and its D1 migrations applied.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Miniflare, convertV4MiniflareOptions } from "miniflare";
+import { GATEWAY_DIR } from "organized-gateway/local";
+import { childPids } from "./process.mjs";
+import { parseJsonc, splitSqlStatements } from "./config-files.mjs";
+
+const require = createRequire(import.meta.url);
+const BARE_WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), "bare-worker.js");
+
+/** The workerd that Miniflare runs (its own dependency, whatever else is installed). */
+export function workerdVersion() {
+  return createRequire(require.resolve("miniflare"))("workerd/package.json").version;
+}
+
+/** Bundles the gateway exactly as a deploy would; returns the bundle's path. */
+export function buildGatewayBundle(outdir) {
+  const wrangler = path.join(path.dirname(require.resolve("wrangler/package.json")), "bin", "wrangler.js");
+  const result = spawnSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", outdir], {
+    cwd: GATEWAY_DIR, encoding: "utf8", env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
+  });
+  if (result.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${result.stdout}\n${result.stderr}`);
+  return path.join(outdir, "index.js");
+}
+
+/** Starts Miniflare and finds the workerd process it spawned. */
+async function startMiniflare(name, shared, worker) {
+  const before = new Set(childPids(process.pid, "workerd"));
+  // Miniflare 5 takes a new options shape; the v4 shape (the documented one) converts to it.
+  const mf = new Miniflare(convertV4MiniflareOptions({ host: "127.0.0.1", ...shared, workers: [{ name, ...worker }] }));
+  const url = (await mf.ready).toString().replace(/\/$/, "");
+  const pid = childPids(process.pid, "workerd").find((p) => !before.has(p)) ?? null;
+  return { name, url, pid, mf, stop: () => mf.dispose() };
+}
+
+export async function startBareWorker(port, upstreamUrl) {
+  return startMiniflare("bare-worker", { port, rootPath: path.dirname(BARE_WORKER) }, {
+    modules: true,
+    scriptPath: BARE_WORKER,
+    compatibilityDate: readGatewayConfig().compatibility_date,
+    bindings: { UPSTREAM_URL: upstreamUrl },
+  });
+}
+
+export function readGatewayConfig() {
+  return parseJsonc(readFileSync(path.join(GATEWAY_DIR, "wrangler.jsonc"), "utf8"));
+}
+
+/**
+ * Starts the gateway with production's bindings. `settings` are the secrets and overrides
+ * (OPENCLAW_URL, HASH_SECRET, limits) that `.dev.vars` or `wrangler secret` would give.
+ */
+export async function startGatewayWorker(port, bundlePath, settings) {
+  const config = readGatewayConfig();
+  const state = mkdtempSync(path.join(tmpdir(), "ocg-bench-state-"));
+  const d1 = config.d1_databases[0];
+  // Module paths resolve under rootPath; workerd refuses any that climb out of it.
+  const worker = await startMiniflare("gateway", { port, rootPath: path.dirname(bundlePath), resourcePersistencePath: state }, {
+    modules: [{ type: "ESModule", path: bundlePath }],
+    modulesRoot: path.dirname(bundlePath),
+    compatibilityDate: config.compatibility_date,
+    compatibilityFlags: config.compatibility_flags,
+    d1Databases: { [d1.binding]: d1.database_id },
+    kvNamespaces: Object.fromEntries(config.kv_namespaces.map((kv) => [kv.binding, kv.id])),
+    durableObjects: Object.fromEntries(config.durable_objects.bindings.map((b) => [b.name, {
+      className: b.class_name,
+      useSQLite: config.migrations.some((m) => m.new_sqlite_classes?.includes(b.class_name)),
+    }])),
+    bindings: { ...config.vars, ...settings },
+  });
+  await applyMigrations(worker.mf, d1.binding, path.join(GATEWAY_DIR, d1.migrations_dir ?? "migrations"));
+  const stop = worker.stop;
+  return { ...worker, stop: async () => { await stop(); rmSync(state, { recursive: true, force: true }); } };
+}
+
+async function applyMigrations(mf, binding, dir) {
+  const db = await mf.getD1Database(binding);
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
+    const statements = splitSqlStatements(readFileSync(path.join(dir, file), "utf8"));
+    await db.batch(statements.map((sql) => db.prepare(sql)));
+  }
+}
+
+/** How many log rows reached D1: proves the gateway really logged what it served. */
+export async function countLoggedRequests(worker) {
+  const db = await worker.mf.getD1Database("DB");
+  const row = await db.prepare("SELECT COUNT(*) AS n FROM requests").first();
+  return row.n;
+}

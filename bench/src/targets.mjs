@@ -1,0 +1,37 @@
+// The issue's targets, checked against one run's results (reported, never asserted):
+// our added p50 at most half of Portkey's and at most 4x the bare Worker's; streaming time
+// to first byte within 2 ms of direct; with 10 concurrent attendees, throughput >= Portkey's.
+
+const find = (runs, scenario, target) => runs.find((r) => r.scenario === scenario && r.target === target);
+
+export function evaluateTargets({ runs, ttfb }) {
+  const checks = [];
+  const scenarios = [...new Set(runs.map((r) => r.scenario))];
+  for (const scenario of scenarios) {
+    const gateway = find(runs, scenario, "gateway");
+    const portkey = find(runs, scenario, "portkey");
+    const bare = find(runs, scenario, "bare-worker");
+    if (gateway && portkey) {
+      checks.push(check(`added p50 <= 1/2 Portkey's (${scenario})`, gateway.added.p50, portkey.added.p50 / 2,
+        `${gateway.added.p50} ms vs Portkey ${portkey.added.p50} ms`));
+    }
+    if (gateway && bare) {
+      checks.push(check(`added p50 <= 4x bare Worker's (${scenario})`, gateway.added.p50, bare.added.p50 * 4,
+        `${gateway.added.p50} ms vs bare ${bare.added.p50} ms`));
+    }
+    if (gateway && portkey && scenario.endsWith("c10 many")) {
+      const met = gateway.rps >= portkey.rps;
+      checks.push({ target: `throughput >= Portkey's (${scenario})`, met, detail: `${gateway.rps} vs ${portkey.rps} req/s` });
+    }
+  }
+  const gatewayTtfb = ttfb.find((t) => t.target === "gateway");
+  if (gatewayTtfb) {
+    checks.push(check("stream TTFB p50 within 2 ms of direct", gatewayTtfb.added_p50, 2,
+      `+${gatewayTtfb.added_p50} ms (${gatewayTtfb.ttfb.p50} ms vs direct ${ttfb.find((t) => t.target === "direct").ttfb.p50} ms)`));
+  }
+  return checks;
+}
+
+function check(target, value, limit, detail) {
+  return { target, met: value !== null && limit !== null && !Number.isNaN(limit) && value <= limit, detail };
+}
