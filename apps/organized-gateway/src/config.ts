@@ -27,6 +27,9 @@ const settingsSchema = z.object({
   EVENT_NAME: z.string().default("OpenClaw Workshop"),
   HASH_SECRET: z.string().min(16),
   LOG_FLUSH_MS: int(0, 60_000, 500),
+  PUBLIC_URL: z.preprocess((v) => (v === "" ? undefined : v),
+    z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, "")).optional()),
+  KIT_INCLUDE_EVENT_CODE: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -45,6 +48,8 @@ export interface Config {
   event: { name: string; code?: string };
   hashSecret: string;
   logFlushMs: number;
+  /** The join page and the kit: the address they advertise, and whether the kit carries EVENT_CODE. */
+  kit: { publicUrl?: string; includeEventCode: boolean };
 }
 
 export function parseConfig(bindings: Record<string, unknown>): Config {
@@ -73,6 +78,7 @@ export function parseConfig(bindings: Record<string, unknown>): Config {
     event: { name: s.EVENT_NAME, code: s.EVENT_CODE },
     hashSecret: s.HASH_SECRET,
     logFlushMs: s.LOG_FLUSH_MS,
+    kit: { publicUrl: s.PUBLIC_URL, includeEventCode: s.KIT_INCLUDE_EVENT_CODE },
   };
 }
 

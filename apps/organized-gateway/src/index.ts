@@ -9,6 +9,7 @@ import type { AppEnv } from "./app-env";
 import { enroll } from "./handlers/enroll";
 import { health } from "./handlers/health";
 import { proxyV1 } from "./handlers/v1";
+import { joinPage, kitZip } from "./join";
 import { GatewayError, errorResponse, toGatewayError } from "./shared/errors";
 
 const app = new Hono<AppEnv>();
@@ -23,6 +24,8 @@ app.post("/enroll", enroll);
 app.route("/admin/api", adminApi);
 app.route("/admin", adminConsole);
 app.all("/v1/*", proxyV1);
+app.get("/join", joinPage);
+app.get("/kit.zip", kitZip);
 
 app.notFound((c) =>
   errorResponse(new GatewayError(404, "not_found_error", "not_found",

@@ -1,0 +1,340 @@
+#!/usr/bin/env bash
+# setup.sh: checks your .env, connects you to the workshop gateway, gets your personal
+# gateway key, sends one real test request and prints "Agent ready."
+#
+# Boring on purpose so it runs the same on macOS (bash 3.2), Linux and Git Bash on Windows:
+# it needs only curl, and it changes nothing but .env (to save what you typed and your key).
+# Running it again after it worked is harmless: it reuses the key saved in .env.
+#
+# Exit codes: 0 ready; 2 .env missing or a value wrong; 3 gateway unreachable or wrong URL;
+# 4 enrollment refused (event code, USER_ID taken, closed); 5 a key rejected;
+# 6 rate-limited; 7 the AI server behind the gateway is down; 1 anything else.
+
+set -u
+
+KIT_DIR=$(cd "$(dirname "$0")" && pwd)
+ENV_FILE="$KIT_DIR/.env"
+EXAMPLE_FILE="$KIT_DIR/.env.example"
+TEST_MODEL="gpt-4o-mini"
+OPENCLAW_MODEL="openclaw/main"
+AGAIN="then run: bash setup.sh"
+
+WORK=$(mktemp -d 2>/dev/null || mktemp -d -t ocg-setup)
+trap 'rm -rf "$WORK"' EXIT
+umask 077
+
+# ---------- output ----------
+
+say() { printf '%s\n' "$*"; }
+
+# fail CODE "what went wrong" "the one thing to do next"
+fail() {
+  printf '\nProblem: %s\nNext:    %s\n' "$2" "$3" >&2
+  exit "$1"
+}
+
+# A key shown safely: its first 6 and last 4 characters, never the whole key.
+mask() {
+  local v=$1 n=${#1}
+  if [ "$n" -ge 14 ]; then printf '%s...%s' "${v:0:6}" "${v:$((n - 4))}"; else printf '%s...' "${v:0:3}"; fi
+}
+
+# ---------- .env ----------
+
+# The value of NAME in .env (the last line that sets it), without quotes or a Windows \r.
+env_get() {
+  sed -n "s/^[[:space:]]*$1[[:space:]]*=//p" "$ENV_FILE" | tail -n 1 | tr -d '\r' |
+    sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' -e 's/^"\(.*\)"$/\1/' -e "s/^'\\(.*\\)'\$/\\1/"
+}
+
+# Sets NAME=VALUE in .env: replaces its line, or adds one. Other lines stay exactly as they
+# were. Written to a temporary file, then moved, so .env is never left half-written.
+env_set() {
+  local tmp="$ENV_FILE.tmp.$$"
+  SET_NAME=$1 SET_VALUE=$2 awk '
+    BEGIN { name = ENVIRON["SET_NAME"]; value = ENVIRON["SET_VALUE"]; done = 0 }
+    !done && $0 ~ ("^[ \t]*" name "[ \t]*=") { print name "=" value; done = 1; next }
+    { print }
+    END { if (!done) print name "=" value }
+  ' "$ENV_FILE" >"$tmp" && mv "$tmp" "$ENV_FILE" ||
+    fail 2 "Could not save $1 into $ENV_FILE." "Check that the kit folder is not read-only (move it to your Documents folder), $AGAIN"
+}
+
+# ask "question" [secret]: reads one line into ANSWER; fails (returns 1) when nothing is typed.
+ask() {
+  printf '%s' "$1" >&2
+  ANSWER=""
+  if [ "${2:-}" = secret ]; then
+    IFS= read -r -s ANSWER
+    printf '\n' >&2
+  else
+    IFS= read -r ANSWER
+  fi
+  ANSWER=$(printf '%s' "$ANSWER" | tr -d '\r' | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')
+  [ -n "$ANSWER" ]
+}
+
+# need NAME "question" "what it is, for the error" [secret|""] [check]: the value from .env,
+# or asks for it, checks its shape and saves it. Sets VALUE.
+need() {
+  VALUE=$(env_get "$1")
+  [ -n "$VALUE" ] && return 0
+  if ask "$2" "${4:-}"; then
+    VALUE=$ANSWER
+    [ -n "${5:-}" ] && "$5" "$VALUE"
+    env_set "$1" "$VALUE"
+    return 0
+  fi
+  fail 2 "$1 is empty in .env ($3)." "Open .env in the kit folder, put it right after $1=, save, $AGAIN"
+}
+
+# ---------- checks on each value's shape ----------
+
+check_url() {
+  case "$1" in
+    *" "*) fail 2 "OPENCLAW_GATEWAY_URL has a space in it: '$1'." "Copy the gateway address again from the join page into OPENCLAW_GATEWAY_URL in .env, $AGAIN" ;;
+    http://?*|https://?*) ;;
+    *) fail 2 "OPENCLAW_GATEWAY_URL is not a web address: '$1' (it must start with https://)." "Copy the gateway address from the join page (it starts with https://) into OPENCLAW_GATEWAY_URL in .env, $AGAIN" ;;
+  esac
+}
+
+# Accepts the join page's or the API's address too: what is pasted is often one of those.
+normalize_url() {
+  printf '%s' "$1" | sed -e 's#/*$##' -e 's#/kit\.zip$##' -e 's#/join$##' -e 's#/v1$##' -e 's#/*$##'
+}
+
+check_openai_key() {
+  if ! printf '%s' "$1" | grep -Eq '^sk-[A-Za-z0-9_-]{8,}$'; then
+    fail 2 "OPENAI_API_KEY does not look like an OpenAI key ($(mask "$1")): it must start with sk- and have no spaces." "Copy your key again from https://platform.openai.com/api-keys into OPENAI_API_KEY in .env, $AGAIN"
+  fi
+}
+
+check_user_id() {
+  if ! printf '%s' "$1" | grep -Eq '^[A-Za-z0-9._-]{1,64}$' || [ "$1" = anonymous ]; then
+    fail 2 "USER_ID '$1' is not usable: use letters, digits, dots or dashes only (no spaces), e.g. sam or sam-k." "Put your first name in USER_ID in .env (e.g. USER_ID=sam), $AGAIN"
+  fi
+}
+
+check_gateway_key() {
+  if ! printf '%s' "$1" | grep -Eq '^ocg_[A-Za-z0-9._-]+_[A-Za-z0-9]{40}$'; then
+    fail 2 "OCG_KEY in .env is not a complete gateway key ($(mask "$1"))." "Empty the OCG_KEY line in .env (leave just OCG_KEY=) so setup.sh gets you a new key, $AGAIN"
+  fi
+}
+
+# ---------- HTTP ----------
+
+# request METHOD URL [JSON body]: sets STATUS, BODY, RETRY_AFTER (and CURL_EXIT). Any
+# Authorization/X-User-ID go through a header file in $WORK, so keys never show in `ps`.
+request() {
+  local args
+  args=(-sS -o "$WORK/body" -D "$WORK/headers" -w '%{http_code}' --connect-timeout 10 --max-time 90 -X "$1" -H @"$WORK/auth")
+  [ $# -ge 3 ] && args+=(-H "Content-Type: application/json" --data-binary "$3")
+  : >"$WORK/body"
+  : >"$WORK/headers"
+  STATUS=$(curl "${args[@]}" "$2" 2>"$WORK/curl-error")
+  CURL_EXIT=$?
+  BODY=$(tr -d '\n\r' <"$WORK/body")
+  RETRY_AFTER=$(tr -d '\r' <"$WORK/headers" | sed -n 's/^[Rr]etry-[Aa]fter:[[:space:]]*\([0-9][0-9]*\).*/\1/p' | tail -n 1)
+}
+
+# auth_with "Header: value" ...: the headers the next request sends.
+auth_with() {
+  : >"$WORK/auth"
+  local h
+  for h in "$@"; do printf '%s\n' "$h" >>"$WORK/auth"; done
+}
+
+# json_text NAME: the string field NAME in BODY (JSON escapes of quotes undone). Our bodies
+# are small and flat enough that each name we read appears once.
+json_text() {
+  printf '%s' "$BODY" | sed -nE 's/.*"'"$1"'"[[:space:]]*:[[:space:]]*"(([^"\\]|\\.)*)".*/\1/p' | head -n 1 |
+    sed -e 's/\\"/"/g' -e 's/\\\\/\\/g'
+}
+
+json_true() { printf '%s' "$BODY" | grep -Eq '"'"$1"'"[[:space:]]*:[[:space:]]*true'; }
+
+unreachable() {
+  case "$CURL_EXIT" in
+    6) fail 3 "Can't find the gateway's address '$GATEWAY_HOST' (no such name, or you are offline)." "Check that you are on the internet and that OPENCLAW_GATEWAY_URL in .env matches the join page exactly, $AGAIN" ;;
+    7) fail 3 "Nothing answers at $GATEWAY_URL (connection refused)." "Check OPENCLAW_GATEWAY_URL in .env against the join page; if it matches, tell the organiser the gateway is down." ;;
+    28) fail 3 "The gateway at $GATEWAY_URL did not answer in time." "Check your internet connection (try another Wi-Fi or your phone's hotspot), $AGAIN" ;;
+    35|51|58|59|60|77|83|90|91) fail 3 "A secure connection to $GATEWAY_URL could not be made (certificate or network filter problem)." "If you are on a company laptop or network, try your phone's hotspot, $AGAIN" ;;
+    *) fail 3 "Could not reach the gateway at $GATEWAY_URL ($(head -n 1 "$WORK/curl-error"))." "Check OPENCLAW_GATEWAY_URL in .env and your internet connection, $AGAIN" ;;
+  esac
+}
+
+# Failures every call to the gateway can meet.
+common_failures() {
+  local code message
+  code=$(json_text code)
+  message=$(json_text message)
+  case "$STATUS:$code" in
+    429:*) fail 6 "The gateway is rate-limiting you (too many requests in the last minute)." "Wait ${RETRY_AFTER:-60} seconds, $AGAIN" ;;
+    502:*|503:*|504:*) fail 7 "The gateway works, but the AI server behind it is not answering right now (${code:-HTTP $STATUS})." "Nothing to fix on your side: the organiser is on it. Run bash setup.sh again in a few minutes." ;;
+    403:user_id_taken|409:user_id_taken) fail 4 "USER_ID '$USER_ID' is already taken by someone else." "Pick another: add your last name's initial in .env (e.g. USER_ID=$USER_ID-k), $AGAIN" ;;
+    401:revoked_gateway_key) fail 5 "Your gateway key ($(mask "$OCG_KEY")) was switched off by the organiser." "Empty the OCG_KEY line in .env (leave just OCG_KEY=) to get a new key, $AGAIN (or ask the organiser)." ;;
+    401:invalid_gateway_key) fail 5 "The gateway does not recognise your gateway key ($(mask "$OCG_KEY"))." "Empty the OCG_KEY line in .env (leave just OCG_KEY=) to get a new key, $AGAIN" ;;
+    401:invalid_api_key) [ "$AUTH" = byok ] && fail 5 "OpenAI did not accept your key ($(mask "$OPENAI_API_KEY"))." "Copy your key again from https://platform.openai.com/api-keys into OPENAI_API_KEY in .env (check it has credit), $AGAIN" ;;
+  esac
+  fail 1 "The gateway answered HTTP $STATUS: ${message:-no explanation}" "Run bash setup.sh again; if the same message comes back, show it to the organiser."
+}
+
+# ---------- the steps ----------
+
+find_env() {
+  [ -f "$ENV_FILE" ] && return 0
+  if [ ! -f "$EXAMPLE_FILE" ]; then
+    fail 2 "There is no .env file in $KIT_DIR (and no .env.example to copy)." "Run setup.sh from inside the kit folder you unzipped, or download the kit again from the join page."
+  fi
+  ask "There is no .env yet. Create it from .env.example? [Y/n] " || ANSWER=y
+  case "$ANSWER" in
+    [Nn]*) fail 2 "There is no .env file, so there are no settings to check." "Copy .env.example to a file named .env in the kit folder and fill it in, $AGAIN" ;;
+  esac
+  cp "$EXAMPLE_FILE" "$ENV_FILE" || fail 2 "Could not create $ENV_FILE." "Move the kit folder somewhere you can write (e.g. Documents), $AGAIN"
+  say "Created .env from .env.example."
+}
+
+# Which server is at the URL: the workshop gateway (GET /health) or an OpenClaw directly (GET /healthz).
+detect_server() {
+  auth_with
+  request GET "$GATEWAY_URL/health"
+  [ "$CURL_EXIT" -eq 0 ] || unreachable
+  if printf '%s' "$BODY" | grep -q '"gateway":"organized-gateway"'; then
+    if [ "$STATUS" = 503 ]; then
+      fail 7 "The gateway is up but not configured correctly: $(json_text message)" "Nothing to fix on your side: tell the organiser, then run bash setup.sh again."
+    fi
+    SERVER=gateway
+    return 0
+  fi
+  local health_status=$STATUS
+  request GET "$GATEWAY_URL/healthz"
+  if [ "$CURL_EXIT" -eq 0 ] && [ "$STATUS" = 200 ] && printf '%s' "$BODY" | grep -Eq '"status":"live"|"ok":true'; then
+    SERVER=openclaw
+    return 0
+  fi
+  fail 3 "$GATEWAY_URL answers (HTTP $health_status), but it is not the workshop gateway or an OpenClaw." "Copy the gateway address from the join page into OPENCLAW_GATEWAY_URL in .env, $AGAIN"
+}
+
+enroll() {
+  local body tries=0
+  need EVENT_CODE "Event code (shown on the room's screen): " "the code shown on the room's screen"
+  EVENT_CODE=$VALUE
+  body=$(printf '{"event_code":"%s","user_id":"%s"}' "$(printf '%s' "$EVENT_CODE" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g')" "$USER_ID")
+  # The OpenAI key, when there is one, proves this is the same person who already used this USER_ID.
+  if [ -n "$OPENAI_API_KEY" ]; then auth_with "Authorization: Bearer $OPENAI_API_KEY"; else auth_with; fi
+  while :; do
+    request POST "$GATEWAY_URL/enroll" "$body"
+    [ "$CURL_EXIT" -eq 0 ] || unreachable
+    # A room full of people enrolling from one Wi-Fi shares one allowance: wait our turn.
+    if [ "$STATUS" = 429 ] && [ "$tries" -lt 3 ] && [ "${RETRY_AFTER:-99}" -le 60 ]; then
+      tries=$((tries + 1))
+      say "Many people are signing up right now; waiting ${RETRY_AFTER} seconds..."
+      sleep "$RETRY_AFTER"
+      continue
+    fi
+    break
+  done
+  case "$STATUS:$(json_text code)" in
+    201:*)
+      OCG_KEY=$(json_text key)
+      check_gateway_key "$OCG_KEY"
+      env_set OCG_KEY "$OCG_KEY"
+      say "Enrolled as $USER_ID. Your gateway key $(mask "$OCG_KEY") is saved in .env (keep it secret)."
+      return 0 ;;
+    403:invalid_event_code) fail 4 "The event code '$EVENT_CODE' is not right." "Check EVENT_CODE in .env against the code on the room's screen, $AGAIN" ;;
+    403:enrollment_closed) fail 4 "This gateway is not handing out keys (enrollment is closed)." "Ask the organiser for your gateway key, put it after OCG_KEY= in .env, $AGAIN" ;;
+    400:invalid_user_id) fail 2 "The gateway does not accept USER_ID '$USER_ID'." "Use your first name with letters and digits only in USER_ID in .env (e.g. USER_ID=sam), $AGAIN" ;;
+  esac
+  common_failures
+}
+
+# One real request through the gateway (or the OpenClaw), authenticated the way the agent will be.
+test_request() {
+  local model=$TEST_MODEL user_field=""
+  case "$AUTH" in
+    gateway-key) auth_with "Authorization: Bearer $OCG_KEY" ;;
+    byok) auth_with "Authorization: Bearer $OPENAI_API_KEY" "X-User-ID: $USER_ID" ;;
+    openclaw)
+      auth_with "Authorization: Bearer $OPENCLAW_TOKEN"
+      model=$OPENCLAW_MODEL
+      [ -n "$USER_ID" ] && user_field=',"user":"'"$USER_ID"'"' ;;
+  esac
+  request POST "$GATEWAY_URL/v1/chat/completions" \
+    '{"model":"'"$model"'","messages":[{"role":"user","content":"Reply with one word: ready"}],"max_tokens":16'"$user_field"'}'
+  [ "$CURL_EXIT" -eq 0 ] || unreachable
+  [ "$STATUS" = 200 ] && return 0
+  if [ "$AUTH" = openclaw ]; then
+    case "$STATUS" in
+      401|403) fail 5 "Your OpenClaw did not accept OPENCLAW_TOKEN ($(mask "$OPENCLAW_TOKEN"))." "Copy the gateway token from ClawBox's settings (or gateway.auth.token in ~/.openclaw/openclaw.json) into OPENCLAW_TOKEN in .env, $AGAIN" ;;
+      404|405) fail 3 "Your OpenClaw answers, but its chat API is switched off." "Turn on gateway.http.endpoints.chatCompletions.enabled in OpenClaw's settings, restart it, $AGAIN" ;;
+    esac
+  fi
+  common_failures
+}
+
+# ---------- main ----------
+
+say "OpenClaw workshop setup"
+find_env
+
+need OPENCLAW_GATEWAY_URL "Gateway address (from the join page, starts with https://): " "the gateway address from the join page" "" check_url
+check_url "$VALUE"
+GATEWAY_URL=$(normalize_url "$VALUE")
+GATEWAY_HOST=$(printf '%s' "$GATEWAY_URL" | sed -e 's#^[a-z]*://##' -e 's#[/:].*##')
+
+detect_server
+OPENAI_API_KEY=$(env_get OPENAI_API_KEY)
+OCG_KEY=$(env_get OCG_KEY)
+USER_ID=$(env_get USER_ID)
+OPENCLAW_TOKEN=""
+AUTH=""
+
+if [ "$SERVER" = openclaw ]; then
+  # Path B: your own OpenClaw, no gateway. Its gateway token is the only credential it takes.
+  say "Found an OpenClaw at $GATEWAY_URL (no workshop gateway in front): using OPENCLAW_TOKEN."
+  need OPENCLAW_TOKEN "OpenClaw gateway token (ClawBox settings, or gateway.auth.token): " "your OpenClaw's gateway token" secret
+  OPENCLAW_TOKEN=$VALUE
+  [ -n "$USER_ID" ] && check_user_id "$USER_ID"
+  AUTH=openclaw
+  test_request
+else
+  say "Connected to the gateway for \"$(json_text event)\"."
+  key_required=false; json_true gateway_key_required && key_required=true
+  enrollment_open=false; json_true enrollment_open && enrollment_open=true
+  [ -n "$OCG_KEY" ] && check_gateway_key "$OCG_KEY"
+
+  if [ "$key_required" = false ]; then
+    # Pass-through (BYOK): your own OpenAI key pays, sent with your USER_ID.
+    need OPENAI_API_KEY "Your OpenAI API key (starts with sk-; hidden while you paste): " "your own OpenAI key, starting with sk-" secret check_openai_key
+    OPENAI_API_KEY=$VALUE
+    check_openai_key "$OPENAI_API_KEY"
+  elif [ -n "$OPENAI_API_KEY" ]; then
+    check_openai_key "$OPENAI_API_KEY"
+  fi
+
+  if [ -z "$OCG_KEY" ] || [ "$key_required" = false ]; then
+    need USER_ID "Your first name (e.g. sam): " "your first name, e.g. sam" "" check_user_id
+    USER_ID=$VALUE
+    check_user_id "$USER_ID"
+  fi
+
+  if [ -z "$OCG_KEY" ] && [ "$key_required" = true ] && [ "$enrollment_open" = false ]; then
+    fail 4 "This gateway needs a personal gateway key, and it is not handing them out (enrollment is closed)." "Ask the organiser for your gateway key, put it after OCG_KEY= in .env, $AGAIN"
+  fi
+
+  if [ "$key_required" = true ]; then
+    # The gateway pays for the AI server: your gateway key is your pass.
+    [ -z "$OCG_KEY" ] && enroll
+    AUTH=gateway-key
+    test_request
+  else
+    # Your key is tested first: that also ties USER_ID to it, so enrolling next keeps it yours.
+    AUTH=byok
+    test_request
+    [ -z "$OCG_KEY" ] && [ "$enrollment_open" = true ] && enroll
+  fi
+fi
+
+say "The test request went through: the AI answered."
+say "Agent ready."
+say "Next: npm install (once), then npm run agent"

@@ -1,0 +1,2 @@
+// Types for qr.mjs.
+export declare function qrSvg(text: string): Promise<string>;
