@@ -84,7 +84,7 @@ export async function run({ values, context }) {
   const { gateway, stdout, env } = context;
   const color = Boolean(stdout.isTTY) && !env.NO_COLOR;
   const draw = async () => renderFrame(await fetchFrame(gateway, { minutes, sort: values.sort }),
-    { url: gateway.url, minutes, color, rows: stdout.rows ?? 40 });
+    { url: gateway.url, minutes, color, rows: stdout.rows || 40 });
 
   // The first frame fails loudly (wrong URL, wrong token); later failures are shown in place.
   const first = await draw();

@@ -1,0 +1,223 @@
+// `ocg` against the gateway started like `npm start` (wrangler dev, local D1, dev upstream):
+// monitor under a pseudo-terminal, report on known traffic, keys and users, loadtest, and
+// the errors an organiser meets (nothing listening, not a gateway, wrong token).
+import assert from "node:assert/strict";
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { after, before, describe, it } from "node:test";
+import { startLocalGateway } from "organized-gateway/local";
+
+const OCG = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "bin", "ocg.mjs");
+const ADMIN_TOKEN = "cli-admin-token-0123456789";
+const execFileAsync = promisify(execFile);
+let gateway;
+let stateDir;
+
+/** Runs `ocg` as a user would; never throws, resolves with its exit code and output. */
+async function ocg(args, { token = ADMIN_TOKEN, url = gateway.url } = {}) {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [OCG, ...args], {
+      env: { ...process.env, OCG_URL: url, OCG_ADMIN_TOKEN: token, NO_COLOR: "1" }, timeout: 120_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    return { code: error.code, stdout: error.stdout, stderr: error.stderr };
+  }
+}
+
+async function call(pathName, { user, key = `sk-${user}-cli-01`, method = "POST", body } = {}) {
+  const response = await fetch(`${gateway.url}${pathName}`, {
+    method,
+    headers: { "content-type": "application/json", "x-user-id": user, authorization: `Bearer ${key}` },
+    body: method === "GET" ? undefined : JSON.stringify(body ?? { model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+async function waitForRequests(total) {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${gateway.url}/admin/api/overview`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    if ((await response.json()).totals.requests >= total) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`D1 never held ${total} requests`);
+}
+
+// Known traffic: ann 52 chats (the last 2 over the 50/min limit), dee 4 requests on 3
+// endpoints, bob 3 chats, cy 1 chat.
+before(async () => {
+  stateDir = mkdtempSync(path.join(tmpdir(), "ocg-cli-"));
+  gateway = await startLocalGateway({
+    port: 19210, upstreamPort: 19211, persistTo: stateDir,
+    settings: { HASH_SECRET: "cli-hash-secret-0123456789abc", ADMIN_TOKEN, LOG_FLUSH_MS: "100", EVENT_NAME: "CLI Workshop" },
+  });
+  const statuses = [];
+  for (let i = 0; i < 52; i++) statuses.push(await call("/v1/chat/completions", { user: "rep-ann" }));
+  assert.deepEqual(statuses.filter((s) => s === 429).length, 2);
+  await call("/v1/chat/completions", { user: "rep-dee" });
+  await call("/v1/chat/completions", { user: "rep-dee" });
+  assert.equal(await call("/v1/embeddings", { user: "rep-dee", body: { model: "text-embedding-3-small", input: "hello" } }), 200);
+  assert.equal(await call("/v1/models", { user: "rep-dee", method: "GET" }), 200);
+  for (let i = 0; i < 3; i++) await call("/v1/chat/completions", { user: "rep-bob" });
+  await call("/v1/chat/completions", { user: "rep-cy" });
+  await waitForRequests(60);
+});
+
+after(async () => {
+  await gateway?.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe("ocg monitor", () => {
+  it("shows the attendees in a live view that redraws in place under a pseudo-terminal", async () => {
+    const command = `stty rows 40 cols 120; timeout --preserve-status -s INT 7 ${process.execPath} ${OCG} monitor --interval 1`;
+    const child = spawn("script", ["-qec", command, "/dev/null"], {
+      env: { ...process.env, OCG_URL: gateway.url, OCG_ADMIN_TOKEN: ADMIN_TOKEN },
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => { output += chunk; });
+    const code = await new Promise((resolve) => child.on("exit", resolve));
+    assert.equal(code, 0, output);
+    assert.ok(output.includes("\x1b[?1049h"), "uses the alternate screen");
+    assert.ok(output.split("\x1b[H\x1b[2J").length - 1 >= 3, "redrew at least three frames");
+    const plain = output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+    for (const user of ["rep-ann", "rep-bob", "rep-cy", "rep-dee"]) assert.ok(plain.includes(user), `${user} on screen`);
+    assert.match(plain, /60 requests/);
+    assert.match(plain, /2 × 429/);
+    assert.match(plain, /upstream ok/);
+    assert.ok(output.includes("\x1b[?1049l"), "restores the screen on Ctrl-C");
+  });
+
+  it("prints one frame with --once, most active first, with their 429s", async () => {
+    const { code, stdout } = await ocg(["monitor", "--once"]);
+    assert.equal(code, 0);
+    const rows = stdout.split("\n").filter((line) => line.startsWith("rep-"));
+    assert.deepEqual(rows.map((line) => line.split(/\s+/)[0]), ["rep-ann", "rep-dee", "rep-bob", "rep-cy"]);
+    assert.deepEqual(rows[0].split(/\s+/).slice(1, 4), ["52", "2", "0"]);
+  });
+});
+
+describe("ocg report", () => {
+  it("ranks the most active attendees, names who hit the limit, and picks each one's upgrade path", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "ocg-report-"));
+    const csvFile = path.join(dir, "attendees.csv");
+    const emails = path.join(dir, "emails");
+    const { code, stdout, stderr } = await ocg(["report", "--csv", csvFile, "--emails", emails]);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /Post-event report · CLI Workshop/);
+    assert.match(stdout, /attendees 4 · requests 60/);
+    assert.match(stdout, /Who hit the rate limit \(1\)\n  rep-ann: 2 × 429 of 52 requests/);
+    assert.match(stdout, /Upgrade paths: A 2 · B 1 · C 1/);
+
+    const [header, ...lines] = readFileSync(csvFile, "utf8").trim().split("\r\n");
+    const columns = header.split(",");
+    const rows = lines.map((line) => Object.fromEntries(line.split(",").map((v, i) => [columns[i], v])));
+    assert.deepEqual(rows.map((r) => [r.rank, r.user_id, r.requests, r.rate_limited, r.endpoints, r.upgrade_path]), [
+      ["1", "rep-ann", "52", "2", "1", "B"],
+      ["2", "rep-dee", "4", "0", "3", "C"],
+      ["3", "rep-bob", "3", "0", "1", "A"],
+      ["4", "rep-cy", "1", "0", "1", "A"],
+    ]);
+    assert.deepEqual(readdirSync(emails).sort(), ["rep-ann.txt", "rep-bob.txt", "rep-cy.txt", "rep-dee.txt"]);
+    const dee = readFileSync(path.join(emails, "rep-dee.txt"), "utf8");
+    assert.match(dee, /path C/);
+    assert.match(dee, /used 3 different API endpoints/);
+    assert.doesNotMatch(stdout + dee, new RegExp(ADMIN_TOKEN));
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe("ocg keys and users", () => {
+  it("creates a key shown once, lists it by hint, and revokes it", async () => {
+    const created = await ocg(["keys", "create", "cli-kim", "--label", "front desk"]);
+    assert.equal(created.code, 0, created.stderr);
+    const key = created.stdout.match(/^ocg_cli-kim_[0-9A-Za-z]{40}$/m)[0];
+    const keyId = created.stdout.match(/Key (\w{8}) for cli-kim/)[1];
+    assert.equal(await call("/v1/chat/completions", { user: "ignored", key }), 200);
+    const listed = await ocg(["keys", "list", "--user", "cli-kim"]);
+    assert.match(listed.stdout, new RegExp(`${keyId}\\s+cli-kim\\s+ocg_cli-kim_`));
+    assert.ok(!listed.stdout.includes(key), "the listing never shows the key");
+    assert.equal((await ocg(["keys", "revoke", keyId])).code, 0);
+    assert.equal(await call("/v1/chat/completions", { user: "ignored", key }), 401);
+    assert.match((await ocg(["keys", "list", "--user", "cli-kim"])).stdout, /revoked/);
+  });
+
+  it("lists users, shows one, and resets a BYOK binding so a new key can use the id", async () => {
+    const listed = await ocg(["users", "list"]);
+    assert.match(listed.stdout, /rep-ann\s+52\s+\d+\s+2\s+0/);
+    const shown = await ocg(["users", "show", "rep-bob"]);
+    assert.match(shown.stdout, /requests 3 · tokens \d+ · 429s 0/);
+    assert.match(shown.stdout, /BYOK binding: yes/);
+    assert.equal(await call("/v1/chat/completions", { user: "rep-bob", key: "sk-rep-bob-new-key" }), 403);
+    const reset = await ocg(["users", "reset-binding", "rep-bob"]);
+    assert.match(reset.stdout, /binding reset/);
+    assert.equal(await call("/v1/chat/completions", { user: "rep-bob", key: "sk-rep-bob-new-key" }), 200);
+  });
+});
+
+describe("clear errors", () => {
+  it("says the gateway cannot be reached when nothing listens at the URL", async () => {
+    const { code, stderr } = await ocg(["monitor", "--once"], { url: "http://127.0.0.1:19299" });
+    assert.equal(code, 1);
+    assert.match(stderr, /Cannot reach the gateway at http:\/\/127\.0\.0\.1:19299: connection refused\. Is it running\?/);
+  });
+
+  it("says the admin token was refused, without printing it", async () => {
+    const { code, stderr } = await ocg(["users", "list"], { token: "wrong-token-abcdef123" });
+    assert.equal(code, 1);
+    assert.match(stderr, /refused the admin token \(401\)/);
+    assert.ok(!stderr.includes("wrong-token-abcdef123"));
+  });
+
+  it("says a URL that answers is not the gateway (here: the upstream itself)", async () => {
+    const { code, stderr } = await ocg(["report"], { url: `http://127.0.0.1:19211` });
+    assert.equal(code, 1);
+    assert.match(stderr, /not as an organized-gateway|does not look like an organized-gateway|was not found \(404\)/);
+  });
+
+  it("asks for a token when none is given, and explains a bad option", async () => {
+    const noToken = await ocg(["users", "list"], { token: "" });
+    assert.equal(noToken.code, 2);
+    assert.match(noToken.stderr, /No admin token/);
+    const bad = await ocg(["report", "--colour"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /See 'ocg report --help'/);
+  });
+});
+
+describe("ocg loadtest", () => {
+  it("simulates 10 attendees, reports latency, 429s, errors and throughput, and says the host held", async () => {
+    const { code, stdout, stderr } = await ocg(["loadtest", "--users", "10", "--rate", "60", "--duration", "5"]);
+    assert.equal(code, 0, stdout + stderr);
+    assert.match(stdout, /Load test: 10 attendees × 60 requests\/min for 5 s \(50 requests\)/);
+    assert.match(stdout, /requests sent\s+50\n/);
+    assert.match(stdout, /answered 2xx\s+50\n/);
+    assert.match(stdout, /latency \(2xx\)\s+p50 \d+ ms · p95 \d+ ms · p99 \d+ ms/);
+    assert.match(stdout, /throughput\s+[\d.]+ requests\/s/);
+    assert.match(stdout, /Verdict: the host HELD/);
+    assert.match(stdout, /Rule: The host HELD if errors/);
+    assert.match(stderr, /\[█+\] 50\/50 100%/);
+    console.log(stdout);
+    const users = await (await fetch(`${gateway.url}/admin/api/attendees?minutes=5`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
+    assert.equal(users.data.filter((a) => a.user_id.startsWith("loadtest-")).length, 10);
+  });
+
+  it("with gateway keys, issues one per attendee and revokes them afterwards", async () => {
+    const { code, stdout } = await ocg(["loadtest", "--users", "3", "--rate", "60", "--duration", "2", "--mode", "key", "--prefix", "lt-key", "--json"]);
+    assert.equal(code, 0, stdout);
+    const result = JSON.parse(stdout);
+    assert.equal(result.mode, "key");
+    assert.equal(result.ok, 6);
+    assert.equal(result.held, true);
+    const keys = await (await fetch(`${gateway.url}/admin/api/keys`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
+    const mine = keys.data.filter((k) => k.user_id.startsWith("lt-key-"));
+    assert.equal(mine.length, 3);
+    assert.ok(mine.every((k) => k.revoked_at !== null));
+  });
+});
