@@ -81,6 +81,8 @@ need() {
   [ -n "$VALUE" ] && return 0
   if ask "$2" "${4:-}"; then
     VALUE=$ANSWER
+    # Names are compared exactly by the gateway: "Sam" and "sam" would be two people.
+    [ "$1" = USER_ID ] && VALUE=$(printf '%s' "$VALUE" | tr 'A-Z' 'a-z')
     [ -n "${5:-}" ] && "$5" "$VALUE"
     env_set "$1" "$VALUE"
     return 0
