@@ -129,13 +129,13 @@ export const DASHBOARD_JS = String.raw`(function () {
     var size = chartSize();
     chart = new uPlot({
       width: size.width, height: size.height,
-      scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(5, max)]; } } },
+      scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(5, Math.ceil(max * 1.2))]; } } },
       axes: [{}, { size: 40 }],
       series: [
         {},
-        { label: "requests", stroke: "#2f6fde", fill: "rgba(47,111,222,0.10)", width: 2 },
-        { label: "429s", stroke: "#b26a00", width: 2 },
-        { label: "errors", stroke: "#c0262d", width: 2 },
+        { label: "requests", stroke: "#2f6fde", fill: "rgba(47,111,222,0.10)", width: 2, points: { show: false } },
+        { label: "429s", stroke: "#b26a00", width: 2, points: { show: false } },
+        { label: "errors", stroke: "#c0262d", width: 2, points: { show: false } },
       ],
     }, data, chartEl);
   }

@@ -58,5 +58,10 @@ td.hot-bad { color:var(--bad); font-weight:700; }
   .dashboard { padding:.6rem; gap:.6rem; }
   .card .value { font-size:1.3rem; }
   th, td { padding:.35rem .4rem; font-size:.85rem; }
+  /* On a phone keep who, how much, 429s and errors; tokens and latency are on the cards. */
+  #attendees th:nth-child(3), #attendees td:nth-child(3),
+  #attendees th:nth-child(6), #attendees td:nth-child(6),
+  #attendees th:nth-child(7), #attendees td:nth-child(7),
+  #attendees th:nth-child(8), #attendees td:nth-child(8) { display:none; }
 }
 `;
