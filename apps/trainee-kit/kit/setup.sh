@@ -126,10 +126,10 @@ check_gateway_key() {
 # ---------- HTTP ----------
 
 # request METHOD URL [JSON body]: sets STATUS, BODY, RETRY_AFTER (and CURL_EXIT). Any
-# Authorization/X-User-ID go through a header file in $WORK, so keys never show in `ps`.
+# Authorization/X-User-ID go through a curl config file in $WORK, so keys never show in `ps`.
 request() {
   local args
-  args=(-sS -o "$WORK/body" -D "$WORK/headers" -w '%{http_code}' --connect-timeout 10 --max-time 90 -X "$1" -H @"$WORK/auth")
+  args=(-sS -o "$WORK/body" -D "$WORK/headers" -w '%{http_code}' --connect-timeout 10 --max-time 90 -X "$1" -K "$WORK/auth")
   [ $# -ge 3 ] && args+=(-H "Content-Type: application/json" --data-binary "$3")
   : >"$WORK/body"
   : >"$WORK/headers"
@@ -139,11 +139,14 @@ request() {
   RETRY_AFTER=$(tr -d '\r' <"$WORK/headers" | sed -n 's/^[Rr]etry-[Aa]fter:[[:space:]]*\([0-9][0-9]*\).*/\1/p' | tail -n 1)
 }
 
-# auth_with "Header: value" ...: the headers the next request sends.
+# auth_with "Header: value" ...: the headers the next request sends (as curl config lines,
+# which every curl version reads; quotes and backslashes escaped).
 auth_with() {
   : >"$WORK/auth"
   local h
-  for h in "$@"; do printf '%s\n' "$h" >>"$WORK/auth"; done
+  for h in "$@"; do
+    printf 'header = "%s"\n' "$(printf '%s' "$h" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g')" >>"$WORK/auth"
+  done
 }
 
 # json_text NAME: the string field NAME in BODY (JSON escapes of quotes undone). Our bodies
