@@ -3,12 +3,12 @@ import { WINDOW_MS, decideWindow } from "../src/admit/window";
 
 describe("the rolling-minute window", () => {
   it("admits up to the limit and counts down what remains", () => {
-    let hits: number[] = [];
+    const hits: number[] = [];
     for (let i = 0; i < 50; i++) {
       const d = decideWindow(hits, 1_000 + i, 50);
       expect(d.admitted).toBe(true);
       expect(d.remaining).toBe(49 - i);
-      hits = d.hits;
+
     }
   });
 
@@ -31,5 +31,18 @@ describe("the rolling-minute window", () => {
     const d = decideWindow(hits, 5_000, 2);
     expect(d.admitted).toBe(false);
     expect(d.retryAfterMs).toBe(3_000 + WINDOW_MS - 5_000);
+  });
+});
+
+describe("the window under a high limit", () => {
+  it("drops expired timestamps in place instead of copying the window", () => {
+    const hits = Array.from({ length: 10_000 }, (_, i) => i);
+    const d = decideWindow(hits, WINDOW_MS + 5_000, 100_000);
+    expect(d.hits).toBe(hits);
+    // Still in the window: 5001..9999 (4,999 of them) and the new one.
+    expect(hits[0]).toBe(5_001);
+    expect(hits).toHaveLength(5_000);
+    expect(hits.at(-1)).toBe(WINDOW_MS + 5_000);
+    expect(d.remaining).toBe(95_000);
   });
 });

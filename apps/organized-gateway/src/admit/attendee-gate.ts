@@ -6,8 +6,12 @@
  * the request's log row, which the object writes to D1 in batches from its alarm.
  *
  * Being single-threaded, the object is exact under concurrency: 120 simultaneous calls
- * admit exactly the limit. Queued rows live in the object's own storage until D1 has
- * them, so an eviction or a failed flush loses nothing.
+ * admit exactly the limit. The window's timestamps live in memory only: writing them on
+ * every admission cost a storage commit per request, and an object is evicted only after
+ * it has been idle for longer than the 60-second window, when every timestamp has expired
+ * anyway (a deploy or crash resets the current minute; that is the accepted trade-off).
+ * Queued log rows, by contrast, live in the object's own storage until D1 has them, so an
+ * eviction or a failed flush loses nothing.
  */
 import { DurableObject } from "cloudflare:workers";
 import { digestsEqual } from "../shared/crypto";
@@ -28,7 +32,9 @@ interface Waiter {
 }
 
 export class AttendeeGate extends DurableObject<Env> {
-  private hits: number[];
+  private readonly hits: number[] = [];
+  /** Rows in the outbox, counted here so settling needs no query. */
+  private queuedRows: number;
   private readonly leases = new Map<string, number>();
   private readonly waiters: Waiter[] = [];
   private flushScheduled = false;
@@ -42,7 +48,7 @@ export class AttendeeGate extends DurableObject<Env> {
         id TEXT PRIMARY KEY, hash TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER);
       CREATE TABLE IF NOT EXISTS outbox (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, row TEXT NOT NULL);`);
-    this.hits = ctx.storage.kv.get<number[]>("hits") ?? [];
+    this.queuedRows = ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
   }
 
   async admit(request: AdmitRequest): Promise<AdmitResult> {
@@ -53,12 +59,10 @@ export class AttendeeGate extends DurableObject<Env> {
     }
 
     const window = decideWindow(this.hits, now, request.perMinute);
-    this.hits = window.hits;
     const allowance: Allowance = { limit: window.limit, remaining: window.remaining, resetMs: window.resetMs };
     if (!window.admitted) {
       return { ok: false, refusal: "rate_limited", retryAfterMs: window.retryAfterMs, ...allowance };
     }
-    this.ctx.storage.kv.put("hits", this.hits);
 
     this.inflightCap = request.maxInflight;
     this.expireLeases(now);
@@ -74,6 +78,7 @@ export class AttendeeGate extends DurableObject<Env> {
   async settle(leaseId: string | null, row: RequestRow, flushMs: number): Promise<void> {
     if (leaseId && this.leases.delete(leaseId)) this.handOverSlots(Date.now());
     this.ctx.storage.sql.exec("INSERT INTO outbox (row) VALUES (?)", JSON.stringify(row));
+    this.queuedRows++;
     await this.scheduleFlush(flushMs);
   }
 
@@ -105,14 +110,13 @@ export class AttendeeGate extends DurableObject<Env> {
   /** What the admin API may show: counts and flags, never a hash. */
   describe(now = Date.now()): { activeKeys: number; byokBound: boolean; inWindow: number; inflight: number; queued: number; unflushedRows: number } {
     this.expireLeases(now);
-    const unflushed = this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
     return {
       activeKeys: this.activeKeyCount(),
       byokBound: this.ctx.storage.kv.get("byok") !== undefined,
       inWindow: this.hits.filter((t) => t > now - 60_000).length,
       inflight: this.leases.size,
       queued: this.waiters.length,
-      unflushedRows: unflushed,
+      unflushedRows: this.queuedRows,
     };
   }
 
@@ -125,12 +129,12 @@ export class AttendeeGate extends DurableObject<Env> {
     // Throwing here leaves the rows queued; the runtime retries the alarm.
     await insertRequestRows(this.env.DB, pending.map((p) => JSON.parse(p.row) as RequestRow));
     this.ctx.storage.sql.exec("DELETE FROM outbox WHERE seq <= ?", pending[pending.length - 1].seq);
+    this.queuedRows = Math.max(0, this.queuedRows - pending.length);
     if (pending.length === FLUSH_BATCH) await this.scheduleFlush(0);
   }
 
   private async scheduleFlush(flushMs: number): Promise<void> {
-    const queued = this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
-    const eager = flushMs === 0 || queued >= FLUSH_EAGER_AT;
+    const eager = flushMs === 0 || this.queuedRows >= FLUSH_EAGER_AT;
     if (this.flushScheduled && !eager) return;
     this.flushScheduled = true;
     await this.ctx.storage.setAlarm(Date.now() + (eager ? 0 : flushMs));

@@ -8,7 +8,7 @@ export const WINDOW_MS = 60_000;
 
 export interface WindowDecision {
   admitted: boolean;
-  /** The timestamps still in the window, the new one included when admitted. Ascending. */
+  /** The same array that was passed in: the timestamps still in the window, ascending. */
   hits: number[];
   limit: number;
   remaining: number;
@@ -18,8 +18,25 @@ export interface WindowDecision {
   retryAfterMs: number;
 }
 
-export function decideWindow(previous: readonly number[], now: number, limit: number): WindowDecision {
-  const hits = previous.filter((t) => t > now - WINDOW_MS);
+/** Index of the first timestamp still inside the window (hits are ascending). */
+function firstLive(hits: readonly number[], cutoff: number): number {
+  let low = 0;
+  let high = hits.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (hits[mid] > cutoff) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
+/**
+ * Decides one request against the window. `hits` is updated in place (expired timestamps
+ * dropped, the new one appended when admitted) so a busy window costs no copying.
+ */
+export function decideWindow(hits: number[], now: number, limit: number): WindowDecision {
+  const expired = firstLive(hits, now - WINDOW_MS);
+  if (expired > 0) hits.splice(0, expired);
   if (hits.length >= limit) {
     // With a limit lowered since these were admitted, more than one must expire first.
     const freeing = hits[hits.length - limit];
