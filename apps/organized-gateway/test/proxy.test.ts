@@ -324,6 +324,30 @@ describe("enrollment", () => {
     expect(((await response.json()) as ErrorBody).error.message).toContain("sid-k");
   });
 
+  it("lets a whole room enroll from one network address in the same minute", async () => {
+    const room = { "cf-connecting-ip": "203.0.113.50" };
+    const statuses = [];
+    for (let i = 0; i < 30; i++) statuses.push((await enroll({ event_code: TEST_EVENT_CODE, user_id: `room-${i}` }, room)).status);
+    expect(statuses.every((s) => s === 201)).toBe(true);
+  });
+
+  it("slows down a network that keeps guessing the code, with Retry-After", async () => {
+    const guesser = { "cf-connecting-ip": "203.0.113.66" };
+    for (let i = 0; i < 20; i++) expect((await enroll({ event_code: `guess-${i}`, user_id: "mallory" }, guesser)).status).toBe(403);
+    const blocked = await enroll({ event_code: TEST_EVENT_CODE, user_id: "mallory" }, guesser);
+    expect(blocked.status).toBe(429);
+    expect(((await blocked.json()) as ErrorBody).error.code).toBe("too_many_wrong_codes");
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await enroll({ event_code: TEST_EVENT_CODE, user_id: "mallory" }, { "cf-connecting-ip": "203.0.113.67" })).status).toBe(201);
+  });
+
+  it("binds the enrollee's own key to the id, so BYOK with that key keeps working and another key does not", async () => {
+    const response = await enroll({ event_code: TEST_EVENT_CODE, user_id: "vera" }, { authorization: "Bearer sk-vera-own" });
+    expect(response.status).toBe(201);
+    expect((await chat({ user: "vera", key: "sk-vera-own" })).status).toBe(200);
+    expect((await chat({ user: "vera", key: "sk-not-vera" })).status).toBe(403);
+  });
+
   it("is closed when no EVENT_CODE is set", async () => {
     const response = await gatewayWith({ EVENT_CODE: "" }, "/enroll", {
       method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ event_code: "x", user_id: "tom" }),

@@ -17,7 +17,7 @@ import { DurableObject } from "cloudflare:workers";
 import { digestsEqual } from "../shared/crypto";
 import { insertRequestRows, type RequestRow } from "../settle/request-row";
 import type { AdmitRequest, AdmitResult, Allowance, EnrollResult, Refusal } from "./protocol";
-import { decideWindow } from "./window";
+import { WINDOW_MS, decideWindow } from "./window";
 
 /** A lease not settled within this time is presumed lost (its Worker died) and freed. */
 const LEASE_TTL_MS = 15 * 60_000;
@@ -33,6 +33,8 @@ interface Waiter {
 
 export class AttendeeGate extends DurableObject<Env> {
   private readonly hits: number[] = [];
+  /** Wrong guesses (event codes) when this object guards a network rather than an attendee. */
+  private readonly wrongGuesses: number[] = [];
   /** Rows in the outbox, counted here so settling needs no query. */
   private queuedRows: number;
   private readonly leases = new Map<string, number>();
@@ -87,8 +89,21 @@ export class AttendeeGate extends DurableObject<Env> {
     if (this.activeKeyCount() > 0) return { ok: false, reason: "already_enrolled" };
     const bound = this.ctx.storage.kv.get<string>("byok");
     if (bound && !(byokHash && digestsEqual(bound, byokHash))) return { ok: false, reason: "user_id_taken" };
+    // The enrollee showed their own key: it becomes the id's BYOK binding too.
+    if (!bound && byokHash) this.ctx.storage.kv.put("byok", byokHash);
     this.addKey(keyId, keyHash);
     return { ok: true };
+  }
+
+  /** How many wrong guesses this network has left in the current minute. */
+  guessesLeft(now: number, limit: number): { left: number; retryAfterMs: number } {
+    const live = this.wrongGuesses.filter((t) => t > now - WINDOW_MS);
+    if (live.length < limit) return { left: limit - live.length, retryAfterMs: 0 };
+    return { left: 0, retryAfterMs: live[live.length - limit] + WINDOW_MS - now };
+  }
+
+  recordWrongGuess(now: number, limit: number): void {
+    decideWindow(this.wrongGuesses, now, limit);
   }
 
   addKey(keyId: string, keyHash: string): void {
@@ -113,7 +128,7 @@ export class AttendeeGate extends DurableObject<Env> {
     return {
       activeKeys: this.activeKeyCount(),
       byokBound: this.ctx.storage.kv.get("byok") !== undefined,
-      inWindow: this.hits.filter((t) => t > now - 60_000).length,
+      inWindow: this.hits.filter((t) => t > now - WINDOW_MS).length,
       inflight: this.leases.size,
       queued: this.waiters.length,
       unflushedRows: this.queuedRows,
@@ -160,8 +175,8 @@ export class AttendeeGate extends DurableObject<Env> {
   }
 
   private allowance(now: number, limit: number): Allowance {
-    const live = this.hits.filter((t) => t > now - 60_000);
-    return { limit, remaining: Math.max(0, limit - live.length), resetMs: live.length ? live[0] + 60_000 - now : 0 };
+    const live = this.hits.filter((t) => t > now - WINDOW_MS);
+    return { limit, remaining: Math.max(0, limit - live.length), resetMs: live.length ? live[0] + WINDOW_MS - now : 0 };
   }
 
   private activeKeyCount(): number {

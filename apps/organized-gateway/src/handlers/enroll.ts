@@ -1,11 +1,12 @@
 /**
  * `POST /enroll {"event_code","user_id"}`: an attendee trades the room's event code for
- * their own gateway key (setup.sh does this). Open only while EVENT_CODE is set; attempts
- * are throttled per IP so the code can't be guessed by brute force, and every attempt is logged.
+ * their own gateway key (setup.sh does this). Open only while EVENT_CODE is set. Wrong codes
+ * are counted per IP so the code can't be guessed by brute force — only wrong ones: a whole
+ * room enrolls from one Wi-Fi address within the same minute. Every attempt is logged.
  */
 import type { Context } from "hono";
 import { z } from "zod";
-import { admit, gateFor } from "../admit";
+import { gateFor, type Gate } from "../admit";
 import type { AppEnv } from "../app-env";
 import { configFor } from "../config";
 import { readJsonObject } from "../envelope/body";
@@ -17,7 +18,7 @@ import { newRequestRow } from "../settle/request-row";
 import { keyedHash, secretsEqual } from "../shared/crypto";
 import { GatewayError, errorResponse, toGatewayError } from "../shared/errors";
 
-const ATTEMPTS_PER_MINUTE_PER_IP = 10;
+const WRONG_CODES_PER_MINUTE_PER_IP = 20;
 
 const enrollment = z.object({
   event_code: z.string().min(1).max(200),
@@ -27,8 +28,7 @@ const enrollment = z.object({
 export async function enroll(c: Context<AppEnv>): Promise<Response> {
   const startedAt = Date.now();
   const row = newRequestRow(c.get("requestId"), "/enroll", "POST", startedAt);
-  let gate = null;
-  let leaseId: string | null = null;
+  let gate: Gate | null = null;
   let flushMs = 0;
   try {
     const config = configFor(c.env);
@@ -40,9 +40,13 @@ export async function enroll(c: Context<AppEnv>): Promise<Response> {
         "Enrollment is not open on this gateway. Ask the organiser for a gateway key.");
     }
     gate = gateFor(c.env.ATTENDEE_GATE, `enroll-ip:${row.ip_hash}`);
-    leaseId = (await admit(gate, { userId: row.user_id, credential: { kind: "anonymous" } },
-      { ...config, limits: { ...config.limits, perMinute: ATTEMPTS_PER_MINUTE_PER_IP, maxInflight: 100, queueMs: 0 } },
-      startedAt)).leaseId;
+    const guesses = await gate.guessesLeft(startedAt, WRONG_CODES_PER_MINUTE_PER_IP);
+    if (guesses.left === 0) {
+      const wait = Math.max(1, Math.ceil(guesses.retryAfterMs / 1000));
+      throw new GatewayError(429, "rate_limit_error", "too_many_wrong_codes",
+        `Too many wrong event codes from your network. Check the code on the room's screen and try again in ${wait} seconds.`,
+        { "retry-after": String(wait) });
+    }
 
     const parsed = enrollment.safeParse(await readJsonObject(c.req.raw, 4096));
     if (!parsed.success) {
@@ -54,6 +58,7 @@ export async function enroll(c: Context<AppEnv>): Promise<Response> {
     const { event_code, user_id } = parsed.data;
     row.user_id = user_id;
     if (!(await secretsEqual(event_code, config.event.code))) {
+      await gate.recordWrongGuess(startedAt, WRONG_CODES_PER_MINUTE_PER_IP);
       throw new GatewayError(403, "permission_error", "invalid_event_code",
         "That event code is not right. Check EVENT_CODE in your .env against the code on the room's screen.");
     }
@@ -68,6 +73,6 @@ export async function enroll(c: Context<AppEnv>): Promise<Response> {
       end_state: endStateForStatus(error.status), error_code: error.code });
     return errorResponse(error);
   } finally {
-    c.executionCtx.waitUntil(settle({ gate, leaseId, db: c.env.DB, flushMs }, row));
+    c.executionCtx.waitUntil(settle({ gate, leaseId: null, db: c.env.DB, flushMs }, row));
   }
 }
