@@ -408,3 +408,16 @@ describe("rate-limit headers", () => {
     expect(answers.map((r) => r.headers.get("x-ratelimit-remaining"))).toEqual(["49", "48", "47", "46", "45"]);
   });
 });
+
+describe("the attendee's window across a restart", () => {
+  it("is remembered by an evicted and restarted object, so a restart does not grant a fresh minute", async () => {
+    const { evictDurableObject } = await import("cloudflare:test");
+    const { env } = await import("cloudflare:workers");
+    for (let i = 0; i < 3; i++) expect((await chat({ user: "restart", key: "sk-restart" })).status).toBe(200);
+    const stub = env.ATTENDEE_GATE.get(env.ATTENDEE_GATE.idFromName("restart"));
+    await evictDurableObject(stub);
+    expect((await stub.describe()).inWindow).toBe(3);
+    const next = await chat({ user: "restart", key: "sk-restart" });
+    expect(next.headers.get("x-ratelimit-remaining")).toBe("46");
+  });
+});

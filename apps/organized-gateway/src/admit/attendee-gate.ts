@@ -6,10 +6,10 @@
  * the request's log row, which the object writes to D1 in batches from its alarm.
  *
  * Being single-threaded, the object is exact under concurrency: 120 simultaneous calls
- * admit exactly the limit. The window's timestamps live in memory only: writing them on
- * every admission cost a storage commit per request, and an object is evicted only after
- * it has been idle for longer than the 60-second window, when every timestamp has expired
- * anyway (a deploy or crash resets the current minute; that is the accepted trade-off).
+ * admit exactly the limit. The window's timestamps are kept in memory and saved without
+ * holding the answer (`allowUnconfirmed`): admission never waits for a storage commit, and
+ * a restarted object still remembers its minute (only a crash within milliseconds of a
+ * save could forget a hit).
  * Queued log rows, by contrast, live in the object's own storage until D1 has them, so an
  * eviction or a failed flush loses nothing.
  */
@@ -32,7 +32,7 @@ interface Waiter {
 }
 
 export class AttendeeGate extends DurableObject<Env> {
-  private readonly hits: number[] = [];
+  private readonly hits: number[];
   /** Wrong guesses (event codes) when this object guards a network rather than an attendee. */
   private readonly wrongGuesses: number[] = [];
   /** Rows in the outbox, counted here so settling needs no query. */
@@ -50,6 +50,7 @@ export class AttendeeGate extends DurableObject<Env> {
         id TEXT PRIMARY KEY, hash TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER);
       CREATE TABLE IF NOT EXISTS outbox (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, row TEXT NOT NULL);`);
+    this.hits = ctx.storage.kv.get<number[]>("hits") ?? [];
     this.queuedRows = ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
   }
 
@@ -61,6 +62,7 @@ export class AttendeeGate extends DurableObject<Env> {
     }
 
     const window = decideWindow(this.hits, now, request.perMinute);
+    if (window.admitted) void this.ctx.storage.put("hits", this.hits, { allowUnconfirmed: true });
     const allowance: Allowance = { limit: window.limit, remaining: window.remaining, resetMs: window.resetMs };
     if (!window.admitted) {
       return { ok: false, refusal: "rate_limited", retryAfterMs: window.retryAfterMs, ...allowance };
