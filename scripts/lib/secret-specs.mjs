@@ -82,6 +82,21 @@ export const SECRET_SPECS = [
     skipMeans: "not set: enrollment closed (issue keys with the admin API)",
     check: (v) => (v.length > 200 ? "it is too long" : null),
   },
+  {
+    name: "CF_ACCESS_CLIENT_ID",
+    required: false,
+    question: "Cloudflare Access service token id (ends in .access), if OpenClaw's tunnel is behind Access. Empty = no Access",
+    skipMeans: "not set: no Cloudflare Access headers upstream",
+    check: (v) => (/\s/.test(v) ? "it contains spaces" : null),
+  },
+  {
+    name: "CF_ACCESS_CLIENT_SECRET",
+    required: false,
+    hidden: true,
+    question: "Cloudflare Access service token secret (only with the id above). Empty = no Access",
+    skipMeans: "not set: no Cloudflare Access headers upstream",
+    check: (v) => (/\s/.test(v) ? "it contains spaces" : null),
+  },
 ];
 
 /** The specs in effect for this config; later-phase secrets declare `enabledWhen(vars)`. */

@@ -87,7 +87,8 @@ test("the walk-through asks for each secret, generates an ADMIN_TOKEN and shows 
   const a = account();
   // Answers in order: URL (first a bad one, then a good one), OpenClaw token (empty: BYOK),
   // admin token (empty: generate), hash secret (empty: generate), event code.
-  const input = ["http://localhost:18789", URL_OK, "", "", "", "room-42", ""].join("\n");
+  // The last two answers leave the Cloudflare Access service token out.
+  const input = ["http://localhost:18789", URL_OK, "", "", "", "room-42", "", "", ""].join("\n");
   const run = secrets(a, { args: ["--interactive"], input });
   assert.equal(run.code, 0, run.err);
   assert.match(run.err, /That OPENCLAW_URL won't work: it points at this machine/);
@@ -104,8 +105,8 @@ test("the walk-through asks for each secret, generates an ADMIN_TOKEN and shows 
 test("the walk-through keeps a secret that is already set unless the organiser chooses to replace it", () => {
   const a = account({ secrets: { "organized-gateway": { OPENCLAW_URL: URL_OK, HASH_SECRET: "h".repeat(64), ADMIN_TOKEN: ADMIN } } });
   // OPENCLAW_URL: keep (Enter); OPENCLAW_TOKEN: empty; ADMIN_TOKEN: replace → new value;
-  // HASH_SECRET: keep ("n"); EVENT_CODE: empty.
-  const input = ["", "", "y", "a-brand-new-admin-token-42", "n", ""].join("\n") + "\n";
+  // HASH_SECRET: keep ("n"); EVENT_CODE and the two Access settings: empty.
+  const input = ["", "", "y", "a-brand-new-admin-token-42", "n", "", "", ""].join("\n") + "\n";
   const run = secrets(a, { args: ["--interactive"], input });
   assert.equal(run.code, 0, run.err);
   const stored = a.state().secrets["organized-gateway"];

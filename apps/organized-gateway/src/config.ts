@@ -29,14 +29,28 @@ const settingsSchema = z.object({
   LOG_FLUSH_MS: int(0, 60_000, 500),
   PUBLIC_URL: z.preprocess((v) => (v === "" ? undefined : v),
     z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, "")).optional()),
+  CF_ACCESS_CLIENT_ID: optionalSecret(1),
+  CF_ACCESS_CLIENT_SECRET: optionalSecret(1),
   KIT_INCLUDE_EVENT_CODE: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+}).superRefine((s, ctx) => {
+  // A Cloudflare Access service token is an id and a secret: one without the other is a mistake.
+  if (Boolean(s.CF_ACCESS_CLIENT_ID) !== Boolean(s.CF_ACCESS_CLIENT_SECRET)) {
+    const missing = s.CF_ACCESS_CLIENT_ID ? "CF_ACCESS_CLIENT_SECRET" : "CF_ACCESS_CLIENT_ID";
+    ctx.addIssue({ code: "custom", path: [missing], message: "set both Access settings or neither" });
+  }
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
 
 export interface Config {
   authMode: Settings["AUTH_MODE"];
-  upstream: { url: string; token?: string; agent: string };
+  upstream: {
+    url: string;
+    token?: string;
+    agent: string;
+    /** Cloudflare Access service-token headers sent with every upstream call, when set. */
+    access?: { clientId: string; clientSecret: string };
+  };
   limits: {
     perMinute: number;
     maxInflight: number;
@@ -66,7 +80,14 @@ export function parseConfig(bindings: Record<string, unknown>): Config {
   const s = parsed.data;
   return {
     authMode: s.AUTH_MODE,
-    upstream: { url: s.OPENCLAW_URL, token: s.OPENCLAW_TOKEN, agent: s.OPENCLAW_AGENT },
+    upstream: {
+      url: s.OPENCLAW_URL,
+      token: s.OPENCLAW_TOKEN,
+      agent: s.OPENCLAW_AGENT,
+      access: s.CF_ACCESS_CLIENT_ID && s.CF_ACCESS_CLIENT_SECRET
+        ? { clientId: s.CF_ACCESS_CLIENT_ID, clientSecret: s.CF_ACCESS_CLIENT_SECRET }
+        : undefined,
+    },
     limits: {
       perMinute: s.RATE_LIMIT_PER_MINUTE,
       maxInflight: s.MAX_INFLIGHT_PER_USER,

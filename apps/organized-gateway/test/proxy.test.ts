@@ -299,6 +299,29 @@ describe("the OpenClaw route", () => {
   });
 });
 
+describe("an upstream behind Cloudflare Access", () => {
+  const access = { CF_ACCESS_CLIENT_ID: "access-id.access", CF_ACCESS_CLIENT_SECRET: "access-secret-value" };
+
+  it("gets the service-token headers on every call, whatever the route's strategy", async () => {
+    expect((await gatewayWith(access, "/v1/chat/completions", chatInit({ user: "acc", key: "sk-acc" }))).status).toBe(200);
+    let seen = await upstreamSaw();
+    expect(seen.headers).toMatchObject({ "cf-access-client-id": "access-id.access", "cf-access-client-secret": "access-secret-value" });
+    const key = await issueKey("acc-key");
+    await gatewayWith({ ...access, OPENCLAW_TOKEN: "operator-token-123" }, "/v1/chat/completions", chatInit({ key }));
+    seen = await upstreamSaw();
+    expect(seen.headers["cf-access-client-id"]).toBe("access-id.access");
+    expect(seen.headers.authorization).toBe("Bearer operator-token-123");
+  });
+
+  it("refuses half a service token as a configuration mistake, naming the missing setting", async () => {
+    const response = await gatewayWith({ CF_ACCESS_CLIENT_ID: "only-the-id" }, "/v1/models");
+    expect(response.status).toBe(503);
+    const message = ((await response.json()) as ErrorBody).error.message;
+    expect(message).toContain("CF_ACCESS_CLIENT_SECRET");
+    expect(message).not.toContain("only-the-id");
+  });
+});
+
 describe("enrollment", () => {
   const enroll = (body: object, headers: Record<string, string> = {}) =>
     gateway("/enroll", { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });

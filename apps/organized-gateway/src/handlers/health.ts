@@ -5,15 +5,18 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { configFor } from "../config";
-import { buildRouteTable, chooseUpstream } from "../route";
+import { buildRouteTable, chooseUpstream, type Upstream } from "../route";
 import { toGatewayError } from "../shared/errors";
 
 const PROBE_TIMEOUT_MS = 2_000;
 
-async function probe(baseUrl: string): Promise<{ reachable: boolean; latency_ms: number | null }> {
+async function probe(upstream: Upstream): Promise<{ reachable: boolean; latency_ms: number | null }> {
   const started = Date.now();
   try {
-    const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    const response = await fetch(`${upstream.baseUrl}/healthz`, {
+      headers: upstream.fixedHeaders,
+      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+    });
     await response.body?.cancel();
     // Any HTTP answer means the host is there; OpenAI-like upstreams have no /healthz.
     return { reachable: true, latency_ms: Date.now() - started };
@@ -36,7 +39,7 @@ export async function health(c: Context<AppEnv>): Promise<Response> {
     gateway: "organized-gateway",
     event: config.event.name,
     auth_mode: config.authMode,
-    upstream: { name: upstream.name, strategy: upstream.strategy.name, ...(await probe(upstream.baseUrl)) },
+    upstream: { name: upstream.name, strategy: upstream.strategy.name, ...(await probe(upstream)) },
     gateway_key_required: upstream.strategy.requiresGatewayKey,
     enrollment_open: config.event.code !== undefined,
     limits: { requests_per_minute: config.limits.perMinute, max_in_flight: config.limits.maxInflight },

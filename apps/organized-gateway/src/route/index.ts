@@ -13,6 +13,8 @@ export interface Upstream {
   name: string;
   baseUrl: string;
   strategy: AuthStrategy;
+  /** Headers every call to this upstream carries (e.g. a Cloudflare Access service token). */
+  fixedHeaders: Record<string, string>;
 }
 
 export interface RouteTable {
@@ -20,9 +22,12 @@ export interface RouteTable {
 }
 
 export function buildRouteTable(config: Config): RouteTable {
-  const { url, token, agent } = config.upstream;
+  const { url, token, agent, access } = config.upstream;
+  const fixedHeaders: Record<string, string> = access
+    ? { "cf-access-client-id": access.clientId, "cf-access-client-secret": access.clientSecret }
+    : {};
   return {
-    upstreams: [{ name: "openclaw", baseUrl: url, strategy: token ? openclaw(token, agent) : passthrough() }],
+    upstreams: [{ name: "openclaw", baseUrl: url, strategy: token ? openclaw(token, agent) : passthrough(), fixedHeaders }],
   };
 }
 
@@ -66,6 +71,7 @@ export function buildUpstreamRequest(
     const value = incoming.headers.get(name);
     if (value !== null) headers.set(name, value);
   }
+  for (const [name, value] of Object.entries(upstream.fixedHeaders)) headers.set(name, value);
   upstream.strategy.authorize(headers, { principal, endpoint: endpoint.kind });
   if (body) headers.set("content-type", "application/json");
   return new Request(`${upstream.baseUrl}${pathAndQuery}`, {
