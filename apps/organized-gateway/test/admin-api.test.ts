@@ -50,12 +50,31 @@ describe("admin API authentication", () => {
     expect(((await response.json()) as ErrorBody).error.code).toBe("invalid_admin_token");
   });
 
-  it.each(ROUTES)("%s %s refuses a wrong admin token", async (method, path) => {
-    const response = await gateway(`/admin/api${path}`, { method, headers: { authorization: "Bearer not-the-admin-token-42" } });
+  // Each from its own network: wrong tokens are counted per network (see the guessing tests).
+  it.each(ROUTES.map((route, i) => [...route, i] as const))("%s %s refuses a wrong admin token", async (method, path, i) => {
+    const response = await gateway(`/admin/api${path}`, {
+      method, headers: { authorization: "Bearer not-the-admin-token-42", "cf-connecting-ip": `198.51.100.${i + 1}` },
+    });
     expect(response.status).toBe(401);
     const body = (await response.json()) as ErrorBody;
     expect(body.error).toMatchObject({ type: "authentication_error", code: "invalid_admin_token" });
     expect(JSON.stringify(body)).not.toContain(TEST_ADMIN_TOKEN);
+  });
+});
+
+describe("guessing the admin token", () => {
+  it("is refused with 429 after ten wrong tokens from one network, even with the right token, while other networks go on", async () => {
+    const guesser = { "cf-connecting-ip": "198.51.100.200" };
+    for (let i = 0; i < 10; i++) {
+      const wrong = await gateway("/admin/api/overview", { headers: { ...guesser, authorization: `Bearer guess-number-${i}-xyz` } });
+      expect(wrong.status).toBe(401);
+    }
+    const blocked = await gateway("/admin/api/overview", { headers: { ...guesser, authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    expect(blocked.status).toBe(429);
+    expect(((await blocked.json()) as ErrorBody).error.code).toBe("too_many_wrong_admin_tokens");
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+    const elsewhere = await gateway("/admin/api/overview", { headers: { "cf-connecting-ip": "198.51.100.201", authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    expect(elsewhere.status).toBe(200);
   });
 });
 
@@ -229,6 +248,25 @@ describe("the dashboard's session cookie", () => {
     expect(setCookie).not.toContain(TEST_ADMIN_TOKEN);
     const read = await gateway("/admin/api/overview", { headers: { cookie: cookieOf(response) } });
     expect(read.status).toBe(200);
+  });
+
+  it("stops a network that keeps guessing at the sign-in form, saying when to try again", async () => {
+    for (let i = 0; i < 10; i++) {
+      const wrong = await gateway("/admin/session", {
+        method: "POST", redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": "198.51.100.210" },
+        body: new URLSearchParams({ token: `form-guess-${i}-xyz` }).toString(),
+      });
+      expect(wrong.status).toBe(401);
+    }
+    const blocked = await gateway("/admin/session", {
+      method: "POST", redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": "198.51.100.210" },
+      body: new URLSearchParams({ token: TEST_ADMIN_TOKEN }).toString(),
+    });
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get("set-cookie")).toBeNull();
+    expect(await blocked.text()).toMatch(/Too many wrong admin tokens from your network\. Check it and try again in \d+ seconds/);
   });
 
   it("is refused for a wrong token, with the sign-in page saying so", async () => {

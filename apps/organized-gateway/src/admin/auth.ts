@@ -8,6 +8,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env";
 import { configFor } from "../config";
+import { GuessGuard } from "../admit/guesses";
 import { bearerToken } from "../identify";
 import { secretsEqual } from "../shared/crypto";
 import { GatewayError } from "../shared/errors";
@@ -20,13 +21,27 @@ export function adminDisabledError(): GatewayError {
     "The admin API is off on this gateway: set the ADMIN_TOKEN secret (at least 12 characters) to turn it on.");
 }
 
+/** Wrong admin tokens a network may try per minute (sign-in form and Bearer alike). */
+export const WRONG_ADMIN_TOKENS = { what: "admin tokens", code: "too_many_wrong_admin_tokens", perMinute: 10 };
+
+/** Checks a typed or sent admin token, counting wrong ones against the caller's network. */
+export async function checkAdminToken(env: Env, headers: Headers, given: string): Promise<boolean> {
+  const config = configFor(env);
+  const guard = await GuessGuard.forNetwork(env, config, headers, "admin-token", WRONG_ADMIN_TOKENS);
+  const now = Date.now();
+  await guard.check(now);
+  if (config.adminToken && (await secretsEqual(given, config.adminToken))) return true;
+  await guard.wrong(now);
+  return false;
+}
+
 export function adminAuth(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const { adminToken } = configFor(c.env);
     if (!adminToken) throw adminDisabledError();
     const given = bearerToken(c.req.header("authorization"));
     if (given !== undefined) {
-      if (!(await secretsEqual(given, adminToken))) throw wrongToken();
+      if (!(await checkAdminToken(c.env, c.req.raw.headers, given))) throw wrongToken();
       return next();
     }
     if (await hasSession(c, adminToken)) {

@@ -6,7 +6,8 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { configFor } from "../config";
-import { secretsEqual } from "../shared/crypto";
+import { GatewayError } from "../shared/errors";
+import { checkAdminToken } from "./auth";
 import { CONTENT_SECURITY_POLICY, dashboardPage, signInPage } from "./page/html";
 import { DASHBOARD_JS } from "./page/script";
 import { DASHBOARD_CSS } from "./page/style";
@@ -20,7 +21,7 @@ const ASSETS: Record<string, { body: string; type: string }> = {
   "dashboard.css": { body: DASHBOARD_CSS, type: "text/css; charset=utf-8" },
 };
 
-function page(c: Context<AppEnv>, html: string, status: 200 | 401 | 403 | 503 = 200): Response {
+function page(c: Context<AppEnv>, html: string, status: 200 | 401 | 403 | 429 | 503 = 200): Response {
   return c.html(html, status, {
     "content-security-policy": CONTENT_SECURITY_POLICY,
     "cache-control": "no-store",
@@ -55,7 +56,14 @@ export const adminConsole = new Hono<AppEnv>()
     if (!settings?.adminToken) return c.redirect("/admin", 303);
     const form = await c.req.parseBody().catch(() => ({} as Record<string, unknown>));
     const token = typeof form.token === "string" ? form.token.trim() : "";
-    if (token === "" || !(await secretsEqual(token, settings.adminToken))) {
+    let accepted = false;
+    try {
+      accepted = token !== "" && (await checkAdminToken(c.env, c.req.raw.headers, token));
+    } catch (thrown) {
+      if (!(thrown instanceof GatewayError) || thrown.status !== 429) throw thrown;
+      return page(c, signInPage({ eventName: settings.eventName, enabled: true, error: thrown.message }), 429);
+    }
+    if (!accepted) {
       return page(c, signInPage({
         eventName: settings.eventName,
         enabled: true,

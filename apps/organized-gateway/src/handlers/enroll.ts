@@ -6,7 +6,8 @@
  */
 import type { Context } from "hono";
 import { z } from "zod";
-import { gateFor, type Gate } from "../admit";
+import type { Gate } from "../admit";
+import { GuessGuard } from "../admit/guesses";
 import type { AppEnv } from "../app-env";
 import { configFor } from "../config";
 import { readJsonObject } from "../envelope/body";
@@ -17,8 +18,9 @@ import { settle, endStateForStatus } from "../settle";
 import { newRequestRow } from "../settle/request-row";
 import { keyedHash, secretsEqual } from "../shared/crypto";
 import { GatewayError, errorResponse, toGatewayError } from "../shared/errors";
+import { ipHash } from "../shared/network";
 
-const WRONG_CODES_PER_MINUTE_PER_IP = 20;
+const WRONG_CODES = { what: "event codes", code: "too_many_wrong_codes", perMinute: 20 };
 
 const enrollment = z.object({
   event_code: z.string().min(1).max(200),
@@ -33,20 +35,14 @@ export async function enroll(c: Context<AppEnv>): Promise<Response> {
   try {
     const config = configFor(c.env);
     flushMs = config.logFlushMs;
-    const ip = c.req.header("cf-connecting-ip") ?? "unknown";
-    row.ip_hash = (await keyedHash(config.hashSecret, "ip", ip)).slice(0, 32);
+    row.ip_hash = await ipHash(config.hashSecret, c.req.raw.headers);
     if (!config.event.code) {
       throw new GatewayError(403, "permission_error", "enrollment_closed",
         "Enrollment is not open on this gateway. Ask the organiser for a gateway key.");
     }
-    gate = gateFor(c.env.ATTENDEE_GATE, `enroll-ip:${row.ip_hash}`);
-    const guesses = await gate.guessesLeft(startedAt, WRONG_CODES_PER_MINUTE_PER_IP);
-    if (guesses.left === 0) {
-      const wait = Math.max(1, Math.ceil(guesses.retryAfterMs / 1000));
-      throw new GatewayError(429, "rate_limit_error", "too_many_wrong_codes",
-        `Too many wrong event codes from your network. Check the code on the room's screen and try again in ${wait} seconds.`,
-        { "retry-after": String(wait) });
-    }
+    const guard = await GuessGuard.forNetwork(c.env, config, c.req.raw.headers, "event-code", WRONG_CODES);
+    gate = guard.gate;
+    await guard.check(startedAt);
 
     const parsed = enrollment.safeParse(await readJsonObject(c.req.raw, 4096));
     if (!parsed.success) {
@@ -58,7 +54,7 @@ export async function enroll(c: Context<AppEnv>): Promise<Response> {
     const { event_code, user_id } = parsed.data;
     row.user_id = user_id;
     if (!(await secretsEqual(event_code, config.event.code))) {
-      await gate.recordWrongGuess(startedAt, WRONG_CODES_PER_MINUTE_PER_IP);
+      await guard.wrong(startedAt);
       throw new GatewayError(403, "permission_error", "invalid_event_code",
         "That event code is not right. Check EVENT_CODE in your .env against the code on the room's screen.");
     }

@@ -15,7 +15,7 @@ import { buildRouteTable, buildUpstreamRequest, chooseUpstream, prepareBody, typ
 import { matchEndpoint } from "../route/endpoints";
 import { settle, endStateForStatus } from "../settle";
 import { newRequestRow, type RequestRow } from "../settle/request-row";
-import { keyedHash } from "../shared/crypto";
+import { ipHash } from "../shared/network";
 import { GatewayError, errorResponse, toGatewayError } from "../shared/errors";
 import type { AppEnv } from "../app-env";
 
@@ -39,8 +39,7 @@ export async function proxyV1(c: Context<AppEnv>): Promise<Response> {
   try {
     const config = configFor(c.env);
     flushMs = config.logFlushMs;
-    const ip = request.headers.get("cf-connecting-ip");
-    row.ip_hash = ip ? (await keyedHash(config.hashSecret, "ip", ip)).slice(0, 32) : null;
+    row.ip_hash = await ipHash(config.hashSecret, request.headers);
     const principal = await identify(request.headers, config);
     row.user_id = principal.userId;
     row.auth = principal.credential.kind;
