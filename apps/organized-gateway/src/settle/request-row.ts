@@ -51,11 +51,28 @@ const COLUMNS = [
   "end_state", "error_code", "ip_hash", "created_at",
 ] as const satisfies readonly (keyof RequestRow)[];
 
-const INSERT_SQL = `INSERT OR IGNORE INTO requests (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`;
+/** D1 allows 100 bound parameters per statement: as many whole rows as fit go in one INSERT. */
+const ROWS_PER_STATEMENT = Math.floor(100 / COLUMNS.length);
+const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => "?").join(", ")})`;
 
-/** Writes rows in one D1 batch (one transaction). Re-sending a row is harmless: request ids are unique. */
+function insertSql(rows: number): string {
+  return `INSERT OR IGNORE INTO requests (${COLUMNS.join(", ")}) VALUES ${Array(rows).fill(ROW_PLACEHOLDERS).join(", ")}`;
+}
+
+function values(row: RequestRow): unknown[] {
+  return COLUMNS.map((c) => (c === "stream" ? (row.stream ? 1 : 0) : row[c]));
+}
+
+/**
+ * Writes rows in one D1 batch (one transaction), several rows per statement.
+ * Re-sending a row is harmless: request ids are unique.
+ */
 export async function insertRequestRows(db: D1Database, rows: readonly RequestRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const statement = db.prepare(INSERT_SQL);
-  await db.batch(rows.map((row) => statement.bind(...COLUMNS.map((c) => (c === "stream" ? (row.stream ? 1 : 0) : row[c])))));
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const group = rows.slice(i, i + ROWS_PER_STATEMENT);
+    statements.push(db.prepare(insertSql(group.length)).bind(...group.flatMap(values)));
+  }
+  await db.batch(statements);
 }
