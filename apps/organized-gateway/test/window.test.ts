@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { WINDOW_MS, decideWindow } from "../src/admit/window";
+import { WINDOW_MS, decideWindow, restoreWindow, saveWindow } from "../src/admit/window";
 
 describe("the rolling-minute window", () => {
   it("admits up to the limit and counts down what remains", () => {
@@ -44,5 +44,20 @@ describe("the window under a high limit", () => {
     expect(hits).toHaveLength(5_000);
     expect(hits.at(-1)).toBe(WINDOW_MS + 5_000);
     expect(d.remaining).toBe(95_000);
+  });
+});
+
+describe("the saved window", () => {
+  it("is at most one entry per second, however many requests the window holds", () => {
+    const hits = Array.from({ length: 30_000 }, (_, i) => 1_000_000 + i * 2);
+    expect(saveWindow(hits).length).toBe(60);
+  });
+
+  it("restores the same count per second, each hit at the end of its second (never more lenient)", () => {
+    const hits = [10_100, 10_900, 11_000, 12_500];
+    const restored = restoreWindow(saveWindow(hits));
+    expect(restored).toEqual([10_999, 10_999, 11_999, 12_999]);
+    expect(restored.every((t, i) => t >= hits[i])).toBe(true);
+    expect(restoreWindow(undefined)).toEqual([]);
   });
 });

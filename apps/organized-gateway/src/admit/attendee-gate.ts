@@ -6,10 +6,11 @@
  * the request's log row, which the object writes to D1 in batches from its alarm.
  *
  * Being single-threaded, the object is exact under concurrency: 120 simultaneous calls
- * admit exactly the limit. The window's timestamps are kept in memory and saved without
- * holding the answer (`allowUnconfirmed`): admission never waits for a storage commit, and
- * a restarted object still remembers its minute (only a crash within milliseconds of a
- * save could forget a hit).
+ * admit exactly the limit. The window's timestamps are kept in memory, exact, and saved as
+ * a per-second summary without holding the answer (`allowUnconfirmed`): admission never
+ * waits for a storage commit, the save costs the same whatever the limit, and a restarted
+ * object still remembers its minute (only a crash within milliseconds of a save could
+ * forget a hit).
  * Queued log rows, by contrast, live in the object's own storage until D1 has them, so an
  * eviction or a failed flush loses nothing.
  */
@@ -17,7 +18,7 @@ import { DurableObject } from "cloudflare:workers";
 import { digestsEqual } from "../shared/crypto";
 import { insertRequestRows, type RequestRow } from "../settle/request-row";
 import type { AdmitRequest, AdmitResult, Allowance, EnrollResult, Refusal } from "./protocol";
-import { WINDOW_MS, decideWindow } from "./window";
+import { WINDOW_MS, decideWindow, restoreWindow, saveWindow, type SavedWindow } from "./window";
 
 /** A lease not settled within this time is presumed lost (its Worker died) and freed. */
 const LEASE_TTL_MS = 15 * 60_000;
@@ -50,7 +51,7 @@ export class AttendeeGate extends DurableObject<Env> {
         id TEXT PRIMARY KEY, hash TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER);
       CREATE TABLE IF NOT EXISTS outbox (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, row TEXT NOT NULL);`);
-    this.hits = ctx.storage.kv.get<number[]>("hits") ?? [];
+    this.hits = restoreWindow(ctx.storage.kv.get<SavedWindow>("window"));
     this.queuedRows = ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
   }
 
@@ -62,7 +63,7 @@ export class AttendeeGate extends DurableObject<Env> {
     }
 
     const window = decideWindow(this.hits, now, request.perMinute);
-    if (window.admitted) void this.ctx.storage.put("hits", this.hits, { allowUnconfirmed: true });
+    if (window.admitted) void this.ctx.storage.put("window", saveWindow(this.hits), { allowUnconfirmed: true });
     const allowance: Allowance = { limit: window.limit, remaining: window.remaining, resetMs: window.resetMs };
     if (!window.admitted) {
       return { ok: false, refusal: "rate_limited", retryAfterMs: window.retryAfterMs, ...allowance };

@@ -54,3 +54,33 @@ export function decideWindow(hits: number[], now: number, limit: number): Window
     retryAfterMs: 0,
   };
 }
+
+/** A window saved compactly: [second, hits in that second] pairs, at most 60 of them. */
+export type SavedWindow = [second: number, count: number][];
+
+/**
+ * Summarises the window per second, so saving it costs the same at a limit of 50 or
+ * 100,000. Exactness stays in memory; the summary is only for a restarted object.
+ */
+export function saveWindow(hits: readonly number[]): SavedWindow {
+  const saved: SavedWindow = [];
+  for (const t of hits) {
+    const second = Math.floor(t / 1000);
+    const last = saved[saved.length - 1];
+    if (last && last[0] === second) last[1]++;
+    else saved.push([second, 1]);
+  }
+  return saved;
+}
+
+/**
+ * Rebuilds a window from its summary. Each hit is placed at the end of its second, so a
+ * restarted object is, if anything, stricter than the one it replaces — never more lenient.
+ */
+export function restoreWindow(saved: SavedWindow | undefined): number[] {
+  const hits: number[] = [];
+  for (const [second, count] of saved ?? []) {
+    for (let i = 0; i < count; i++) hits.push(second * 1000 + 999);
+  }
+  return hits;
+}
