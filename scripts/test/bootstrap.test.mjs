@@ -7,16 +7,9 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterEach, test } from "node:test";
 import { REPO_ROOT } from "../lib/paths.mjs";
-import { createMockAccount } from "./mock-account.mjs";
+import { mockAccountsPerTest } from "./mock-account.mjs";
 
-const accounts = [];
-afterEach(() => { while (accounts.length) accounts.pop().remove(); });
-
-function account(initial) {
-  const a = createMockAccount(initial);
-  accounts.push(a);
-  return a;
-}
+const account = mockAccountsPerTest(afterEach);
 
 /** Runs the bootstrap the way the runbook does: `bash scripts/bootstrap.sh`. */
 function bootstrap(a, ...args) {

@@ -6,16 +6,9 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterEach, test } from "node:test";
 import { REPO_ROOT } from "../lib/paths.mjs";
-import { createMockAccount } from "./mock-account.mjs";
+import { mockAccountsPerTest } from "./mock-account.mjs";
 
-const accounts = [];
-afterEach(() => { while (accounts.length) accounts.pop().remove(); });
-
-function account(initial) {
-  const a = createMockAccount(initial);
-  accounts.push(a);
-  return a;
-}
+const account = mockAccountsPerTest(afterEach);
 
 function script(a, name, args = [], env = {}) {
   const result = spawnSync(process.execPath, [path.join(REPO_ROOT, "scripts", name), "--config", a.configFile, ...args], {

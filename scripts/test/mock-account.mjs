@@ -9,6 +9,20 @@ import { GATEWAY_DIR, REPO_ROOT } from "../lib/paths.mjs";
 
 const MOCK = path.join(path.dirname(fileURLToPath(import.meta.url)), "mock-wrangler.mjs");
 
+/**
+ * For a node:test file: a factory of mock accounts that are removed after each test.
+ * Pass the file's `afterEach` (node:test registers hooks per file).
+ */
+export function mockAccountsPerTest(afterEach) {
+  const accounts = [];
+  afterEach(() => { while (accounts.length) accounts.pop().remove(); });
+  return (initial) => {
+    const account = createMockAccount(initial);
+    accounts.push(account);
+    return account;
+  };
+}
+
 export function createMockAccount(initial = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), "ocg-mock-account-"));
   const bin = path.join(dir, "bin");

@@ -8,16 +8,9 @@ import path from "node:path";
 import { afterEach, test } from "node:test";
 import { GATEWAY_DIR, REPO_ROOT } from "../lib/paths.mjs";
 import { SECRET_SPECS } from "../lib/secret-specs.mjs";
-import { createMockAccount } from "./mock-account.mjs";
+import { mockAccountsPerTest } from "./mock-account.mjs";
 
-const accounts = [];
-afterEach(() => { while (accounts.length) accounts.pop().remove(); });
-
-function account(initial) {
-  const a = createMockAccount(initial);
-  accounts.push(a);
-  return a;
-}
+const account = mockAccountsPerTest(afterEach);
 
 function secrets(a, { env = {}, args = ["--yes"], input } = {}) {
   const cleanEnv = { ...a.env };
