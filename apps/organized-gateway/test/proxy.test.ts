@@ -438,6 +438,8 @@ describe("the attendee's window across a restart", () => {
     const { env } = await import("cloudflare:workers");
     for (let i = 0; i < 3; i++) expect((await chat({ user: "restart", key: "sk-restart" })).status).toBe(200);
     const stub = env.ATTENDEE_GATE.get(env.ATTENDEE_GATE.idFromName("restart"));
+    // The summary is saved at most once a second.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
     await evictDurableObject(stub);
     expect((await stub.describe()).inWindow).toBe(3);
     const next = await chat({ user: "restart", key: "sk-restart" });

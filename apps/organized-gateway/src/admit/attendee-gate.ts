@@ -7,10 +7,10 @@
  *
  * Being single-threaded, the object is exact under concurrency: 120 simultaneous calls
  * admit exactly the limit. The window's timestamps are kept in memory, exact, and saved as
- * a per-second summary without holding the answer (`allowUnconfirmed`): admission never
- * waits for a storage commit, the save costs the same whatever the limit, and a restarted
- * object still remembers its minute (only a crash within milliseconds of a save could
- * forget a hit).
+ * a per-second summary at most once a second, without holding any answer
+ * (`allowUnconfirmed`): admission never waits for a storage commit, a burst costs one save,
+ * and a restarted object still remembers its minute (only a crash within a second of the
+ * latest admissions could forget them).
  * Queued log rows, by contrast, live in the object's own storage until D1 has them, so an
  * eviction or a failed flush loses nothing.
  */
@@ -22,6 +22,8 @@ import { WINDOW_MS, decideWindow, restoreWindow, saveWindow, type SavedWindow } 
 
 /** A lease not settled within this time is presumed lost (its Worker died) and freed. */
 const LEASE_TTL_MS = 15 * 60_000;
+/** The window's summary has one-second resolution: saving it more often adds nothing. */
+const WINDOW_SAVE_MS = 1_000;
 /** Rows written to D1 per batch; more rows schedule another flush at once. */
 const FLUSH_BATCH = 80;
 /** Queue this many rows and the flush runs now rather than after the delay. */
@@ -41,6 +43,7 @@ export class AttendeeGate extends DurableObject<Env> {
   private readonly leases = new Map<string, number>();
   private readonly waiters: Waiter[] = [];
   private flushScheduled = false;
+  private windowSaveTimer: ReturnType<typeof setTimeout> | null = null;
   /** The in-flight cap the Worker's config gave with the latest admission. */
   private inflightCap = 1;
 
@@ -63,7 +66,7 @@ export class AttendeeGate extends DurableObject<Env> {
     }
 
     const window = decideWindow(this.hits, now, request.perMinute);
-    if (window.admitted) void this.ctx.storage.put("window", saveWindow(this.hits), { allowUnconfirmed: true });
+    if (window.admitted) this.scheduleWindowSave();
     const allowance: Allowance = { limit: window.limit, remaining: window.remaining, resetMs: window.resetMs };
     if (!window.admitted) {
       return { ok: false, refusal: "rate_limited", retryAfterMs: window.retryAfterMs, ...allowance };
@@ -149,6 +152,15 @@ export class AttendeeGate extends DurableObject<Env> {
     this.ctx.storage.sql.exec("DELETE FROM outbox WHERE seq <= ?", pending[pending.length - 1].seq);
     this.queuedRows = Math.max(0, this.queuedRows - pending.length);
     if (pending.length === FLUSH_BATCH) await this.scheduleFlush(0);
+  }
+
+  /** Saves the window's summary at most once per WINDOW_SAVE_MS, off the answer's path. */
+  private scheduleWindowSave(): void {
+    if (this.windowSaveTimer) return;
+    this.windowSaveTimer = setTimeout(() => {
+      this.windowSaveTimer = null;
+      void this.ctx.storage.put("window", saveWindow(this.hits), { allowUnconfirmed: true });
+    }, WINDOW_SAVE_MS);
   }
 
   private async scheduleFlush(flushMs: number): Promise<void> {

@@ -37,7 +37,11 @@ async function readCapped(body: ReadableStream<Uint8Array>, maxBytes: number): P
 export async function readJsonObject(request: Request, maxBytes: number): Promise<JsonObject> {
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  const text = request.body ? new TextDecoder().decode(await readCapped(request.body, maxBytes)) : "";
+  // A declared length within the cap is enforced by the runtime, so the native read is safe;
+  // a body without one (chunked) is counted as it arrives.
+  const text = !request.body ? "" : Number.isFinite(declared)
+    ? await request.text()
+    : new TextDecoder().decode(await readCapped(request.body, maxBytes));
   if (text.trim() === "") {
     throw new GatewayError(400, "invalid_request_error", "missing_body",
       "The request has no body. Send a JSON object such as {\"model\":\"gpt-4o\",\"messages\":[...]}.");

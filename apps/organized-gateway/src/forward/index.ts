@@ -4,14 +4,15 @@
  * words an attendee can act on; an upstream's own error passes through with its status,
  * unless its body is not JSON (an HTML error page from a tunnel), which becomes OpenAI-shaped.
  */
+import type { UpstreamCall } from "../route";
 import { GatewayError, errorBody } from "../shared/errors";
 
-export async function forward(request: Request, timeoutMs: number): Promise<Response> {
+export async function forward(call: UpstreamCall, timeoutMs: number): Promise<Response> {
   // Not AbortSignal.timeout(): that would also cut a long stream after its headers arrived.
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), timeoutMs);
   try {
-    return await fetch(request, { signal: timeout.signal });
+    return await fetch(call.url, { ...call.init, signal: timeout.signal });
   } catch {
     if (timeout.signal.aborted) {
       throw new GatewayError(504, "timeout_error", "upstream_timeout",

@@ -58,6 +58,11 @@ export function prepareBody(body: JsonObject, upstream: Upstream, principal: Pri
   return { json: body, stream, callerWantsUsage };
 }
 
+export interface UpstreamCall {
+  url: string;
+  init: RequestInit;
+}
+
 export function buildUpstreamRequest(
   upstream: Upstream,
   principal: Principal,
@@ -65,7 +70,7 @@ export function buildUpstreamRequest(
   incoming: Request,
   pathAndQuery: string,
   body: PreparedBody | null,
-): Request {
+): UpstreamCall {
   const headers = new Headers();
   for (const name of FORWARDED_HEADERS) {
     const value = incoming.headers.get(name);
@@ -74,9 +79,8 @@ export function buildUpstreamRequest(
   for (const [name, value] of Object.entries(upstream.fixedHeaders)) headers.set(name, value);
   upstream.strategy.authorize(headers, { principal, endpoint: endpoint.kind });
   if (body) headers.set("content-type", "application/json");
-  return new Request(`${upstream.baseUrl}${pathAndQuery}`, {
-    method: endpoint.method,
-    headers,
-    body: body ? JSON.stringify(body.json) : undefined,
-  });
+  return {
+    url: `${upstream.baseUrl}${pathAndQuery}`,
+    init: { method: endpoint.method, headers, body: body ? JSON.stringify(body.json) : undefined },
+  };
 }
