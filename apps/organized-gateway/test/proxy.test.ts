@@ -446,3 +446,23 @@ describe("the attendee's window across a restart", () => {
     expect(next.headers.get("x-ratelimit-remaining")).toBe("46");
   });
 });
+
+describe("a caller who leaves before the upstream answers", () => {
+  it("cancels the upstream call and is logged as client_abort (499)", async () => {
+    const { createExecutionContext, waitOnExecutionContext } = await import("cloudflare:test");
+    const { env } = await import("cloudflare:workers");
+    const app = (await import("../src/index")).default;
+    const leaving = new AbortController();
+    const ctx = createExecutionContext();
+    const started = Date.now();
+    const pending = app.fetch(new Request("http://gateway.test/v1/chat/completions", {
+      ...chatInit({ user: "leaver", key: "sk-leaver", model: "gpt-4o@latency=3000" }), signal: leaving.signal,
+    }), env, ctx);
+    setTimeout(() => leaving.abort(), 200);
+    const response = await pending;
+    await waitOnExecutionContext(ctx);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const row = await rowFor(response);
+    expect(row).toMatchObject({ status: 499, end_state: "client_abort", error_code: "client_closed_request" });
+  });
+});

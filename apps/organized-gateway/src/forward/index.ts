@@ -7,13 +7,22 @@
 import type { UpstreamCall } from "../route";
 import { GatewayError, errorBody } from "../shared/errors";
 
-export async function forward(call: UpstreamCall, timeoutMs: number): Promise<Response> {
+/**
+ * `callerSignal` is the incoming request's signal (compatibility flag enable_request_signal):
+ * a caller who leaves while the upstream is still thinking cancels the upstream call too.
+ */
+export async function forward(call: UpstreamCall, timeoutMs: number, callerSignal?: AbortSignal): Promise<Response> {
   // Not AbortSignal.timeout(): that would also cut a long stream after its headers arrived.
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), timeoutMs);
+  const signal = callerSignal ? AbortSignal.any([timeout.signal, callerSignal]) : timeout.signal;
   try {
-    return await fetch(call.url, { ...call.init, signal: timeout.signal });
+    return await fetch(call.url, { ...call.init, signal });
   } catch {
+    if (callerSignal?.aborted) {
+      throw new GatewayError(499, "invalid_request_error", "client_closed_request",
+        "The request was cancelled by the caller before the agent server answered.");
+    }
     if (timeout.signal.aborted) {
       throw new GatewayError(504, "timeout_error", "upstream_timeout",
         `The agent server did not answer within ${Math.round(timeoutMs / 1000)} seconds. Try again in a minute; the organiser can see this in the logs.`);

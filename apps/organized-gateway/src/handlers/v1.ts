@@ -65,7 +65,7 @@ export async function proxyV1(c: Context<AppEnv>): Promise<Response> {
     }
 
     const upstreamRequest = buildUpstreamRequest(upstream, principal, endpoint, request, url.pathname + url.search, body);
-    const response = await forward(upstreamRequest, config.limits.upstreamTimeoutMs);
+    const response = await forward(upstreamRequest, config.limits.upstreamTimeoutMs, request.signal);
     const extra = { ...rateHeaders, "x-request-id": requestId };
     const replaced = normaliseUpstreamError(response, extra);
     if (replaced) {

@@ -27,6 +27,8 @@ export async function settle(target: SettleTarget, row: RequestRow): Promise<voi
 
 /** How a request the gateway answered itself ended, from its status. */
 export function endStateForStatus(status: number): EndState {
+  // 499: the caller left before the answer (nginx's "client closed request").
+  if (status === 499) return "client_abort";
   if (status === 504) return "timeout";
   if (status === 502 || status >= 500) return "upstream_error";
   return "rejected";
