@@ -24,7 +24,7 @@ export async function proxyV1(c: Context<AppEnv>): Promise<Response> {
   const request = c.req.raw;
   const url = new URL(request.url);
   const requestId = c.get("requestId");
-  const row = newRequestRow(c.get("requestId"), url.pathname, request.method, startedAt);
+  const row = newRequestRow(requestId, url.pathname, request.method, startedAt);
   let gate: Gate | null = null;
   let leaseId: string | null = null;
   let rateHeaders: Record<string, string> = {};
