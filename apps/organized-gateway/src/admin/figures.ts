@@ -18,8 +18,8 @@ const UPSTREAM_ERROR = "end_state IN ('upstream_error', 'timeout')";
 /** Nearest-rank percentile p of n sorted values is the value at rank ceil(p*n/100). */
 const rank = (p: number) => `(${p} * n + 99) / 100`;
 
-export interface AttendeeFigures {
-  user_id: string;
+/** The request counts every figure reports, for one attendee or for everyone. */
+export interface RequestCounts {
   requests: number;
   tokens: number;
   prompt_tokens: number;
@@ -28,6 +28,10 @@ export interface AttendeeFigures {
   errors: number;
   upstream_errors: number;
   streamed: number;
+}
+
+export interface AttendeeFigures extends RequestCounts {
+  user_id: string;
   endpoints: number;
   avg_latency_ms: number | null;
   p50_latency_ms: number | null;
@@ -92,17 +96,7 @@ export async function attendeeFigures(
 }
 
 export interface Overview {
-  totals: {
-    requests: number;
-    attendees: number;
-    tokens: number;
-    prompt_tokens: number;
-    completion_tokens: number;
-    rate_limited: number;
-    errors: number;
-    upstream_errors: number;
-    streamed: number;
-  };
+  totals: RequestCounts & { attendees: number };
   latency_ms: { avg: number | null; p50: number | null; p95: number | null; p99: number | null; max: number | null };
   status_codes: { status: number; count: number }[];
   end_states: { end_state: string; count: number }[];
