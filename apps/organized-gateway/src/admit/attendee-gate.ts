@@ -2,8 +2,8 @@
  * AttendeeGate: one Durable Object per attendee (user id). It is the single place that
  * decides whether a request may go upstream, in one call: it checks the credential (the
  * gateway key's hash, or the BYOK binding), the rolling-minute window and the in-flight
- * cap, and hands out a lease. After the response, `settle` returns the lease and queues
- * the request's log row, which the object writes to D1 in batches from its alarm.
+ * cap, and hands out a lease. After the response, `settle` returns the lease and hands the
+ * request's log row to the object's RowBatcher, which writes rows to D1 in batches.
  *
  * Being single-threaded, the object is exact under concurrency: 120 simultaneous calls
  * admit exactly the limit. The window's timestamps are kept in memory, exact, and saved as
@@ -11,12 +11,13 @@
  * (`allowUnconfirmed`): admission never waits for a storage commit, a burst costs one save,
  * and a restarted object still remembers its minute (only a crash within a second of the
  * latest admissions could forget them).
- * Queued log rows, by contrast, live in the object's own storage until D1 has them, so an
- * eviction or a failed flush loses nothing.
+ * Log rows, by contrast, are never only in memory once `settle` has answered: see
+ * settle/row-batcher.ts.
  */
 import { DurableObject } from "cloudflare:workers";
 import { digestsEqual } from "../shared/crypto";
-import { insertRequestRows, type RequestRow } from "../settle/request-row";
+import type { RequestRow } from "../settle/request-row";
+import { RowBatcher } from "../settle/row-batcher";
 import type { AdmitRequest, AdmitResult, Allowance, EnrollResult, Refusal } from "./protocol";
 import { WINDOW_MS, decideWindow, restoreWindow, saveWindow, type SavedWindow } from "./window";
 
@@ -24,10 +25,6 @@ import { WINDOW_MS, decideWindow, restoreWindow, saveWindow, type SavedWindow } 
 const LEASE_TTL_MS = 15 * 60_000;
 /** The window's summary has one-second resolution: saving it more often adds nothing. */
 const WINDOW_SAVE_MS = 1_000;
-/** Rows written to D1 per batch; more rows schedule another flush at once. */
-const FLUSH_BATCH = 80;
-/** Queue this many rows and the flush runs now rather than after the delay. */
-const FLUSH_EAGER_AT = 40;
 
 interface Waiter {
   resolve: (leaseId: string | null) => void;
@@ -38,11 +35,9 @@ export class AttendeeGate extends DurableObject<Env> {
   private readonly hits: number[];
   /** Wrong guesses (event codes) when this object guards a network rather than an attendee. */
   private readonly wrongGuesses: number[] = [];
-  /** Rows in the outbox, counted here so settling needs no query. */
-  private queuedRows: number;
+  private readonly rows: RowBatcher;
   private readonly leases = new Map<string, number>();
   private readonly waiters: Waiter[] = [];
-  private flushScheduled = false;
   private windowSaveTimer: ReturnType<typeof setTimeout> | null = null;
   /** The in-flight cap the Worker's config gave with the latest admission. */
   private inflightCap = 1;
@@ -51,11 +46,9 @@ export class AttendeeGate extends DurableObject<Env> {
     super(ctx, env);
     ctx.storage.sql.exec(`
       CREATE TABLE IF NOT EXISTS keys (
-        id TEXT PRIMARY KEY, hash TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER);
-      CREATE TABLE IF NOT EXISTS outbox (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT, row TEXT NOT NULL);`);
+        id TEXT PRIMARY KEY, hash TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER)`);
     this.hits = restoreWindow(ctx.storage.kv.get<SavedWindow>("window"));
-    this.queuedRows = ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
+    this.rows = new RowBatcher(ctx.storage, env.DB);
   }
 
   async admit(request: AdmitRequest): Promise<AdmitResult> {
@@ -82,12 +75,13 @@ export class AttendeeGate extends DurableObject<Env> {
     return { ok: false, refusal: "too_many_inflight", retryAfterMs: 1_000, ...allowance };
   }
 
-  /** Returns the lease (if any) and queues the request's log row for D1. */
+  /**
+   * Returns the lease (if any) at once, then answers when the request's log row is safe
+   * (in D1, or in the outbox for a retry).
+   */
   async settle(leaseId: string | null, row: RequestRow, flushMs: number): Promise<void> {
     if (leaseId && this.leases.delete(leaseId)) this.handOverSlots(Date.now());
-    this.ctx.storage.sql.exec("INSERT INTO outbox (row) VALUES (?)", JSON.stringify(row));
-    this.queuedRows++;
-    await this.scheduleFlush(flushMs);
+    await this.rows.add(row, flushMs);
   }
 
   /** Registers a key minted by /enroll, unless the id is already someone's. */
@@ -137,21 +131,13 @@ export class AttendeeGate extends DurableObject<Env> {
       inWindow: this.hits.filter((t) => t > now - WINDOW_MS).length,
       inflight: this.leases.size,
       queued: this.waiters.length,
-      unflushedRows: this.queuedRows,
+      unflushedRows: this.rows.unwritten(),
     };
   }
 
+  /** Set only when a write to D1 failed: retries the outbox. */
   async alarm(): Promise<void> {
-    this.flushScheduled = false;
-    const pending = this.ctx.storage.sql
-      .exec<{ seq: number; row: string }>("SELECT seq, row FROM outbox ORDER BY seq LIMIT ?", FLUSH_BATCH)
-      .toArray();
-    if (pending.length === 0) return;
-    // Throwing here leaves the rows queued; the runtime retries the alarm.
-    await insertRequestRows(this.env.DB, pending.map((p) => JSON.parse(p.row) as RequestRow));
-    this.ctx.storage.sql.exec("DELETE FROM outbox WHERE seq <= ?", pending[pending.length - 1].seq);
-    this.queuedRows = Math.max(0, this.queuedRows - pending.length);
-    if (pending.length === FLUSH_BATCH) await this.scheduleFlush(0);
+    await this.rows.retryOutbox();
   }
 
   /** Saves the window's summary at most once per WINDOW_SAVE_MS, off the answer's path. */
@@ -161,13 +147,6 @@ export class AttendeeGate extends DurableObject<Env> {
       this.windowSaveTimer = null;
       void this.ctx.storage.put("window", saveWindow(this.hits), { allowUnconfirmed: true });
     }, WINDOW_SAVE_MS);
-  }
-
-  private async scheduleFlush(flushMs: number): Promise<void> {
-    const eager = flushMs === 0 || this.queuedRows >= FLUSH_EAGER_AT;
-    if (this.flushScheduled && !eager) return;
-    this.flushScheduled = true;
-    await this.ctx.storage.setAlarm(Date.now() + (eager ? 0 : flushMs));
   }
 
   private checkCredential(request: AdmitRequest): Refusal | null {

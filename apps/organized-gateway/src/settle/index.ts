@@ -2,7 +2,9 @@
  * Settle: after the response has gone (for streams, when the stream has ended), return the
  * in-flight lease and record one log row. Runs in `waitUntil`, so the caller never waits
  * on it. Rows of admitted attendees go through their Durable Object (batched into D1);
- * requests refused before they had an attendee are written to D1 directly.
+ * requests refused before they had an attendee are written to D1 directly, and so is a row
+ * whose object failed to take it (reset, evicted, unreachable): request ids are unique, so
+ * a row the object did write before failing is kept once.
  */
 import type { Gate } from "../admit";
 import type { EndState, RequestRow } from "./request-row";
@@ -16,13 +18,24 @@ export interface SettleTarget {
 }
 
 export async function settle(target: SettleTarget, row: RequestRow): Promise<void> {
-  try {
-    if (target.gate) await target.gate.settle(target.leaseId, row, target.flushMs);
-    else await insertRequestRows(target.db, [row]);
-  } catch (error) {
-    // Never log the row's contents beyond ids: they are safe, but keep the habit.
-    console.error(JSON.stringify({ event: "settle_failed", request_id: row.request_id, error: String(error) }));
+  if (target.gate) {
+    try {
+      await target.gate.settle(target.leaseId, row, target.flushMs);
+      return;
+    } catch (error) {
+      reportFailure("settle_via_object_failed", row, error);
+    }
   }
+  try {
+    await insertRequestRows(target.db, [row]);
+  } catch (error) {
+    reportFailure("settle_failed", row, error);
+  }
+}
+
+/** Names the request, never the row's contents: they are safe, but keep the habit. */
+function reportFailure(event: string, row: RequestRow, error: unknown): void {
+  console.error(JSON.stringify({ event, request_id: row.request_id, error: String(error) }));
 }
 
 /** How a request the gateway answered itself ended, from its status. */
