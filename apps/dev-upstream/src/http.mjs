@@ -23,6 +23,21 @@ export function sendJson(res, status, body, headers) {
 }
 
 /**
+ * Like sendJson, but the connection dies halfway through the body (the `cut` knob on a
+ * non-streamed answer): the headers promise the whole length, half of it arrives.
+ * @param {import('node:http').ServerResponse} res
+ * @param {number} status
+ * @param {unknown} body
+ * @param {Record<string, string>} [headers]
+ */
+export function sendJsonCut(res, status, body, headers) {
+  if (res.headersSent || res.destroyed) return;
+  const bytes = Buffer.from(JSON.stringify(body));
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': bytes.length });
+  res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy());
+}
+
+/**
  * Read the whole request body as a string.
  * Resolves `null` when it exceeds MAX_BODY_BYTES (the rest is drained and discarded).
  * @param {import('node:http').IncomingMessage} req

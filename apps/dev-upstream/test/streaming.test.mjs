@@ -102,6 +102,14 @@ test('the cut knob destroys the connection after N content chunks, without stop 
   assert.ok(!events.some((e) => e.json.usage));
 });
 
+test('the cut knob on a JSON answer sends its headers and half its body, then destroys the connection', async () => {
+  const res = await post(CHAT(), chat(LONG), { 'x-dev-cut': '1' });
+  assert.equal(res.status, 200);
+  const declared = Number(res.headers.get('content-length'));
+  assert.ok(declared > 0);
+  await assert.rejects(res.text());
+});
+
 test('the streamerror knob sends an error event and [DONE] after the first content chunk', async () => {
   const res = await post(CHAT(), chat(LONG, { model: 'gpt-4o@streamerror=1', stream: true, stream_options: { include_usage: true } }));
   assert.equal(res.status, 200);

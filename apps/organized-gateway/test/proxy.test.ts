@@ -78,6 +78,15 @@ describe("chat through the gateway (BYOK pass-through)", () => {
     expect(row).toMatchObject({ end_state: "upstream_error", error_code: "stream_cut", usage_source: "estimated" });
   });
 
+  it("answers a JSON answer cut mid-body with 502 stream_cut, OpenAI-shaped, and logs it", async () => {
+    const response = await chat({ user: "eve", key: "sk-eve-0001", model: "gpt-4o@cut=1" });
+    expect(response.status).toBe(502);
+    const body = (await response.json()) as ErrorBody;
+    expect(body.error).toMatchObject({ type: "upstream_error", code: "stream_cut" });
+    expect(body.error.message).toContain("Ask again");
+    expect(await rowFor(response)).toMatchObject({ status: 502, end_state: "upstream_error", error_code: "stream_cut" });
+  });
+
   it("passes an upstream's error through with its status and logs it", async () => {
     const response = await chat({ user: "eve", key: "sk-eve-0001", model: "gpt-4o@status=503" });
     expect(response.status).toBe(503);

@@ -1,7 +1,7 @@
 // @ts-check
 /** POST /v1/chat/completions — JSON or SSE. Tools, tool_choice etc. are accepted and ignored. */
 import { answerFor } from '../answers.mjs';
-import { sendJson } from '../http.mjs';
+import { sendJson, sendJsonCut } from '../http.mjs';
 import { newId, nowSeconds } from '../ids.mjs';
 import { lastUserText } from '../messages.mjs';
 import { streamAnswer } from '../stream.mjs';
@@ -72,5 +72,6 @@ export async function chatCompletions(ctx) {
     choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: 'stop' }],
   };
   if (!knobs.noUsage) out.usage = chatUsage(prompt, textTokens(text));
+  if (knobs.cut !== null) return sendJsonCut(res, 200, out, ctx.headers);
   sendJson(res, 200, out, ctx.headers);
 }

@@ -26,6 +26,8 @@ const LEASE_TTL_MS = 15 * 60_000;
 /** The window's summary has one-second resolution: saving it more often adds nothing. */
 const WINDOW_SAVE_MS = 1_000;
 
+type KeyRecord = { hash: string; revoked_at: number | null };
+
 interface Waiter {
   resolve: (leaseId: string | null) => void;
   timer: ReturnType<typeof setTimeout>;
@@ -41,6 +43,13 @@ export class AttendeeGate extends DurableObject<Env> {
   private windowSaveTimer: ReturnType<typeof setTimeout> | null = null;
   /** The in-flight cap the Worker's config gave with the latest admission. */
   private inflightCap = 1;
+  /**
+   * Storage read once, then kept in step with every write (this object is their only
+   * writer), so admission reads no storage: the BYOK binding (null: none) and the keys
+   * looked up so far (null: no such key).
+   */
+  private byokBinding: string | null | undefined;
+  private readonly keyRecords = new Map<string, KeyRecord | null>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -87,10 +96,10 @@ export class AttendeeGate extends DurableObject<Env> {
   /** Registers a key minted by /enroll, unless the id is already someone's. */
   async enroll(keyId: string, keyHash: string, byokHash: string | null): Promise<EnrollResult> {
     if (this.activeKeyCount() > 0) return { ok: false, reason: "already_enrolled" };
-    const bound = this.ctx.storage.kv.get<string>("byok");
+    const bound = this.boundByok();
     if (bound && !(byokHash && digestsEqual(bound, byokHash))) return { ok: false, reason: "user_id_taken" };
     // The enrollee showed their own key: it becomes the id's BYOK binding too.
-    if (!bound && byokHash) this.ctx.storage.kv.put("byok", byokHash);
+    if (!bound && byokHash) this.bindByok(byokHash);
     this.addKey(keyId, keyHash);
     return { ok: true };
   }
@@ -108,17 +117,20 @@ export class AttendeeGate extends DurableObject<Env> {
 
   addKey(keyId: string, keyHash: string): void {
     this.ctx.storage.sql.exec("INSERT INTO keys (id, hash, created_at) VALUES (?, ?, ?)", keyId, keyHash, Date.now());
+    this.keyRecords.delete(keyId);
   }
 
   /** Revokes one key; true when it existed and was active. */
   revokeKey(keyId: string): boolean {
     const cursor = this.ctx.storage.sql.exec(
       "UPDATE keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", Date.now(), keyId);
+    this.keyRecords.delete(keyId);
     return cursor.rowsWritten > 0;
   }
 
   /** Forgets the BYOK key bound to this user id, so its owner can bind a new key. */
   resetBinding(): boolean {
+    this.byokBinding = null;
     return this.ctx.storage.kv.delete("byok");
   }
 
@@ -127,7 +139,7 @@ export class AttendeeGate extends DurableObject<Env> {
     this.expireLeases(now);
     return {
       activeKeys: this.activeKeyCount(),
-      byokBound: this.ctx.storage.kv.get("byok") !== undefined,
+      byokBound: this.boundByok() !== null,
       inWindow: this.hits.filter((t) => t > now - WINDOW_MS).length,
       inflight: this.leases.size,
       queued: this.waiters.length,
@@ -152,20 +164,39 @@ export class AttendeeGate extends DurableObject<Env> {
   private checkCredential(request: AdmitRequest): Refusal | null {
     const { credential } = request;
     if (credential.kind === "key") {
-      const key = this.ctx.storage.sql
-        .exec<{ hash: string; revoked_at: number | null }>("SELECT hash, revoked_at FROM keys WHERE id = ?", credential.keyId)
-        .toArray()[0];
+      const key = this.keyRecord(credential.keyId);
       if (!key || !digestsEqual(key.hash, credential.keyHash)) return "invalid_key";
       if (key.revoked_at !== null) return "revoked_key";
       return null;
     }
     if (credential.kind === "byok") {
-      const bound = this.ctx.storage.kv.get<string>("byok");
+      const bound = this.boundByok();
       if (bound) return digestsEqual(bound, credential.keyHash) ? null : "user_id_taken";
       if (this.activeKeyCount() > 0) return "user_id_taken";
-      this.ctx.storage.kv.put("byok", credential.keyHash);
+      this.bindByok(credential.keyHash);
     }
     return null;
+  }
+
+  private boundByok(): string | null {
+    if (this.byokBinding === undefined) this.byokBinding = this.ctx.storage.kv.get<string>("byok") ?? null;
+    return this.byokBinding;
+  }
+
+  private bindByok(keyHash: string): void {
+    this.ctx.storage.kv.put("byok", keyHash);
+    this.byokBinding = keyHash;
+  }
+
+  private keyRecord(keyId: string): KeyRecord | null {
+    let record = this.keyRecords.get(keyId);
+    if (record === undefined) {
+      record = this.ctx.storage.sql
+        .exec<KeyRecord>("SELECT hash, revoked_at FROM keys WHERE id = ?", keyId)
+        .toArray()[0] ?? null;
+      this.keyRecords.set(keyId, record);
+    }
+    return record;
   }
 
   private allowance(now: number, limit: number): Allowance {

@@ -19,10 +19,7 @@ export async function forward(call: UpstreamCall, timeoutMs: number, callerSigna
   try {
     return await fetch(call.url, { ...call.init, signal });
   } catch {
-    if (callerSignal?.aborted) {
-      throw new GatewayError(499, "invalid_request_error", "client_closed_request",
-        "The request was cancelled by the caller before the agent server answered.");
-    }
+    if (callerSignal?.aborted) throw clientClosed();
     if (timeout.signal.aborted) {
       throw new GatewayError(504, "timeout_error", "upstream_timeout",
         `The agent server did not answer within ${Math.round(timeoutMs / 1000)} seconds. Try again in a minute; the organiser can see this in the logs.`);
@@ -32,6 +29,12 @@ export async function forward(call: UpstreamCall, timeoutMs: number, callerSigna
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The caller hung up before the answer reached it (logged as client_abort, status 499). */
+export function clientClosed(): GatewayError {
+  return new GatewayError(499, "invalid_request_error", "client_closed_request",
+    "The request was cancelled by the caller before the answer arrived.");
 }
 
 const HOP_BY_HOP = ["connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "set-cookie"];

@@ -8,7 +8,7 @@ import { admit, gateFor, type Gate } from "../admit";
 import { configFor } from "../config";
 import { readJsonObject } from "../envelope/body";
 import { forward, isEventStream, normaliseUpstreamError, responseHeaders } from "../forward";
-import { observe, type BodyOutcome } from "../forward/observe";
+import { observe, readWholeJson, type BodyOutcome } from "../forward/observe";
 import { estimateTokens, promptChars } from "../forward/usage";
 import { identify, type Principal } from "../identify";
 import { buildRouteTable, buildUpstreamRequest, chooseUpstream, prepareBody, type PreparedBody } from "../route";
@@ -76,6 +76,13 @@ export async function proxyV1(c: Context<AppEnv>): Promise<Response> {
     if (!response.body) {
       finish({ status: response.status, latency_ms: Date.now() - startedAt, end_state: response.ok ? "complete" : "upstream_error" });
       return new Response(null, { status: response.status, headers: responseHeaders(response, extra) });
+    }
+    if (!isEventStream(response)) {
+      const whole = await readWholeJson(response, startedAt, request.signal);
+      if (whole) {
+        finish(outcomeRow(whole.outcome, response.status, row, startedAt));
+        return new Response(whole.text, { status: response.status, headers: responseHeaders(response, extra) });
+      }
     }
     const observed = observe(response.body, {
       format: isEventStream(response) ? "sse" : "json",
