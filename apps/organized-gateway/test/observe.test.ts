@@ -34,6 +34,14 @@ describe("the stream observer", () => {
     expect((await observed.outcome).usage).toEqual({ prompt: 5, completion: 2 });
   });
 
+  it("strips a usage chunk split across network chunks, after whole events passed untouched", async () => {
+    const parts = [content("Hi"), content(" there").slice(0, 7), content(" there").slice(7) + finish + usage.slice(0, 12),
+      usage.slice(12) + "data: [DONE]\n\n"];
+    const observed = observe(source(parts), { format: "sse", stripUsageChunk: true, startedAt: Date.now() });
+    expect(await new Response(observed.body).text()).toBe(content("Hi") + content(" there") + finish + "data: [DONE]\n\n");
+    expect(await observed.outcome).toMatchObject({ usage: { prompt: 5, completion: 2 }, completionChars: 8, endState: "complete" });
+  });
+
   it("ends a stream that stops before its finish with a stream_cut error event", async () => {
     const observed = observe(source([content("Half an ans")]), { format: "sse", stripUsageChunk: true, startedAt: Date.now() });
     const text = await new Response(observed.body).text();

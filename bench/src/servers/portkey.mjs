@@ -9,10 +9,12 @@ import { stopChild } from "./upstream.mjs";
 import { waitForLine } from "./process.mjs";
 
 export const PORTKEY_VERSION = "1.15.2";
-// Portkey on Node answers every streamed request with a 500 ("TypeError: immutable") when
-// @hono/node-server is newer than 1.14.2 (Portkey-AI/gateway#1389, open); the version its
-// users run it with is pinned, as that issue advises.
-const HONO_NODE_SERVER = "1.14.2";
+// Portkey on Node fails with 500 "TypeError: immutable" when @hono/node-server is newer
+// than it was built against: every request above 1.14.2 (Portkey-AI/gateway#1389, open),
+// and streamed ones already with 1.14.2 (the same updateHeaders on a mapped streaming
+// response, Portkey-AI/gateway#1550, open). With 1.13.8, JSON and streams both work
+// (checked on this machine), so that version is pinned for the install below.
+const HONO_NODE_SERVER = "1.13.8";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const INSTALL_DIR = path.join(ROOT, "node_modules", ".cache", `portkey-gateway-${PORTKEY_VERSION}-node-server-${HONO_NODE_SERVER}`);
 const ENTRY = path.join(INSTALL_DIR, "node_modules", "@portkey-ai", "gateway", "build", "start-server.js");

@@ -77,9 +77,12 @@ export function observe(
 
   /** Scans SSE text; returns the bytes to send on (null: nothing this time). */
   const passSse = (text: string, original: Uint8Array | null): Uint8Array | null => {
+    const nothingHeldBack = scanner.rest() === "";
     const events = scanner.push(text);
     events.forEach(note);
     if (!options.stripUsageChunk) return original;
+    // Whole events with nothing to strip (the usual chunk): its bytes go on untouched.
+    if (original && nothingHeldBack && scanner.rest() === "" && !events.some((e) => e.kind === "usage_only")) return original;
     const kept = events.filter((e) => e.kind !== "usage_only");
     return kept.length ? encoder.encode(kept.map((e) => `${e.raw}\n\n`).join("")) : null;
   };
