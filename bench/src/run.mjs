@@ -17,7 +17,7 @@ import { SCENARIOS, TARGET_ORDER, WRANGLER_DEV_SCENARIOS, requestBody } from "./
 import { addedOver } from "./stats.mjs";
 import { formatReport } from "./table.mjs";
 import { evaluateTargets } from "./targets.mjs";
-import { descendantPids, memoryOf } from "./servers/process.mjs";
+import { cpuMsOf, descendantPids, memoryOf } from "./servers/process.mjs";
 import { PORTKEY_VERSION, installPortkey, portkeyHeaders, startPortkey } from "./servers/portkey.mjs";
 import { startUpstreamProcess } from "./servers/upstream.mjs";
 import { buildGatewayBundle, countLoggedRequests, startBareWorker, startGatewayWorker, workerdVersion } from "./servers/workerd.mjs";
@@ -119,6 +119,7 @@ async function start(promise) {
 
 async function measure(server, target, scenario, index, extraHeaders, direct) {
   log(`${scenario.id}: ${target}`);
+  const cpuBefore = server.pid ? cpuMsOf(server.pid) : null;
   const result = await runLoadJob({
     kind: "load", url: `${server.url}/v1/chat/completions`, body: requestBody(scenario.stream),
     headers: extraHeaders[target] ?? {}, identity: target === "gateway" || target === "wrangler-dev" ? "byok" : "none",
@@ -126,7 +127,15 @@ async function measure(server, target, scenario, index, extraHeaders, direct) {
     userPrefix: `s${index}-${target}`, connections: scenario.connections, attendees: scenario.attendees,
     seconds, warmupSeconds,
   });
-  return { scenario: scenario.id, target, ...result, added: direct ? addedOver(direct.latency, result.latency) : { p50: 0, p95: 0, p99: 0 } };
+  const cpuAfter = server.pid ? cpuMsOf(server.pid) : null;
+  // Warm-up and measured requests both ran while the CPU clock did.
+  const served = result.requests + result.warmupRequests;
+  const cpuMsPerRequest = cpuBefore === null || cpuAfter === null || served === 0
+    ? null : Math.round(((cpuAfter - cpuBefore) / served) * 1000) / 1000;
+  return {
+    scenario: scenario.id, target, ...result, cpu_ms_per_request: cpuMsPerRequest,
+    added: direct ? addedOver(direct.latency, result.latency) : { p50: 0, p95: 0, p99: 0 },
+  };
 }
 
 async function measureWranglerDev(upstream, settings, runs) {

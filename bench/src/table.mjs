@@ -14,9 +14,9 @@ export function formatReport(results) {
   const parts = [];
   parts.push("Latency (ms) and throughput; 'added' = target minus the upstream called directly, same scenario");
   parts.push(formatTable(
-    ["scenario", "target", "req/s", "p50", "p95", "p99", "added p50", "added p95", "added p99", "non-2xx"],
+    ["scenario", "target", "req/s", "p50", "p95", "p99", "added p50", "added p95", "added p99", "cpu ms/req", "non-2xx"],
     results.runs.map((r) => [r.scenario, r.target, r.rps.toFixed(0), fixed(r.latency.p50), fixed(r.latency.p95), fixed(r.latency.p99),
-      signed(r.added.p50), signed(r.added.p95), signed(r.added.p99), r.non2xx + r.errors]),
+      signed(r.added.p50), signed(r.added.p95), signed(r.added.p99), fixed(r.cpu_ms_per_request), r.non2xx + r.errors]),
   ));
   parts.push("");
   parts.push("Streams: time to first byte (ms), one connection, sequential requests");

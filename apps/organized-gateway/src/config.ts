@@ -26,7 +26,8 @@ const settingsSchema = z.object({
   EVENT_CODE: optionalSecret(1),
   EVENT_NAME: z.string().default("OpenClaw Workshop"),
   HASH_SECRET: z.string().min(16),
-  LOG_FLUSH_MS: int(0, 60_000, 500),
+  // At most 10 s: the Worker waits for its rows in waitUntil, which Cloudflare ends 30 s after the response.
+  LOG_FLUSH_MS: int(0, 10_000, 500),
   PUBLIC_URL: z.preprocess((v) => (v === "" ? undefined : v),
     z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, "")).optional()),
   CF_ACCESS_CLIENT_ID: optionalSecret(1),

@@ -41,13 +41,14 @@ function runAutocannon(seconds, samples) {
 }
 
 async function load() {
-  if (job.warmupSeconds > 0) await runAutocannon(job.warmupSeconds, null);
+  const warmup = job.warmupSeconds > 0 ? await runAutocannon(job.warmupSeconds, null) : null;
   const samples = [];
   const result = await runAutocannon(job.seconds, samples);
   const ok = result["2xx"];
   return {
     latency: summarise(samples),
     requests: result.requests.total,
+    warmupRequests: warmup?.requests.total ?? 0,
     ok,
     rps: Math.round((ok / (result.duration || job.seconds)) * 10) / 10,
     non2xx: result.non2xx,

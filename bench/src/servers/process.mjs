@@ -1,5 +1,6 @@
 // Process helpers: wait for a child to say it is ready, find a process's children, and
-// read a process's memory from /proc (RSS now and its peak, VmHWM).
+// read a process's memory (RSS now and its peak, VmHWM) and CPU time from /proc.
+import { spawnSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 
 /** Resolves when the child prints a line matching `pattern`; rejects on exit or timeout. */
@@ -68,3 +69,18 @@ export function memoryOf(pid) {
 }
 
 const round = (n) => Math.round(n * 10) / 10;
+
+let ticksPerSecond = null;
+
+/** CPU time a process has used so far (user + system, all its threads), in ms; null if gone. */
+export function cpuMsOf(pid) {
+  ticksPerSecond ??= Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the parenthesised command name: state is #3, utime #14, stime #15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  } catch {
+    return null;
+  }
+}

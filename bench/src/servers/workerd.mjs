@@ -58,12 +58,12 @@ export function readGatewayConfig() {
  * Starts the gateway with production's bindings. `settings` are the secrets and overrides
  * (OPENCLAW_URL, HASH_SECRET, limits) that `.dev.vars` or `wrangler secret` would give.
  */
-export async function startGatewayWorker(port, bundlePath, settings) {
+export async function startGatewayWorker(port, bundlePath, settings, shared = {}) {
   const config = readGatewayConfig();
   const state = mkdtempSync(path.join(tmpdir(), "ocg-bench-state-"));
   const d1 = config.d1_databases[0];
   // Module paths resolve under rootPath; workerd refuses any that climb out of it.
-  const worker = await startMiniflare("gateway", { port, rootPath: path.dirname(bundlePath), resourcePersistencePath: state }, {
+  const worker = await startMiniflare("gateway", { ...shared, port, rootPath: path.dirname(bundlePath), resourcePersistencePath: state }, {
     modules: [{ type: "ESModule", path: bundlePath }],
     modulesRoot: path.dirname(bundlePath),
     compatibilityDate: config.compatibility_date,
