@@ -38,6 +38,8 @@ export class SseScanner {
 }
 
 function dataOf(raw: string): string {
+  // The usual event is one `data: {...}` line: no need to split it into lines.
+  if (raw.startsWith("data: ") && !raw.includes("\n")) return raw.slice(6);
   return raw
     .split(/\r?\n/)
     .filter((line) => line.startsWith("data:"))
