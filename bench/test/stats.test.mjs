@@ -1,10 +1,12 @@
-// The benchmark's arithmetic: percentiles, added latency, target checks, table layout.
+// The benchmark's arithmetic: percentiles, added latency, target checks, table layout,
+// a CPU profile's self times.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { addedOver, percentile, summarise } from "../src/stats.mjs";
 import { evaluateTargets } from "../src/targets.mjs";
 import { formatTable } from "../src/table.mjs";
 import { parseJsonc, splitSqlStatements } from "../src/servers/config-files.mjs";
+import { selfTimes } from "../src/profile.mjs";
 
 test("a percentile interpolates between the two nearest ranks", () => {
   const sorted = [1, 2, 3, 4];
@@ -67,5 +69,23 @@ test("a migration splits into statements, comments dropped and triggers kept who
     "CREATE TABLE t (a TEXT DEFAULT 'x;y')",
     "CREATE TRIGGER r AFTER INSERT ON t BEGIN UPDATE t SET a = 'z'; END",
     "CREATE VIEW v AS\nSELECT a FROM t",
+  ]);
+});
+
+test("a CPU profile's samples add up per function, by name, file and line, largest first", () => {
+  const frame = (functionName, url, lineNumber) => ({ functionName, url, lineNumber, scriptId: "1", columnNumber: 0 });
+  const profile = {
+    nodes: [
+      { id: 1, callFrame: frame("(root)", "", -1) },
+      { id: 2, callFrame: frame("admit", "file:///tmp/x/index.js", 9) },
+      { id: 3, callFrame: frame("", "file:///tmp/x/index.js", 41) },
+      { id: 4, callFrame: frame("admit", "file:///tmp/x/index.js", 9) },
+    ],
+    samples: [2, 4, 2, 3, 1, 2, 3, 4],
+  };
+  assert.deepEqual(selfTimes(profile), [
+    { fn: "admit index.js:10", share: 5 / 8 },
+    { fn: "(anonymous) index.js:42", share: 2 / 8 },
+    { fn: "(root)", share: 1 / 8 },
   ]);
 });
