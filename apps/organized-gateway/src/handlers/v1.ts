@@ -12,7 +12,7 @@ import { observe, readWholeJson, type BodyOutcome } from "../forward/observe";
 import { estimateTokens, promptChars } from "../forward/usage";
 import { identify, type Principal } from "../identify";
 import { buildRouteTable, buildUpstreamRequest, chooseUpstream, prepareBody, type PreparedBody } from "../route";
-import { matchEndpoint } from "../route/endpoints";
+import { matchEndpoint, type Endpoint } from "../route/endpoints";
 import { settle, endStateForStatus } from "../settle";
 import { newRequestRow, type RequestRow } from "../settle/request-row";
 import { ipHash } from "../shared/network";
@@ -47,17 +47,31 @@ export async function proxyV1(c: Context<AppEnv>): Promise<Response> {
     row.upstream = upstream.name;
     requireGatewayKeyWhereTheGatewayPays(upstream.strategy.requiresGatewayKey, principal);
 
+    // A wrong path or method is refused after admission, so its answer carries the
+    // X-RateLimit-* headers too.
+    let endpoint: Endpoint | undefined;
+    let wrongEndpoint: unknown;
+    try {
+      endpoint = matchEndpoint(request.method, url.pathname);
+    } catch (error) {
+      wrongEndpoint = error;
+    }
+    // The body is read while the admission call is out: in production the attendee's
+    // object may be a network hop away, and a long prompt takes time to arrive. A refusal
+    // still wins over a bad body; the early catch only keeps the rejection from going
+    // unhandled until then.
+    const bodyRead = endpoint?.json ? readJsonObject(request, config.limits.maxBodyBytes) : null;
+    bodyRead?.catch(() => {});
+
     gate = gateFor(c.env.ATTENDEE_GATE, principal.userId);
     const admission = await admit(gate, principal, config, startedAt);
     leaseId = admission.leaseId;
     rateHeaders = admission.headers;
-
-    // After admission, so even a wrong path or method carries the X-RateLimit-* headers.
-    const endpoint = matchEndpoint(request.method, url.pathname);
+    if (!endpoint) throw wrongEndpoint;
 
     let body: PreparedBody | null = null;
-    if (endpoint.json) {
-      const json = await readJsonObject(request, config.limits.maxBodyBytes);
+    if (bodyRead) {
+      const json = await bodyRead;
       row.model = typeof json.model === "string" ? json.model.slice(0, 128) : null;
       row.prompt_tokens = estimateTokens(promptChars(json));
       body = prepareBody(json, upstream, principal, endpoint);
