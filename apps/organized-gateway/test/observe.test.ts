@@ -74,4 +74,51 @@ describe("the stream observer", () => {
     expect((await observed.outcome).endState).toBe("client_abort");
     expect(cancelled).toBe(true);
   });
+
+  describe("on the native path (nothing to strip)", () => {
+    const piped = { format: "sse" as const, stripUsageChunk: false };
+
+    it("appends stream_cut to a stream that closes before its finish", async () => {
+      const observed = observe(source([content("Half")]), { ...piped, startedAt: Date.now() });
+      const text = await new Response(observed.body).text();
+      expect(text.startsWith(content("Half"))).toBe(true);
+      expect(text).toContain('"code":"stream_cut"');
+      expect(await observed.outcome).toMatchObject({ endState: "upstream_error", errorCode: "stream_cut", completionChars: 4 });
+    });
+
+    it("appends stream_cut when the upstream fails mid-stream", async () => {
+      const failing = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          controller.enqueue(encoder.encode(content("Hel")));
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          controller.error(new Error("connection reset"));
+        },
+      });
+      const observed = observe(failing, { ...piped, startedAt: Date.now() });
+      const text = await new Response(observed.body).text();
+      expect(text.startsWith(content("Hel"))).toBe(true);
+      expect(text).toContain('"code":"stream_cut"');
+      expect(await observed.outcome).toMatchObject({ endState: "upstream_error", errorCode: "stream_cut" });
+    });
+
+    it("records a reader that goes away as client_abort and cancels the upstream", async () => {
+      // The native pipe notices a departed reader at the upstream's next chunk.
+      let cancelled = false;
+      const upstream = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          controller.enqueue(encoder.encode(content("more")));
+        },
+        cancel() {
+          cancelled = true;
+        },
+      });
+      const observed = observe(upstream, { ...piped, startedAt: Date.now() });
+      const reader = observed.body.getReader();
+      await reader.read();
+      await reader.cancel();
+      expect((await observed.outcome).endState).toBe("client_abort");
+      expect(cancelled).toBe(true);
+    });
+  });
 });

@@ -109,6 +109,22 @@ describe("chat through the gateway (BYOK pass-through)", () => {
     const row = await rowFor(response);
     expect(row.end_state).toBe("client_abort");
   });
+
+  it("records a client that leaves mid-stream as client_abort when the stream is piped natively", async () => {
+    const response = await chat({ user: "gus", key: "sk-gus-0001", stream: true, model: "gpt-4o@pause=500", includeUsage: true });
+    const reader = response.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    const row = await rowFor(response);
+    expect(row.end_state).toBe("client_abort");
+  });
+
+  it("ends a cut stream with stream_cut when the caller asked for usage itself (nothing to strip)", async () => {
+    const response = await chat({ user: "eve", key: "sk-eve-0001", stream: true, model: "gpt-4o@cut=2", includeUsage: true });
+    const events = sseData(await response.text());
+    expect(events.at(-1)).toMatchObject({ error: { code: "stream_cut" } });
+    expect(await rowFor(response)).toMatchObject({ end_state: "upstream_error", error_code: "stream_cut" });
+  });
 });
 
 describe("identity", () => {

@@ -93,7 +93,11 @@ async function readStdin() {
 
 /** Streams one answer to the terminal and returns its text. */
 async function streamAnswer(client, link, messages) {
-  const stream = await client.chat.completions.create({ model: link.model, messages, stream: true, user: link.user });
+  // include_usage: the gateway then logs real token counts and passes the stream through
+  // untouched (the usage chunk has no choices, hence the ?. below).
+  const stream = await client.chat.completions.create({
+    model: link.model, messages, stream: true, stream_options: { include_usage: true }, user: link.user,
+  });
   let text = "";
   for await (const chunk of stream) {
     const delta = chunk.choices[0]?.delta?.content ?? "";
