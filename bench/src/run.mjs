@@ -70,13 +70,14 @@ async function main() {
   }
 
   const ttfb = [];
-  for (const target of TARGET_ORDER) {
-    log(`TTFB: ${target}`);
+  // Every target with a plain stream, then the gateway once more with the usage chunk asked for.
+  for (const [target, usage] of [...TARGET_ORDER.map((t) => [t, false]), ["gateway", true]]) {
+    log(`TTFB: ${target}${usage ? " (usage asked)" : ""}`);
     const result = await runLoadJob({
-      kind: "ttfb", url: `${servers[target].url}/v1/chat/completions`, body: requestBody(true), headers: extraHeaders[target] ?? {},
-      identity: target === "gateway" ? "byok" : "none", userPrefix: "ttfb", count: ttfbCount, warmup: 20,
+      kind: "ttfb", url: `${servers[target].url}/v1/chat/completions`, body: requestBody(true, usage), headers: extraHeaders[target] ?? {},
+      identity: target === "gateway" ? "byok" : "none", userPrefix: usage ? "ttfb-usage" : "ttfb", count: ttfbCount, warmup: 20,
     });
-    ttfb.push({ target, ...result, added_p50: null });
+    ttfb.push({ target, ...(usage ? { variant: "usage asked" } : {}), ...result, added_p50: null });
   }
   const directTtfb = ttfb[0].ttfb.p50;
   for (const t of ttfb) t.added_p50 = Math.round((t.ttfb.p50 - directTtfb) * 1000) / 1000;
@@ -121,7 +122,7 @@ async function measure(server, target, scenario, index, extraHeaders, direct) {
   log(`${scenario.id}: ${target}`);
   const cpuBefore = server.pid ? cpuMsOf(server.pid) : null;
   const result = await runLoadJob({
-    kind: "load", url: `${server.url}/v1/chat/completions`, body: requestBody(scenario.stream),
+    kind: "load", url: `${server.url}/v1/chat/completions`, body: requestBody(scenario.stream, scenario.usage),
     headers: extraHeaders[target] ?? {}, identity: target === "gateway" || target === "wrangler-dev" ? "byok" : "none",
     // A fresh set of attendees per scenario, so one scenario's window never carries into the next.
     userPrefix: `s${index}-${target}`, connections: scenario.connections, attendees: scenario.attendees,

@@ -1,10 +1,16 @@
 // What is measured: the request bodies and the scenarios (JSON or streamed answer;
-// 1 or 10 connections; one attendee for every connection, or one attendee each).
+// 1 or 10 connections; one attendee for every connection, or one attendee each). A plain
+// stream is what the openai SDK sends by default; "stream+usage" also asks for the usage
+// chunk (stream_options.include_usage), as the trainee kit's agent does — the gateway then
+// has nothing to strip and pipes the stream natively.
 
 const PROMPT = "Summarise our plan for next week in one line.";
 
-export function requestBody(stream) {
-  return JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: PROMPT }], ...(stream ? { stream: true } : {}) });
+export function requestBody(stream, usage = false) {
+  return JSON.stringify({
+    model: "gpt-4o", messages: [{ role: "user", content: PROMPT }],
+    ...(stream ? { stream: true } : {}), ...(stream && usage ? { stream_options: { include_usage: true } } : {}),
+  });
 }
 
 export const SCENARIOS = [
@@ -14,6 +20,8 @@ export const SCENARIOS = [
   { id: "stream c1", stream: true, connections: 1, attendees: "one" },
   { id: "stream c10 one", stream: true, connections: 10, attendees: "one" },
   { id: "stream c10 many", stream: true, connections: 10, attendees: "many" },
+  { id: "stream+usage c1", stream: true, usage: true, connections: 1, attendees: "one" },
+  { id: "stream+usage c10 many", stream: true, usage: true, connections: 10, attendees: "many" },
 ];
 
 /** The `npm start` path is slow (wrangler dev's proxy): a smaller set, for what a user feels. */

@@ -22,7 +22,7 @@ export function formatReport(results) {
   parts.push("Streams: time to first byte (ms), one connection, sequential requests");
   parts.push(formatTable(
     ["target", "", "ttfb p50", "ttfb p95", "ttfb p99", "added p50", "full p50"],
-    results.ttfb.map((t) => [t.target, "", fixed(t.ttfb.p50), fixed(t.ttfb.p95), fixed(t.ttfb.p99), signed(t.added_p50), fixed(t.total.p50)]),
+    results.ttfb.map((t) => [t.target, t.variant ?? "", fixed(t.ttfb.p50), fixed(t.ttfb.p95), fixed(t.ttfb.p99), signed(t.added_p50), fixed(t.total.p50)]),
   ));
   parts.push("");
   parts.push("Memory (MiB): resident at start, at the end, and peak");

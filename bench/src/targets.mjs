@@ -25,10 +25,10 @@ export function evaluateTargets({ runs, ttfb }) {
       checks.push({ target: `throughput >= Portkey's (${scenario})`, met, detail: `${gateway.rps} vs ${portkey.rps} req/s` });
     }
   }
-  const gatewayTtfb = ttfb.find((t) => t.target === "gateway");
-  if (gatewayTtfb) {
-    checks.push(check("stream TTFB p50 within 2 ms of direct", gatewayTtfb.added_p50, 2,
-      `+${gatewayTtfb.added_p50} ms (${gatewayTtfb.ttfb.p50} ms vs direct ${ttfb.find((t) => t.target === "direct").ttfb.p50} ms)`));
+  const direct = ttfb.find((t) => t.target === "direct");
+  for (const gatewayTtfb of ttfb.filter((t) => t.target === "gateway")) {
+    checks.push(check(`stream TTFB p50 within 2 ms of direct${gatewayTtfb.variant ? ` (${gatewayTtfb.variant})` : ""}`, gatewayTtfb.added_p50, 2,
+      `+${gatewayTtfb.added_p50} ms (${gatewayTtfb.ttfb.p50} ms vs direct ${direct.ttfb.p50} ms)`));
   }
   return checks;
 }
