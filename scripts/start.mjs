@@ -62,6 +62,12 @@ const shutdown = async () => {
 };
 process.on("SIGINT", shutdown);
 process.on("SIGTERM", shutdown);
+// `kill <npm's pid>` (or `timeout npm start`) ends npm and its shell but never reaches
+// this process: when it finds itself orphaned it stops too, rather than leave the ports taken.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void shutdown();
+}, 1_000).unref();
 gateway.child.on("exit", async (code) => {
   if (stopping) return;
   console.error(`wrangler dev exited (code ${code}); stopping.`);
