@@ -12,7 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runLoadJob } from "./load/run-load.mjs";
-import { requestBody } from "./scenarios.mjs";
+import { BENCH_SETTINGS, requestBody } from "./scenarios.mjs";
 import { cpuMsOf } from "./servers/process.mjs";
 import { startUpstreamProcess } from "./servers/upstream.mjs";
 import { buildGatewayBundle, startGatewayWorker } from "./servers/workerd.mjs";
@@ -59,10 +59,8 @@ async function connect(url) {
 async function main() {
   const buildDir = mkdtempSync(path.join(tmpdir(), "ocg-profile-build-"));
   const upstream = await startUpstreamProcess(PORTS.upstream);
-  const gateway = await startGatewayWorker(PORTS.gateway, buildGatewayBundle(buildDir), {
-    HASH_SECRET: "profile-only-hash-secret-not-real", RATE_LIMIT_PER_MINUTE: "100000", MAX_INFLIGHT_PER_USER: "1000",
-    OPENCLAW_URL: upstream.url,
-  }, { inspectorPort: PORTS.inspector });
+  const gateway = await startGatewayWorker(PORTS.gateway, buildGatewayBundle(buildDir),
+    { ...BENCH_SETTINGS, OPENCLAW_URL: upstream.url }, { inspectorPort: PORTS.inspector });
   try {
     const targets = await (await fetch(`http://127.0.0.1:${PORTS.inspector}/json/list`)).json();
     const target = targets.find((t) => t.webSocketDebuggerUrl.endsWith("/core:user:gateway"));

@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { startLocalGateway } from "organized-gateway/local";
 import { runLoadJob } from "./load/run-load.mjs";
 import { describeMachine } from "./machine.mjs";
-import { SCENARIOS, TARGET_ORDER, WRANGLER_DEV_SCENARIOS, requestBody } from "./scenarios.mjs";
+import { BENCH_SETTINGS, SCENARIOS, TARGET_ORDER, WRANGLER_DEV_SCENARIOS, requestBody } from "./scenarios.mjs";
 import { addedOver } from "./stats.mjs";
 import { formatReport } from "./table.mjs";
 import { evaluateTargets } from "./targets.mjs";
@@ -23,12 +23,6 @@ import { startUpstreamProcess } from "./servers/upstream.mjs";
 import { buildGatewayBundle, countLoggedRequests, startBareWorker, startGatewayWorker, workerdVersion } from "./servers/workerd.mjs";
 
 const PORTS = { upstream: 19401, bare: 19402, gateway: 19403, portkey: 19404, wranglerDev: 19405 };
-/** The limiter runs on every request but never refuses one: the bench measures its cost, not its refusals. */
-const BENCH_SETTINGS = {
-  HASH_SECRET: "bench-only-hash-secret-not-a-real-one",
-  RATE_LIMIT_PER_MINUTE: "100000",
-  MAX_INFLIGHT_PER_USER: "1000",
-};
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "results");
 
 const { values: args } = parseArgs({

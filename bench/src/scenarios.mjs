@@ -4,6 +4,16 @@
 // chunk (stream_options.include_usage), as the trainee kit's agent does — the gateway then
 // has nothing to strip and pipes the stream natively.
 
+/**
+ * The gateway's settings under load: the limiter runs on every request but never refuses
+ * one, since the bench measures its cost, not its refusals. Not a real secret.
+ */
+export const BENCH_SETTINGS = {
+  HASH_SECRET: "bench-only-hash-secret-not-a-real-one",
+  RATE_LIMIT_PER_MINUTE: "100000",
+  MAX_INFLIGHT_PER_USER: "1000",
+};
+
 const PROMPT = "Summarise our plan for next week in one line.";
 
 export function requestBody(stream, usage = false) {

@@ -104,7 +104,7 @@ function observePiped(
   const tally = new Tally(options.startedAt);
   const reader = forObserver.getReader();
 
-  const watched = (async (): Promise<boolean> => {
+  const watched = (async (): Promise<void> => {
     const decoder = new TextDecoder();
     const scanner = new SseScanner();
     for (;;) {
@@ -112,12 +112,12 @@ function observePiped(
       try {
         chunk = await reader.read();
       } catch {
-        return false;
+        return; // the pipe's side of the tee fails too, and says how
       }
       if (chunk.done) {
         const tail = scanner.rest() + decoder.decode();
         if (tail.trim() !== "") scanner.push(`${tail}\n\n`).forEach((e) => tally.note(e));
-        return true;
+        return;
       }
       tally.firstByte();
       scanner.push(decoder.decode(chunk.value, { stream: true })).forEach((e) => tally.note(e));

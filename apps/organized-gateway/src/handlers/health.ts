@@ -5,7 +5,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { configFor } from "../config";
-import { buildRouteTable, chooseUpstream, type Upstream } from "../route";
+import { routeTableFor, chooseUpstream, type Upstream } from "../route";
 import { toGatewayError } from "../shared/errors";
 
 const PROBE_TIMEOUT_MS = 2_000;
@@ -33,7 +33,7 @@ export async function health(c: Context<AppEnv>): Promise<Response> {
     const error = toGatewayError(thrown);
     return c.json({ status: "misconfigured", gateway: "organized-gateway", message: error.message }, 503);
   }
-  const upstream = chooseUpstream(buildRouteTable(config));
+  const upstream = chooseUpstream(routeTableFor(config));
   return c.json({
     status: "ok",
     gateway: "organized-gateway",

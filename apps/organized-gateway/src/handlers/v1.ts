@@ -11,7 +11,7 @@ import { forward, isEventStream, normaliseUpstreamError, responseHeaders } from 
 import { observe, readWholeJson, type BodyOutcome } from "../forward/observe";
 import { estimateTokens, promptChars } from "../forward/usage";
 import { identify, type Principal } from "../identify";
-import { buildRouteTable, buildUpstreamRequest, chooseUpstream, prepareBody, type PreparedBody } from "../route";
+import { routeTableFor, buildUpstreamRequest, chooseUpstream, prepareBody, type PreparedBody } from "../route";
 import { matchEndpoint, type Endpoint } from "../route/endpoints";
 import { settle, endStateForStatus } from "../settle";
 import { newRequestRow, type RequestRow } from "../settle/request-row";
@@ -43,7 +43,7 @@ export async function proxyV1(c: Context<AppEnv>): Promise<Response> {
     const principal = await identify(request.headers, config);
     row.user_id = principal.userId;
     row.auth = principal.credential.kind;
-    const upstream = chooseUpstream(buildRouteTable(config));
+    const upstream = chooseUpstream(routeTableFor(config));
     row.upstream = upstream.name;
     requireGatewayKeyWhereTheGatewayPays(upstream.strategy.requiresGatewayKey, principal);
 
@@ -91,7 +91,8 @@ export async function proxyV1(c: Context<AppEnv>): Promise<Response> {
       finish({ status: response.status, latency_ms: Date.now() - startedAt, end_state: response.ok ? "complete" : "upstream_error" });
       return new Response(null, { status: response.status, headers: responseHeaders(response, extra) });
     }
-    if (!isEventStream(response)) {
+    const sse = isEventStream(response);
+    if (!sse) {
       const whole = await readWholeJson(response, startedAt, request.signal);
       if (whole) {
         finish(outcomeRow(whole.outcome, response.status, row, startedAt));
@@ -99,7 +100,7 @@ export async function proxyV1(c: Context<AppEnv>): Promise<Response> {
       }
     }
     const observed = observe(response.body, {
-      format: isEventStream(response) ? "sse" : "json",
+      format: sse ? "sse" : "json",
       stripUsageChunk: body !== null && body.stream && !body.callerWantsUsage,
       startedAt,
     });

@@ -21,7 +21,19 @@ export interface RouteTable {
   upstreams: readonly Upstream[];
 }
 
-export function buildRouteTable(config: Config): RouteTable {
+const routeTables = new WeakMap<Config, RouteTable>();
+
+/** The route table for a config, built once per config rather than on every request. */
+export function routeTableFor(config: Config): RouteTable {
+  let table = routeTables.get(config);
+  if (!table) {
+    table = buildRouteTable(config);
+    routeTables.set(config, table);
+  }
+  return table;
+}
+
+function buildRouteTable(config: Config): RouteTable {
   const { url, token, agent, access } = config.upstream;
   const fixedHeaders: Record<string, string> = access
     ? { "cf-access-client-id": access.clientId, "cf-access-client-secret": access.clientSecret }
