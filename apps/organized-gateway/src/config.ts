@@ -25,6 +25,10 @@ const settingsSchema = z.object({
   ADMIN_TOKEN: optionalSecret(12),
   EVENT_CODE: optionalSecret(1),
   EVENT_NAME: z.string().default("OpenClaw Workshop"),
+  // Generous but finite: a stranger with the event code cannot enrol without end.
+  MAX_ATTENDEES: int(1, 100_000, 500),
+  // A whole room enrols from one Wi-Fi address within a minute or two.
+  ENROLLMENTS_PER_NETWORK_PER_MINUTE: int(1, 10_000, 60),
   HASH_SECRET: z.string().min(16),
   // At most 10 s: the Worker waits for its rows in waitUntil, which Cloudflare ends 30 s after the response.
   LOG_FLUSH_MS: int(0, 10_000, 500),
@@ -60,7 +64,7 @@ export interface Config {
     upstreamTimeoutMs: number;
   };
   adminToken?: string;
-  event: { name: string; code?: string };
+  event: { name: string; code?: string; maxAttendees: number; enrollmentsPerNetworkPerMinute: number };
   hashSecret: string;
   logFlushMs: number;
   /** The join page and the kit: the address they advertise, and whether the kit carries EVENT_CODE. */
@@ -97,7 +101,10 @@ export function parseConfig(bindings: Record<string, unknown>): Config {
       upstreamTimeoutMs: s.UPSTREAM_TIMEOUT_MS,
     },
     adminToken: s.ADMIN_TOKEN,
-    event: { name: s.EVENT_NAME, code: s.EVENT_CODE },
+    event: {
+      name: s.EVENT_NAME, code: s.EVENT_CODE,
+      maxAttendees: s.MAX_ATTENDEES, enrollmentsPerNetworkPerMinute: s.ENROLLMENTS_PER_NETWORK_PER_MINUTE,
+    },
     hashSecret: s.HASH_SECRET,
     logFlushMs: s.LOG_FLUSH_MS,
     kit: { publicUrl: s.PUBLIC_URL, includeEventCode: s.KIT_INCLUDE_EVENT_CODE },

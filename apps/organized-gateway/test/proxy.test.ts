@@ -23,7 +23,8 @@ describe("chat through the gateway (BYOK pass-through)", () => {
     await chat({ user: "ben", key: "sk-ben-0001", headers: { "x-openclaw-agent-id": "admin", cookie: "a=b" } });
     const seen = await upstreamSaw();
     expect(seen.headers.authorization).toBe("Bearer sk-ben-0001");
-    expect(seen.headers["x-forwarded-user"]).toBe("ben");
+    // The attendee's derived session value (route/session.ts), never the typed id.
+    expect(seen.headers["x-forwarded-user"]).toMatch(/^ocg-[0-9a-f]{32}$/);
     expect(seen.headers["x-openclaw-agent-id"]).toBeUndefined();
     expect(seen.headers.cookie).toBeUndefined();
   });
@@ -306,7 +307,8 @@ describe("the OpenClaw route", () => {
     expect(response.status).toBe(200);
     const seen = await upstreamSaw();
     expect(seen.headers.authorization).toBe("Bearer operator-token-123");
-    expect(seen.body).toMatchObject({ model: "openclaw/main", user: "oli" });
+    expect(seen.body).toMatchObject({ model: "openclaw/main" });
+    expect(seen.body?.user).toMatch(/^ocg-[0-9a-f]{32}$/);
     expect(Object.keys(seen.headers).filter((h) => h.startsWith("x-openclaw-"))).toEqual([]);
     expect(seen.headers["x-forwarded-user"]).toBeUndefined();
   });

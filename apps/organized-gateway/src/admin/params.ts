@@ -4,10 +4,12 @@
  * so that a misspelt parameter ("usr=") is refused instead of silently ignored.
  */
 import { z } from "zod";
-import { USER_ID_PATTERN } from "../identify/gateway-key";
+import { userIdSchema } from "../identify/user-id";
 import { GatewayError } from "../shared/errors";
+import { readCappedText } from "./body";
 
-export const userIdSchema = z.string().regex(USER_ID_PATTERN, "a user id is 1-64 letters, digits, '.', '_' or '-'");
+/** The admin API names attendees by the same canonical rule as everything else. */
+export { userIdSchema };
 
 export function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
@@ -20,8 +22,9 @@ export function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T 
   return result.data;
 }
 
+/** A JSON body that may be empty; at most ADMIN_BODY_MAX_BYTES (a label fits many times over). */
 export async function optionalJson(request: Request): Promise<unknown> {
-  const text = await request.text();
+  const text = await readCappedText(request);
   if (text.trim() === "") return {};
   try {
     return JSON.parse(text);
@@ -53,15 +56,22 @@ export const windowQuery = z.strictObject({
   active_minutes: minutes(1_440).default(5),
 });
 
+/**
+ * Every answer of the admin API is bounded, whatever is in D1 (an attacker can invent a
+ * thousand attendees): lists are capped by `limit` and say when they were cut
+ * (`truncated`, or a `next_cursor` for the next page).
+ */
 export const attendeesQuery = windowQuery.extend({
   sort: z.enum(["requests", "tokens", "rate_limited", "errors", "last_seen", "user_id", "p95_latency_ms"]).default("requests"),
   limit: z.coerce.number().int().min(1).max(1_000).default(500),
 });
 
+/** by_user: the top `limit` attendees by requests in the window (see SERIES_POINTS_MAX in api.ts). */
 export const timeseriesQuery = z.strictObject({
   minutes: minutes(1_440).default(30),
   user_id: userIdSchema.optional(),
   by_user: z.enum(["0", "1", "true", "false"]).transform((v) => v === "1" || v === "true").default(false),
+  limit: z.coerce.number().int().min(1).max(50).default(10),
 });
 
 export const requestsQuery = z.strictObject({
@@ -79,4 +89,9 @@ export const usersQuery = z.strictObject({
   active_minutes: minutes(1_440).default(5),
 });
 
-export const keysQuery = z.strictObject({ user_id: userIdSchema.optional() });
+/** A page of keys, oldest first; `after` is the last key id of the previous page. */
+export const keysQuery = z.strictObject({
+  user_id: userIdSchema.optional(),
+  after: z.string().regex(/^[0-9A-Za-z]{8}$/, "a key id is 8 letters or digits").optional(),
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+});

@@ -1,41 +1,65 @@
 /**
- * Guessing guard: a secret typed by people (the room's event code, the admin token) can be
- * guessed by brute force, so wrong guesses are counted per network (a keyed hash of the IP)
- * in a one-minute window held by a Durable Object, and a network past the limit is refused
- * until the window frees. Only wrong guesses count: a whole room shares one Wi-Fi address.
+ * The Worker's side of the caller network's guard (admit/network-guard.ts): one object per
+ * network (a keyed hash of the IP), asked only on paths that guess, refuse or enrol — never
+ * on an admitted /v1 request, so it costs the hot path nothing.
  */
 import type { Config } from "../config";
 import { ipHash } from "../shared/network";
-import { GatewayError } from "../shared/errors";
-import { gateFor, type Gate } from "./index";
+import { GatewayError, retryAfterHeaders } from "../shared/errors";
+import type { NetworkGuard } from "./network-guard";
 
-export interface GuessGuardOptions {
+export interface GuessOptions {
   /** What is being guessed, in the refusal: "event codes", "admin tokens". */
   what: string;
-  /** The refusal's error code. */
+  /** The purpose the guard counts it under, and the refusal's error code. */
+  purpose: string;
   code: string;
   perMinute: number;
 }
 
-export class GuessGuard {
-  private constructor(readonly gate: Gate, private readonly options: GuessGuardOptions) {}
+export interface BudgetOptions {
+  budget: string;
+  perMinute: number;
+  /** The refusal's error code and the sentence that tells the caller what is happening. */
+  code: string;
+  message: (waitSeconds: number) => string;
+}
 
-  static async forNetwork(env: Env, config: Config, headers: Headers, purpose: string, options: GuessGuardOptions): Promise<GuessGuard> {
+export class NetworkGuardClient {
+  private constructor(private readonly guard: DurableObjectStub<NetworkGuard>) {}
+
+  static async forRequest(env: Env, config: Config, headers: Headers): Promise<NetworkGuardClient> {
     const network = (await ipHash(config.hashSecret, headers)) ?? "unknown";
-    return new GuessGuard(gateFor(env.ATTENDEE_GATE, `guess:${purpose}:${network}`), options);
+    return new NetworkGuardClient(env.NETWORK_GUARD.get(env.NETWORK_GUARD.idFromName(network)));
   }
 
-  /** Throws a 429 when this network has used up its wrong guesses for the minute. */
-  async check(now: number): Promise<void> {
-    const { left, retryAfterMs } = await this.gate.guessesLeft(now, this.options.perMinute);
-    if (left > 0) return;
-    const wait = Math.max(1, Math.ceil(retryAfterMs / 1000));
-    throw new GatewayError(429, "rate_limit_error", this.options.code,
-      `Too many wrong ${this.options.what} from your network. Check it and try again in ${wait} seconds.`,
-      { "retry-after": String(wait) });
+  /**
+   * One atomic step after the Worker compared the secret: true for a right answer that may
+   * be acted on, false for a wrong one; throws 429 when the guard reveals nothing.
+   */
+  async judge(options: GuessOptions, right: boolean, now = Date.now()): Promise<boolean> {
+    const result = await this.guard.judge(options.purpose, now, options.perMinute, right);
+    if (result.verdict === "right") return true;
+    if (result.verdict === "wrong") return false;
+    const wait = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
+    throw new GatewayError(429, "rate_limit_error", options.code,
+      `Too many wrong ${options.what} came from your network in the last minute (someone here may be guessing). Check yours and try again in ${wait} seconds.`,
+      retryAfterHeaders(result.retryAfterMs));
   }
 
-  async wrong(now: number): Promise<void> {
-    await this.gate.recordWrongGuess(now, this.options.perMinute);
+  /** Charges one event against a per-network budget; throws the budget's 429 past it. Returns the charge, to refund. */
+  async take(options: BudgetOptions, now = Date.now()): Promise<number> {
+    const result = await this.guard.take(options.budget, now, options.perMinute);
+    if (result.ok) return result.at;
+    const wait = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
+    throw new GatewayError(429, "rate_limit_error", options.code, options.message(wait), retryAfterHeaders(result.retryAfterMs));
+  }
+
+  waitFor(budget: string, now: number, perMinute: number): Promise<number> {
+    return this.guard.waitFor(budget, now, perMinute);
+  }
+
+  async refund(budget: string, at: number): Promise<void> {
+    await this.guard.refund(budget, at);
   }
 }

@@ -5,11 +5,19 @@
  */
 import type { Config } from "../config";
 import type { Principal } from "../identify";
-import { GatewayError } from "../shared/errors";
+import { GatewayError, retryAfterHeaders } from "../shared/errors";
 import type { AttendeeGate } from "./attendee-gate";
-import type { AdmitResult, Allowance } from "./protocol";
+import { isCredentialRefusal, type AdmitResult, type Allowance } from "./protocol";
 
 export type Gate = DurableObjectStub<AttendeeGate>;
+
+/**
+ * A lease lives this long unless renewed; the Worker renews it every LEASE_RENEW_MS while
+ * its request runs (waiting for the upstream, streaming), so a lost settle frees the slot
+ * within a minute instead of holding a quarter of an attendee's capacity.
+ */
+export const LEASE_MS = 60_000;
+export const LEASE_RENEW_MS = 20_000;
 
 export function gateFor(namespace: DurableObjectNamespace<AttendeeGate>, name: string): Gate {
   return namespace.get(namespace.idFromName(name));
@@ -25,8 +33,13 @@ export function rateLimitHeaders(allowance: Allowance): Record<string, string> {
 
 export interface Admission {
   leaseId: string;
+  generation: number;
+  provisional: boolean;
   headers: Record<string, string>;
 }
+
+/** A refusal of the caller's credential: logged under `unauthenticated`, never the claimed id. */
+export class CredentialRefused extends GatewayError {}
 
 /** Admits the request or throws the refusal as a GatewayError carrying the rate headers. */
 export async function admit(gate: Gate, principal: Principal, config: Config, now: number): Promise<Admission> {
@@ -36,10 +49,22 @@ export async function admit(gate: Gate, principal: Principal, config: Config, no
     perMinute: config.limits.perMinute,
     maxInflight: config.limits.maxInflight,
     queueMs: config.limits.queueMs,
+    leaseMs: LEASE_MS,
   })) as AdmitResult;
-  const headers = rateLimitHeaders(result);
-  if (result.ok) return { leaseId: result.leaseId, headers };
+  if (result.ok) {
+    return { leaseId: result.leaseId, generation: result.generation, provisional: result.provisional, headers: rateLimitHeaders(result) };
+  }
+  // A caller who has not shown they are this attendee learns nothing of the attendee's window.
+  const headers = isCredentialRefusal(result.refusal) ? {} : rateLimitHeaders(result);
   throw refusalError(result, principal, config, headers);
+}
+
+/** Keeps the lease alive until the returned function is called (at settle). */
+export function keepLease(gate: Gate, leaseId: string): () => void {
+  const timer = setInterval(() => {
+    gate.renew(leaseId).catch(() => {});
+  }, LEASE_RENEW_MS);
+  return () => clearInterval(timer);
 }
 
 function refusalError(
@@ -51,22 +76,30 @@ function refusalError(
   const retryAfter = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
   switch (result.refusal) {
     case "invalid_key":
-      return new GatewayError(401, "authentication_error", "invalid_gateway_key",
+      return new CredentialRefused(401, "authentication_error", "invalid_gateway_key",
         "This gateway key is not recognised. Copy OCG_KEY again, or delete it from .env and re-run setup.sh.", headers);
     case "revoked_key":
-      return new GatewayError(401, "authentication_error", "revoked_gateway_key",
-        "This gateway key was revoked by the organiser. Delete OCG_KEY from .env and run setup.sh again, or ask the organiser.", headers);
+      return new CredentialRefused(401, "authentication_error", "revoked_gateway_key",
+        "This gateway key was revoked by the organiser. Ask the organiser: they can give you a new key.", headers);
     case "user_id_taken":
-      return new GatewayError(403, "permission_error", "user_id_taken",
+      return new CredentialRefused(403, "permission_error", "user_id_taken",
         `USER_ID '${principal.userId}' is already used by another attendee. Pick another USER_ID in your .env (add your last name's initial, e.g. ${principal.userId}-k) and try again.`,
+        headers);
+    case "user_id_revoked":
+      return new CredentialRefused(403, "permission_error", "user_id_revoked",
+        `USER_ID '${principal.userId}' was revoked by the organiser. Ask the organiser to reinstate it, or pick another USER_ID in your .env.`,
         headers);
     case "rate_limited":
       return new GatewayError(429, "rate_limit_error", "rate_limit_exceeded",
         `Rate limit reached: ${config.limits.perMinute} requests per minute per attendee. Try again in ${retryAfter} seconds.`,
-        { ...headers, "retry-after": String(retryAfter) });
+        { ...headers, ...retryAfterHeaders(result.retryAfterMs) });
+    case "key_rate_limited":
+      return new GatewayError(429, "rate_limit_error", "rate_limit_exceeded",
+        `Rate limit reached for this API key: ${config.limits.perMinute} requests per minute, however many USER_IDs use it. Try again in ${retryAfter} seconds.`,
+        { ...headers, ...retryAfterHeaders(result.retryAfterMs) });
     case "too_many_inflight":
       return new GatewayError(429, "rate_limit_error", "too_many_requests_in_flight",
         `You already have ${config.limits.maxInflight} requests running. Wait for one to finish, then try again.`,
-        { ...headers, "retry-after": String(retryAfter) });
+        { ...headers, ...retryAfterHeaders(result.retryAfterMs) });
   }
 }

@@ -7,14 +7,28 @@ export interface AdmitRequest {
   perMinute: number;
   maxInflight: number;
   queueMs: number;
+  /** A lease not renewed within this time is presumed lost (its Worker died) and freed. */
+  leaseMs: number;
 }
 
-export type Refusal =
+/** Refusals of the credential: the caller has not shown they are this attendee. */
+export type CredentialRefusal =
   | "invalid_key"
   | "revoked_key"
   | "user_id_taken"
+  | "user_id_revoked";
+
+export type Refusal =
+  | CredentialRefusal
   | "rate_limited"
+  | "key_rate_limited"
   | "too_many_inflight";
+
+const CREDENTIAL_REFUSALS: ReadonlySet<Refusal> = new Set<Refusal>(["invalid_key", "revoked_key", "user_id_taken", "user_id_revoked"]);
+
+export function isCredentialRefusal(refusal: Refusal): refusal is CredentialRefusal {
+  return CREDENTIAL_REFUSALS.has(refusal);
+}
 
 export interface Allowance {
   limit: number;
@@ -23,7 +37,27 @@ export interface Allowance {
 }
 
 export type AdmitResult =
-  | ({ ok: true; leaseId: string } & Allowance)
+  | ({
+      ok: true;
+      leaseId: string;
+      /** The id's session generation: part of the upstream session value (route/session.ts). */
+      generation: number;
+      /** A BYOK id not yet bound: it binds to this key once the upstream accepts it (a 2xx). */
+      provisional: boolean;
+    } & Allowance)
   | ({ ok: false; refusal: Refusal; retryAfterMs: number } & Allowance);
 
-export type EnrollResult = { ok: true } | { ok: false; reason: "already_enrolled" | "user_id_taken" };
+export type EnrollResult =
+  | { ok: true; generation: number }
+  | { ok: false; reason: "already_enrolled" | "user_id_taken" | "user_id_revoked" };
+
+/** What settle tells the object besides the log row: a BYOK key the upstream accepted. */
+export interface SettleBinding {
+  userId: string;
+  keyHash: string;
+}
+
+export interface AttendeeState {
+  status: "open" | "revoked";
+  generation: number;
+}

@@ -4,14 +4,17 @@
  * makes sure every outcome, refused or failed, is answered OpenAI-shaped and logged.
  */
 import type { Context } from "hono";
-import { admit, gateFor, type Gate } from "../admit";
+import { CredentialRefused, admit, gateFor, keepLease, type Admission, type Gate } from "../admit";
+import { chargeRefusal, chargeUpstreamRefusal, requireRefusalBudget } from "../admit/refusals";
 import { configFor } from "../config";
 import { readJsonObject } from "../envelope/body";
 import { forward, isEventStream, normaliseUpstreamError, responseHeaders } from "../forward";
 import { observe, readWholeJson, type BodyOutcome } from "../forward/observe";
 import { estimateTokens, promptChars } from "../forward/usage";
 import { identify, type Principal } from "../identify";
-import { routeTableFor, buildUpstreamRequest, chooseUpstream, prepareBody, type PreparedBody } from "../route";
+import { UNAUTHENTICATED } from "../identify/user-id";
+import { routeTableFor, buildUpstreamRequest, chooseUpstream, prepareBody, requireServedEndpoint, type PreparedBody } from "../route";
+import { upstreamSession } from "../route/session";
 import { matchEndpoint, type Endpoint } from "../route/endpoints";
 import { settle, endStateForStatus } from "../settle";
 import { newRequestRow, type RequestRow } from "../settle/request-row";
@@ -26,26 +29,44 @@ export async function proxyV1(c: Context<AppEnv>): Promise<Response> {
   const requestId = c.get("requestId");
   const row = newRequestRow(requestId, url.pathname, request.method, startedAt);
   let gate: Gate | null = null;
-  let leaseId: string | null = null;
+  let admission: Admission | null = null;
+  let principal: Principal | null = null;
+  let stopLease = () => {};
   let rateHeaders: Record<string, string> = {};
   let flushMs = 0;
 
   const finish = (outcome: Partial<RequestRow>) => {
     Object.assign(row, outcome);
     row.tokens_est = (row.prompt_tokens ?? 0) + (row.completion_tokens ?? 0);
-    c.executionCtx.waitUntil(settle({ gate, leaseId, db: c.env.DB, flushMs }, row));
+    stopLease();
+    // A BYOK id binds to its key only once the upstream accepted the key; until then the
+    // caller has not shown they are this attendee, and a refusal is not theirs to carry.
+    const accepted = row.status >= 200 && row.status < 300;
+    const binding = admission?.provisional && accepted && principal?.credential.kind === "byok"
+      ? { userId: principal.userId, keyHash: principal.credential.keyHash }
+      : undefined;
+    if (admission?.provisional && (row.status === 401 || row.status === 403)) {
+      row.user_id = UNAUTHENTICATED;
+      c.executionCtx.waitUntil(chargeUpstreamRefusal(c.env, configFor(c.env), request.headers));
+    }
+    c.executionCtx.waitUntil(settle({ gate, leaseId: admission?.leaseId ?? null, db: c.env.DB, flushMs, binding }, row));
   };
 
   try {
     const config = configFor(c.env);
     flushMs = config.logFlushMs;
     row.ip_hash = await ipHash(config.hashSecret, request.headers);
-    const principal = await identify(request.headers, config);
-    row.user_id = principal.userId;
-    row.auth = principal.credential.kind;
     const upstream = chooseUpstream(routeTableFor(config));
     row.upstream = upstream.name;
-    requireGatewayKeyWhereTheGatewayPays(upstream.strategy.requiresGatewayKey, principal);
+    try {
+      principal = await identify(request.headers, config);
+      requireGatewayKeyWhereTheGatewayPays(upstream.strategy.requiresGatewayKey, principal);
+    } catch (refused) {
+      row.user_id = UNAUTHENTICATED;
+      throw await chargeRefusal(c.env, config, request.headers, refused);
+    }
+    row.user_id = principal.userId;
+    row.auth = principal.credential.kind;
 
     // A wrong path or method is refused after admission, so its answer carries the
     // X-RateLimit-* headers too.
@@ -64,21 +85,30 @@ export async function proxyV1(c: Context<AppEnv>): Promise<Response> {
     bodyRead?.catch(() => {});
 
     gate = gateFor(c.env.ATTENDEE_GATE, principal.userId);
-    const admission = await admit(gate, principal, config, startedAt);
-    leaseId = admission.leaseId;
+    try {
+      admission = await admit(gate, principal, config, startedAt);
+    } catch (refused) {
+      if (!(refused instanceof CredentialRefused)) throw refused;
+      row.user_id = UNAUTHENTICATED;
+      throw await chargeRefusal(c.env, config, request.headers, refused);
+    }
+    stopLease = keepLease(gate, admission.leaseId);
     rateHeaders = admission.headers;
+    if (admission.provisional) await requireRefusalBudget(c.env, config, request.headers);
     if (!endpoint) throw wrongEndpoint;
+    requireServedEndpoint(upstream, endpoint, url.pathname);
 
+    const session = await upstreamSession(config.hashSecret, principal.userId, admission.generation);
     let body: PreparedBody | null = null;
     if (bodyRead) {
       const json = await bodyRead;
       row.model = typeof json.model === "string" ? json.model.slice(0, 128) : null;
       row.prompt_tokens = estimateTokens(promptChars(json));
-      body = prepareBody(json, upstream, principal, endpoint);
+      body = prepareBody(json, upstream, principal, endpoint, session);
       row.stream = body.stream;
     }
 
-    const upstreamRequest = buildUpstreamRequest(upstream, principal, endpoint, request, url.pathname + url.search, body);
+    const upstreamRequest = buildUpstreamRequest(upstream, principal, session, endpoint, request, url.pathname + url.search, body);
     const response = await forward(upstreamRequest, config.limits.upstreamTimeoutMs, request.signal);
     const extra = { ...rateHeaders, "x-request-id": requestId };
     const replaced = normaliseUpstreamError(response, extra);

@@ -11,9 +11,10 @@
 import type { Config } from "../config";
 import { keyedHash } from "../shared/crypto";
 import { GatewayError } from "../shared/errors";
-import { USER_ID_PATTERN, hashGatewayKey, isGatewayKey, parseGatewayKey } from "./gateway-key";
+import { hashGatewayKey, isGatewayKey, parseGatewayKey } from "./gateway-key";
+import { ANONYMOUS, USER_ID_RULE, canonicalUserId } from "./user-id";
 
-export const ANONYMOUS = "anonymous";
+export { ANONYMOUS } from "./user-id";
 
 export type Credential =
   | { kind: "key"; keyId: string; keyHash: string }
@@ -21,6 +22,7 @@ export type Credential =
   | { kind: "anonymous" };
 
 export interface Principal {
+  /** The canonical user id (identify/user-id.ts). */
   userId: string;
   credential: Credential;
   /** The caller's own Authorization header, kept only for pass-through (BYOK) routes. */
@@ -54,16 +56,17 @@ export async function identify(headers: Headers, config: Config): Promise<Princi
   if (claimedUser === undefined || claimedUser === "") {
     return { userId: ANONYMOUS, credential: { kind: "anonymous" }, callerAuthorization: authorization };
   }
-  if (!USER_ID_PATTERN.test(claimedUser) || claimedUser === ANONYMOUS) {
+  const userId = canonicalUserId(claimedUser);
+  if (userId === null) {
     throw new GatewayError(400, "invalid_request_error", "invalid_user_id",
-      "USER_ID must be 1-64 letters, digits, dots, dashes or underscores (for example trainee-sam), and not 'anonymous'. Fix USER_ID in your .env.");
+      `USER_ID must be ${USER_ID_RULE}. Fix USER_ID in your .env.`);
   }
   if (!token) {
     throw new GatewayError(401, "authentication_error", "missing_api_key",
       "You sent a USER_ID but no key. Put your OpenAI key (sk-...) in OPENAI_API_KEY in your .env, or use a gateway key.");
   }
   return {
-    userId: claimedUser,
+    userId,
     credential: { kind: "byok", keyHash: await keyedHash(config.hashSecret, "byok", token) },
     callerAuthorization: authorization,
   };

@@ -1,11 +1,20 @@
 /**
- * Gateway key lifecycle: issue (by the organiser, or by an attendee through /enroll),
- * list and revoke. The attendee's Durable Object holds the hash that admission checks;
- * D1 holds listing metadata (id, user, hint, dates) for the organiser. No key is stored.
+ * Gateway key lifecycle: issue (by the organiser, or by an attendee through /enroll), list,
+ * revoke and reinstate. The attendee's Durable Object is the source of truth (it holds the
+ * hash that admission checks, and whether the id is revoked); D1 holds the listing
+ * (`gateway_keys`: id, user, hint, dates) and the roster (`attendees`). No key is stored.
+ *
+ * Order, so that no key can ever work without being listed (and so revocable):
+ * - issuing writes the listing first, then the key to the object; if the object fails, the
+ *   listing is taken back (a listed key that never worked is harmless and revocable anyway);
+ * - revoking revokes in the object first, then marks the listing; a failed second step
+ *   leaves the listing "active", and revoking again is safe (the object answers as before).
  */
 import { gateFor } from "../admit";
+import type { AttendeeState } from "../admit/protocol";
 import { mintGatewayKey } from "../identify/gateway-key";
 import { GatewayError } from "../shared/errors";
+import { recordAttendee, releaseSeat, reserveSeat } from "./roster";
 
 export interface IssuedKey {
   id: string;
@@ -26,32 +35,76 @@ export interface KeyRecord {
 
 type Source = "admin" | "enroll";
 
-async function recordKey(db: D1Database, issued: IssuedKey, source: Source, label: string | null): Promise<void> {
+async function listKey(db: D1Database, issued: IssuedKey, source: Source, label: string | null): Promise<void> {
   await db
     .prepare("INSERT INTO gateway_keys (id, user_id, label, hint, source) VALUES (?, ?, ?, ?, ?)")
     .bind(issued.id, issued.user_id, label, issued.hint, source)
     .run();
 }
 
-/** Issues another key for a user, whatever keys they have (the organiser's call). */
-export async function issueKey(env: Env, userId: string, label: string | null): Promise<IssuedKey> {
-  const minted = await mintGatewayKey(userId);
-  await gateFor(env.ATTENDEE_GATE, userId).addKey(minted.keyId, minted.hash);
-  const issued = { id: minted.keyId, user_id: userId, key: minted.key, hint: minted.hint };
-  await recordKey(env.DB, issued, "admin", label);
-  return issued;
+async function unlistKey(db: D1Database, keyId: string): Promise<void> {
+  await db.prepare("DELETE FROM gateway_keys WHERE id = ?").bind(keyId).run().catch(() => {});
 }
 
-/** Issues the first key of a user id; refuses an id someone already holds. */
-export async function enrollKey(env: Env, userId: string, byokHash: string | null): Promise<IssuedKey> {
-  const minted = await mintGatewayKey(userId);
-  const result = await gateFor(env.ATTENDEE_GATE, userId).enroll(minted.keyId, minted.hash, byokHash);
-  if (!result.ok) {
-    throw new GatewayError(409, "invalid_request_error", "user_id_taken",
-      `USER_ID '${userId}' is already enrolled. If that is you, keep the OCG_KEY that setup.sh saved in your .env; otherwise pick another USER_ID (add your last name's initial, e.g. ${userId}-k) and run setup.sh again.`);
+/** The roster follows the object; a failed write is reported, never a reason to undo a key. */
+async function followRoster(db: D1Database, userId: string, source: string, state: AttendeeState): Promise<void> {
+  try {
+    await recordAttendee(db, userId, source, state);
+  } catch (error) {
+    console.error(JSON.stringify({ event: "roster_write_failed", error: String(error) }));
   }
+}
+
+/**
+ * Issues another key for a (canonical) user id, whatever keys they have: the organiser's
+ * call. A revoked id is reinstated by it, as a new session.
+ */
+export async function issueKey(env: Env, userId: string, label: string | null): Promise<IssuedKey & { reinstated: boolean }> {
+  const minted = await mintGatewayKey(userId);
   const issued = { id: minted.keyId, user_id: userId, key: minted.key, hint: minted.hint };
-  await recordKey(env.DB, issued, "enroll", null);
+  await listKey(env.DB, issued, "admin", label);
+  let state;
+  try {
+    state = await gateFor(env.ATTENDEE_GATE, userId).issueKey(minted.keyId, minted.hash);
+  } catch (error) {
+    await unlistKey(env.DB, minted.keyId);
+    throw error;
+  }
+  await followRoster(env.DB, userId, "admin", state);
+  return { ...issued, reinstated: state.reinstated };
+}
+
+/** Issues the first key of a (canonical) user id; refuses an id someone holds or the organiser revoked. */
+export async function enrollKey(env: Env, userId: string, byokHash: string | null, maxAttendees: number): Promise<IssuedKey> {
+  const seat = await reserveSeat(env.DB, userId, maxAttendees);
+  if (seat === "full") {
+    throw new GatewayError(403, "permission_error", "event_full",
+      `This event is full: ${maxAttendees} attendees have enrolled. Ask the organiser for a key.`);
+  }
+  const minted = await mintGatewayKey(userId);
+  const issued = { id: minted.keyId, user_id: userId, key: minted.key, hint: minted.hint };
+  await listKey(env.DB, issued, "enroll", null);
+  const undo = async () => {
+    await unlistKey(env.DB, minted.keyId);
+    if (seat === "new") await releaseSeat(env.DB, userId).catch(() => {});
+  };
+  let result;
+  try {
+    result = await gateFor(env.ATTENDEE_GATE, userId).enroll(minted.keyId, minted.hash, byokHash);
+  } catch (error) {
+    await undo();
+    throw error;
+  }
+  if (!result.ok) {
+    await undo();
+    if (result.reason === "user_id_revoked") {
+      throw new GatewayError(403, "permission_error", "user_id_revoked",
+        `USER_ID '${userId}' was revoked by the organiser, so it cannot be enrolled again. If it is yours, ask the organiser to reinstate it; otherwise pick another USER_ID and run setup.sh again.`);
+    }
+    throw new GatewayError(409, "invalid_request_error", "user_id_taken",
+      `USER_ID '${userId}' is already enrolled. If that is you (a second laptop, a re-download), keep the OCG_KEY that setup.sh saved in your .env, or ask the organiser; otherwise pick another USER_ID (add your last name's initial, e.g. ${userId}-k) and run setup.sh again.`);
+  }
+  await followRoster(env.DB, userId, "enroll", { status: "open", generation: result.generation });
   return issued;
 }
 
@@ -62,12 +115,27 @@ export async function listKeys(db: D1Database, userId?: string): Promise<KeyReco
   return (await query.all<KeyRecord>()).results;
 }
 
-/** Revokes a key by id; false when no active key has that id. */
-export async function revokeKey(env: Env, keyId: string): Promise<boolean> {
+export interface Revocation {
+  id: string;
+  user_id: string;
+  /** Revoking the id's last key revokes the id: it cannot be enrolled until reinstated. */
+  user_status: AttendeeState["status"];
+}
+
+/** Revokes a key by id; null when no active key has that id. */
+export async function revokeKey(env: Env, keyId: string): Promise<Revocation | null> {
   const record = await env.DB.prepare("SELECT user_id FROM gateway_keys WHERE id = ? AND revoked_at IS NULL")
     .bind(keyId).first<{ user_id: string }>();
-  if (!record) return false;
-  await gateFor(env.ATTENDEE_GATE, record.user_id).revokeKey(keyId);
+  if (!record) return null;
+  const state = await gateFor(env.ATTENDEE_GATE, record.user_id).revokeKey(keyId);
   await env.DB.prepare("UPDATE gateway_keys SET revoked_at = datetime('now') WHERE id = ?").bind(keyId).run();
-  return true;
+  await followRoster(env.DB, record.user_id, "admin", state);
+  return { id: keyId, user_id: record.user_id, user_status: state.status };
+}
+
+/** Lets a revoked id be enrolled again; its next holder starts a new upstream session. */
+export async function reinstateUser(env: Env, userId: string): Promise<AttendeeState & { reinstated: boolean }> {
+  const state = await gateFor(env.ATTENDEE_GATE, userId).reinstate();
+  await followRoster(env.DB, userId, "admin", state);
+  return state;
 }

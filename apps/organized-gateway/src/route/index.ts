@@ -6,6 +6,7 @@
 import type { Config } from "../config";
 import type { JsonObject } from "../envelope/body";
 import type { Principal } from "../identify";
+import { GatewayError } from "../shared/errors";
 import type { Endpoint } from "./endpoints";
 import { openclaw, passthrough, type AuthStrategy } from "./strategies";
 
@@ -57,9 +58,16 @@ export interface PreparedBody {
   callerWantsUsage: boolean;
 }
 
+/** Refuses an endpoint this route does not serve safely (see strategies.ts). */
+export function requireServedEndpoint(upstream: Upstream, endpoint: Endpoint, path: string): void {
+  if (upstream.strategy.endpoints.has(endpoint.kind)) return;
+  throw new GatewayError(404, "not_found_error", "unsupported_endpoint",
+    `This gateway's agent server does not serve ${path}. Use /v1/chat/completions (or /v1/responses).`);
+}
+
 /** Applies the route's rewrites and asks streaming upstreams for usage. Mutates `body`. */
-export function prepareBody(body: JsonObject, upstream: Upstream, principal: Principal, endpoint: Endpoint): PreparedBody {
-  upstream.strategy.rewrite(body, { principal, endpoint: endpoint.kind });
+export function prepareBody(body: JsonObject, upstream: Upstream, principal: Principal, endpoint: Endpoint, session: string): PreparedBody {
+  upstream.strategy.rewrite(body, { principal, endpoint: endpoint.kind, session });
   const stream = body.stream === true;
   const options = body.stream_options;
   const callerWantsUsage =
@@ -78,6 +86,7 @@ export interface UpstreamCall {
 export function buildUpstreamRequest(
   upstream: Upstream,
   principal: Principal,
+  session: string,
   endpoint: Endpoint,
   incoming: Request,
   pathAndQuery: string,
@@ -89,7 +98,7 @@ export function buildUpstreamRequest(
     if (value !== null) headers.set(name, value);
   }
   for (const [name, value] of Object.entries(upstream.fixedHeaders)) headers.set(name, value);
-  upstream.strategy.authorize(headers, { principal, endpoint: endpoint.kind });
+  upstream.strategy.authorize(headers, { principal, endpoint: endpoint.kind, session });
   if (body) headers.set("content-type", "application/json");
   return {
     url: `${upstream.baseUrl}${pathAndQuery}`,

@@ -7,6 +7,7 @@
  * a row the object did write before failing is kept once.
  */
 import type { Gate } from "../admit";
+import type { SettleBinding } from "../admit/protocol";
 import type { EndState, RequestRow } from "./request-row";
 import { insertRequestRows } from "./request-row";
 
@@ -15,12 +16,14 @@ export interface SettleTarget {
   leaseId: string | null;
   db: D1Database;
   flushMs: number;
+  /** A BYOK key the upstream accepted for a provisional id: the object binds it. */
+  binding?: SettleBinding;
 }
 
 export async function settle(target: SettleTarget, row: RequestRow): Promise<void> {
   if (target.gate) {
     try {
-      await target.gate.settle(target.leaseId, row, target.flushMs);
+      await target.gate.settle(target.leaseId, row, target.flushMs, target.binding);
       return;
     } catch (error) {
       reportFailure("settle_via_object_failed", row, error);

@@ -4,6 +4,8 @@
  * refused before they had an attendee (malformed keys, bad user ids, unknown paths).
  */
 
+import { UNAUTHENTICATED } from "../identify/user-id";
+
 export type EndState = "complete" | "client_abort" | "upstream_error" | "rejected" | "timeout";
 export type UsageSource = "reported" | "estimated" | "none";
 export type AuthKind = "key" | "byok" | "anonymous" | "none";
@@ -34,7 +36,7 @@ export interface RequestRow {
 /** A row for a request that has just arrived; steps fill it in as they learn more. */
 export function newRequestRow(requestId: string, endpoint: string, method: string, startedAt: number): RequestRow {
   return {
-    request_id: requestId, user_id: "anonymous", endpoint, method, auth: "none", model: null, upstream: null,
+    request_id: requestId, user_id: UNAUTHENTICATED, endpoint, method, auth: "none", model: null, upstream: null,
     stream: false, status: 0, latency_ms: 0, ttfb_ms: null, prompt_tokens: null, completion_tokens: null,
     tokens_est: 0, usage_source: "none", end_state: "complete", error_code: null, ip_hash: null,
     created_at: sqliteTimestamp(startedAt),

@@ -28,22 +28,13 @@ function hmacKey(secret: string): Promise<CryptoKey> {
 }
 
 /**
- * Recent keyed digests, so an attendee's every request does not recompute the same two
- * (network and BYOK key). Lives in the isolate's memory only; bounded, oldest dropped first.
+ * Keyed digest; `purpose` separates uses so an IP digest can never match a key digest.
+ * Not cached: a cache would have to keep the raw value (a BYOK key, an IP) as its key,
+ * which is what this module promises never to hold. Callers with non-secret inputs may
+ * cache the result themselves (route/session.ts does).
  */
-const recentDigests = new Map<string, string>();
-const RECENT_DIGESTS_MAX = 2_000;
-
-/** Keyed digest; `purpose` separates uses so an IP digest can never match a key digest. */
 export async function keyedHash(secret: string, purpose: string, value: string): Promise<string> {
-  const input = `${purpose}\0${value}`;
-  const cacheKey = `${secret}\0${input}`;
-  const known = recentDigests.get(cacheKey);
-  if (known !== undefined) return known;
-  const digest = toHex(await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(input)));
-  if (recentDigests.size >= RECENT_DIGESTS_MAX) recentDigests.delete(recentDigests.keys().next().value!);
-  recentDigests.set(cacheKey, digest);
-  return digest;
+  return toHex(await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(`${purpose}\0${value}`)));
 }
 
 /** Compares two secrets in constant time by comparing their fixed-length digests. */

@@ -42,6 +42,16 @@ export function errorResponse(error: GatewayError, extraHeaders?: HeadersInit): 
   });
 }
 
+/**
+ * The wait a refusal asks for, in both forms clients read: `retry-after-ms` (the `openai`
+ * and Vercel AI SDKs read it first and honour any value) and `retry-after` in whole seconds
+ * (everyone else; the AI SDK ignores values of 60 s or more, so the ms form matters).
+ */
+export function retryAfterHeaders(waitMs: number): Record<string, string> {
+  const ms = Math.max(1, Math.ceil(waitMs));
+  return { "retry-after": String(Math.max(1, Math.ceil(ms / 1000))), "retry-after-ms": String(ms) };
+}
+
 /** Anything thrown that is not a GatewayError is our bug: answer 500 without details. */
 export function toGatewayError(thrown: unknown): GatewayError {
   if (thrown instanceof GatewayError) return thrown;
