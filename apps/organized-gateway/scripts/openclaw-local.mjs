@@ -3,6 +3,15 @@
 // (once), writes a minimal headless config whose model provider is the given
 // OpenAI-compatible URL (the dev upstream), and starts its gateway with the
 // chat-completions endpoint on. Needs Node >= 24.16, which this repository's npm scripts provide.
+//
+// Options for tests that need more of OpenClaw:
+// - `responses: true` turns on its /v1/responses endpoint (off by default in OpenClaw).
+// - `embeddings: true` points every agent's memory-search embeddings at the same provider,
+//   as model `dev-embed-<agentId>`, so a test can tell from the provider's log which agent
+//   an /v1/embeddings call was routed to.
+// - `extraAgents: ["other"]` adds agents next to `main`, so a test can prove that a request
+//   did not reach another agent. OpenClaw then has no default agent: `model: "openclaw"`
+//   gets 400 and callers must name one (`openclaw/main`, which the gateway always sends).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,17 +35,28 @@ export function installOpenClaw() {
   return ENTRY;
 }
 
-export async function startOpenClaw({ port = 18789, token, providerUrl, timeoutMs = 180_000 }) {
+export async function startOpenClaw({
+  port = 18789, token, providerUrl, timeoutMs = 180_000, responses = false, embeddings = false, extraAgents = [],
+}) {
   const entry = installOpenClaw();
   const home = mkdtempSync(path.join(tmpdir(), "openclaw-home-"));
   mkdirSync(path.join(home, ".openclaw"), { recursive: true });
+  const endpoints = { chatCompletions: { enabled: true }, ...(responses ? { responses: { enabled: true } } : {}) };
+  const agents = { defaults: { model: { primary: "dev/dev-echo" } } };
+  if (extraAgents.length > 0 || embeddings) {
+    const ids = ["main", ...extraAgents.filter((id) => id !== "main")];
+    agents.entries = Object.fromEntries(ids.map((id) => [id, embeddings ? { memory: { search: { model: `dev-embed-${id}` } } } : {}]));
+  }
   const config = {
     gateway: {
       mode: "local", port, bind: "loopback",
       auth: { mode: "token", token },
-      http: { endpoints: { chatCompletions: { enabled: true } } },
+      http: { endpoints },
     },
-    agents: { defaults: { model: { primary: "dev/dev-echo" } } },
+    agents,
+    ...(embeddings
+      ? { memory: { search: { provider: "openai", remote: { baseUrl: `${providerUrl}/v1`, apiKey: "sk-local-dev" } } } }
+      : {}),
     models: {
       mode: "merge",
       providers: {
