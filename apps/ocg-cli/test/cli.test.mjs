@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { after, before, describe, it } from "node:test";
-import { startLocalGateway } from "organized-gateway/local";
+import { queryLocalD1, startLocalGateway } from "organized-gateway/local";
 
 const OCG = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "bin", "ocg.mjs");
 const ADMIN_TOKEN = "cli-admin-token-0123456789";
@@ -161,6 +161,22 @@ describe("ocg keys and users", () => {
   });
 });
 
+describe("ocg with more keys than one page of the admin API", () => {
+  it("lists every key of a user across pages, and counts all of a user's active keys in users list", async () => {
+    // 1,005 keys written straight into the local D1: the admin API answers at most 1,000 per page.
+    queryLocalD1(`INSERT INTO gateway_keys (id, user_id, hint, source)
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1005)
+      SELECT printf('P%07d', i), 'cli-many', 'ocg_cli-many_…abcd', 'admin' FROM n`, { persistTo: stateDir });
+    const listed = await ocg(["keys", "list", "--user", "cli-many", "--json"]);
+    assert.equal(listed.code, 0, listed.stderr);
+    const keys = JSON.parse(listed.stdout);
+    assert.equal(keys.length, 1005);
+    assert.equal(new Set(keys.map((k) => k.id)).size, 1005);
+    const users = await ocg(["users", "list"]);
+    assert.match(users.stdout, /cli-many\s+0\s+0\s+0\s+0\s+1,005\s+never/);
+  });
+});
+
 describe("clear errors", () => {
   it("says the gateway cannot be reached when nothing listens at the URL", async () => {
     const { code, stderr } = await ocg(["monitor", "--once"], { url: "http://127.0.0.1:19299" });
@@ -215,8 +231,14 @@ describe("ocg loadtest", () => {
     assert.equal(result.mode, "key");
     assert.equal(result.ok, 6);
     assert.equal(result.held, true);
-    const keys = await (await fetch(`${gateway.url}/admin/api/keys`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
-    const mine = keys.data.filter((k) => k.user_id.startsWith("lt-key-"));
+    const keys = [];
+    let cursor = null;
+    do {
+      const page = await (await fetch(`${gateway.url}/admin/api/keys?limit=1000${cursor ? `&after=${cursor}` : ""}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
+      keys.push(...page.data);
+      cursor = page.next_cursor;
+    } while (cursor);
+    const mine = keys.filter((k) => k.user_id.startsWith("lt-key-"));
     assert.equal(mine.length, 3);
     assert.ok(mine.every((k) => k.revoked_at !== null));
   });

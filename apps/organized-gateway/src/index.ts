@@ -10,7 +10,8 @@ import { enroll } from "./handlers/enroll";
 import { health } from "./handlers/health";
 import { proxyV1 } from "./handlers/v1";
 import { joinPage, kitZip } from "./join";
-import { GatewayError, errorResponse, toGatewayError } from "./shared/errors";
+import { GatewayError, errorResponse } from "./shared/errors";
+import { answerUncaught } from "./shared/on-error";
 
 const app = new Hono<AppEnv>();
 
@@ -30,18 +31,7 @@ app.get("/kit.zip", kitZip);
 app.notFound((c) =>
   errorResponse(new GatewayError(404, "not_found_error", "not_found",
     `Nothing at ${new URL(c.req.url).pathname}. The API is under /v1 (e.g. /v1/chat/completions); /health tells if the gateway is up.`)));
-app.onError((thrown, c) => {
-  // A 5xx nobody caught is logged as one JSON line that `wrangler tail` finds by request id:
-  // the error's class and the route only, never its message, headers or body (any could hold a secret).
-  const error = toGatewayError(thrown);
-  if (error.status >= 500) {
-    console.error(JSON.stringify({
-      event: "request_failed", request_id: c.get("requestId"), method: c.req.method, route: c.req.routePath,
-      status: error.status, code: error.code, error: (thrown as object | null)?.constructor?.name ?? typeof thrown,
-    }));
-  }
-  return errorResponse(error, { "x-request-id": c.get("requestId") });
-});
+app.onError(answerUncaught);
 
 export default app;
 export { AttendeeGate } from "./admit/attendee-gate";

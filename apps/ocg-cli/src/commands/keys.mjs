@@ -29,8 +29,17 @@ export async function run({ values, positionals, context }) {
       return 0;
     }
     case "list": {
-      const query = values.user ? `?user_id=${encodeURIComponent(values.user)}` : "";
-      const { data } = await gateway.admin(`/keys${query}`);
+      // The admin API answers a page at a time; a listing reads every page.
+      const data = [];
+      let cursor = null;
+      do {
+        const query = new URLSearchParams({ limit: "1000" });
+        if (values.user) query.set("user_id", values.user);
+        if (cursor) query.set("after", cursor);
+        const page = await gateway.admin(`/keys?${query}`);
+        data.push(...page.data);
+        cursor = page.next_cursor;
+      } while (cursor);
       if (values.json) stdout.write(`${JSON.stringify(data, null, 2)}\n`);
       else if (data.length === 0) stdout.write("No keys.\n");
       else {

@@ -30,7 +30,8 @@ export async function run({ values, positionals, context }) {
       if (users.length === 0) return print("No users yet."), 0;
       print(table(users.map((u) => ({
         ...u,
-        keys_active: u.keys.filter((k) => !k.revoked_at).length,
+        // The listing shows only a user's first few keys; active_keys counts them all.
+        keys_active: u.active_keys,
       })), [
         { key: "user_id", title: "USER_ID", align: "left" },
         { key: "requests", title: "REQUESTS", format: num },
@@ -55,6 +56,7 @@ export async function run({ values, positionals, context }) {
       const g = user.gate;
       print(`  limiter: ${g.inWindow} requests in the current minute · ${g.inflight} in flight · ${g.queued} queued · BYOK binding: ${g.byokBound ? "yes" : "no"} · active keys: ${g.activeKeys}`);
       for (const key of user.keys) print(`  key ${key.id} ${key.hint} ${key.revoked_at ? `revoked ${key.revoked_at}` : "active"}${key.label ? ` (${key.label})` : ""}`);
+      if (user.keys_truncated) print(`  … ${num(user.key_count - user.keys.length)} more keys: ocg keys list --user ${user.user_id}`);
       return 0;
     }
     case "reset-binding": {

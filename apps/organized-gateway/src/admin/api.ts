@@ -3,21 +3,30 @@
  * admin token (or the dashboard's session); query strings and bodies are validated with
  * Zod (a bad one is an OpenAI-shaped 400); no response ever carries a key hash, an IP
  * digest, a key (except the one just issued, once) or any other secret.
- * Figure definitions are in figures.ts.
+ * Every answer is bounded whatever D1 holds: lists take a `limit` (with a maximum) and
+ * say when they were cut (`truncated`, `*_truncated`) or where the next page starts
+ * (`next_cursor`). Figure definitions are in figures.ts, listings in listings.ts.
  */
 import { Hono } from "hono";
 import { z } from "zod";
 import { gateFor } from "../admit";
 import type { AppEnv } from "../app-env";
 import { configFor } from "../config";
-import { issueKey, listKeys, revokeKey } from "../keys";
+import { issueKey, reinstateUser, revokeKey } from "../keys";
 import { GatewayError } from "../shared/errors";
 import { adminAuth } from "./auth";
-import { attendeeFigures, listUsers, overview, perMinute, recentRequests } from "./figures";
+import { attendeeFigures, overview, perMinute, perMinuteOfTopAttendees, recentRequests, type MinuteRow } from "./figures";
+import { keysOfUser, listKeyPage, listUsers } from "./listings";
 import {
-  attendeesQuery, optionalJson, parse, requestsQuery, timeseriesQuery, userIdSchema, usersQuery, windowQuery,
+  attendeesQuery, keysQuery, optionalJson, parse, requestsQuery, timeseriesQuery, userIdSchema, usersQuery, windowQuery,
 } from "./params";
 import { fillMinutes, minuteKeys, windowStart } from "./window";
+
+/**
+ * Per-attendee points one /timeseries answer may hold (about 85 bytes each): 10 attendees
+ * over 24 hours, or the full `limit` of 50 over the last 4 hours 48 minutes.
+ */
+export const SERIES_POINTS_MAX = 14_400;
 
 export const adminApi = new Hono<AppEnv>()
   .use("*", adminAuth())
@@ -26,37 +35,44 @@ export const adminApi = new Hono<AppEnv>()
     const now = Date.now();
     const since = windowStart(now, query);
     const figures = await overview(c.env.DB, since, windowStart(now, { minutes: query.active_minutes }));
-    const { limits } = configFor(c.env);
+    const { limits, event } = configFor(c.env);
     return c.json({
       window: { since, minutes: query.minutes ?? null },
       limits: { requests_per_minute: limits.perMinute, max_in_flight: limits.maxInflight },
       ...figures,
       active_attendees: { minutes: query.active_minutes, ...figures.active_attendees },
+      enrollment: { ...figures.enrollment, max_attendees: event.maxAttendees },
     });
   })
   .get("/attendees", async (c) => {
     const query = parse(attendeesQuery, c.req.query(), "query");
     const now = Date.now();
     const since = windowStart(now, query);
-    const data = await attendeeFigures(c.env.DB, {
-      since, activeSince: windowStart(now, { minutes: query.active_minutes }), sort: query.sort, limit: query.limit,
+    // One more than asked for tells whether the list was cut.
+    const rows = await attendeeFigures(c.env.DB, {
+      since, activeSince: windowStart(now, { minutes: query.active_minutes }), sort: query.sort, limit: query.limit + 1,
     });
-    return c.json({ window: { since, minutes: query.minutes ?? null }, active_minutes: query.active_minutes, data });
+    return c.json({
+      window: { since, minutes: query.minutes ?? null }, active_minutes: query.active_minutes,
+      data: rows.slice(0, query.limit), truncated: rows.length > query.limit,
+    });
   })
   .get("/timeseries", async (c) => {
     const query = parse(timeseriesQuery, c.req.query(), "query");
-    const now = Date.now();
-    const keys = minuteKeys(now, query.minutes);
+    const keys = minuteKeys(Date.now(), query.minutes);
     const since = `${keys[0]}:00`;
-    const rows = await perMinute(c.env.DB, { since, userId: query.user_id, byUser: query.by_user });
-    const total = fillMinutes(keys, query.by_user ? sumByMinute(rows) : rows);
+    const total = fillMinutes(keys, await perMinute(c.env.DB, { since, userId: query.user_id }));
     const body: Record<string, unknown> = { minutes: query.minutes, user_id: query.user_id ?? null, total };
     if (query.by_user) {
-      const users = [...new Set(rows.map((row) => row.user_id as string))].sort();
-      body.by_user = users.map((userId) => ({
-        user_id: userId,
-        points: fillMinutes(keys, rows.filter((row) => row.user_id === userId)),
-      }));
+      const limit = Math.max(1, Math.min(query.limit, Math.floor(SERIES_POINTS_MAX / query.minutes)));
+      const top = await perMinuteOfTopAttendees(c.env.DB, { since, userId: query.user_id, limit });
+      const rowsOf = new Map<string, MinuteRow[]>();
+      for (const row of top.rows) rowsOf.set(row.user_id, [...(rowsOf.get(row.user_id) ?? []), row]);
+      // The most active first; anyone left out can be asked for with user_id.
+      body.by_user = top.ranking.map((userId) => ({ user_id: userId, points: fillMinutes(keys, rowsOf.get(userId) ?? []) }));
+      body.by_user_limit = limit;
+      body.by_user_attendees = top.attendees;
+      body.by_user_truncated = top.attendees > top.ranking.length;
     }
     return c.json(body);
   })
@@ -66,18 +82,18 @@ export const adminApi = new Hono<AppEnv>()
   })
   .get("/users", async (c) => {
     const query = parse(usersQuery, c.req.query(), "query");
-    const users = await listUsers(c.env.DB, {
+    return c.json(await listUsers(c.env.DB, {
       after: query.after, limit: query.limit, activeSince: windowStart(Date.now(), { minutes: query.active_minutes }),
-    });
-    const keys = await listKeys(c.env.DB);
-    const data = users.map((user) => ({ ...user, keys: keys.filter((key) => key.user_id === user.user_id) }));
-    const last = data.at(-1);
-    return c.json({ data, next_cursor: data.length === query.limit && last ? last.user_id : null });
+    }));
   })
   .get("/keys", async (c) => {
-    const userId = c.req.query("user_id");
-    const keys = await listKeys(c.env.DB, userId === undefined ? undefined : parse(userIdSchema, userId, "user_id"));
-    return c.json({ data: keys });
+    const query = parse(keysQuery, c.req.query(), "query");
+    const page = await listKeyPage(c.env.DB, { userId: query.user_id, after: query.after, limit: query.limit });
+    if (!page) {
+      throw new GatewayError(400, "invalid_request_error", "invalid_query",
+        `Invalid query (after): no key has the id ${query.after}; pass the next_cursor of the previous page.`);
+    }
+    return c.json(page);
   })
   .post("/users/:userId/keys", async (c) => {
     const userId = parse(userIdSchema, c.req.param("userId"), "user_id");
@@ -86,39 +102,32 @@ export const adminApi = new Hono<AppEnv>()
   })
   .delete("/keys/:keyId", async (c) => {
     const keyId = parse(z.string().regex(/^[0-9A-Za-z]{8}$/), c.req.param("keyId"), "key_id");
-    if (!(await revokeKey(c.env, keyId))) {
+    const revocation = await revokeKey(c.env, keyId);
+    if (!revocation) {
       throw new GatewayError(404, "not_found_error", "key_not_found", `No active key with id ${keyId}.`);
     }
-    return c.json({ id: keyId, revoked: true });
+    return c.json({ ...revocation, revoked: true });
   })
   .get("/users/:userId", async (c) => {
     const userId = parse(userIdSchema, c.req.param("userId"), "user_id");
     const now = Date.now();
-    const [state, summary, [figures]] = await Promise.all([
+    const [state, summary, [figures], keys] = await Promise.all([
       gateFor(c.env.ATTENDEE_GATE, userId).describe(),
       c.env.DB.prepare("SELECT * FROM user_summary WHERE user_id = ?").bind(userId).first(),
       attendeeFigures(c.env.DB, {
         since: windowStart(now, {}), activeSince: windowStart(now, { minutes: 5 }), sort: "requests", limit: 1, userId,
       }),
+      keysOfUser(c.env.DB, userId),
     ]);
-    return c.json({ user_id: userId, gate: state, summary, figures: figures ?? null, keys: await listKeys(c.env.DB, userId) });
+    return c.json({ user_id: userId, gate: state, summary, figures: figures ?? null, ...keys });
   })
   .post("/users/:userId/reset-binding", async (c) => {
     const userId = parse(userIdSchema, c.req.param("userId"), "user_id");
-    const reset = await gateFor(c.env.ATTENDEE_GATE, userId).resetBinding();
-    return c.json({ user_id: userId, binding_reset: reset });
+    const { reset, generation } = await gateFor(c.env.ATTENDEE_GATE, userId).resetBinding();
+    return c.json({ user_id: userId, binding_reset: reset, generation });
+  })
+  .post("/users/:userId/reinstate", async (c) => {
+    const userId = parse(userIdSchema, c.req.param("userId"), "user_id");
+    const { reinstated, status, generation } = await reinstateUser(c.env, userId);
+    return c.json({ user_id: userId, reinstated, status, generation });
   });
-
-/** Adds the per-attendee rows of each minute into one row per minute. */
-function sumByMinute<T extends { minute: string; requests: number; rate_limited: number; errors: number; tokens: number }>(rows: readonly T[]) {
-  const totals = new Map<string, { minute: string; requests: number; rate_limited: number; errors: number; tokens: number }>();
-  for (const row of rows) {
-    const sum = totals.get(row.minute) ?? { minute: row.minute, requests: 0, rate_limited: 0, errors: 0, tokens: 0 };
-    sum.requests += row.requests;
-    sum.rate_limited += row.rate_limited;
-    sum.errors += row.errors;
-    sum.tokens += row.tokens;
-    totals.set(row.minute, sum);
-  }
-  return [...totals.values()];
-}

@@ -8,7 +8,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env";
 import { configFor } from "../config";
-import { GuessGuard } from "../admit/guesses";
+import { NetworkGuardClient } from "../admit/guesses";
 import { bearerToken } from "../identify";
 import { secretsEqual } from "../shared/crypto";
 import { GatewayError } from "../shared/errors";
@@ -22,17 +22,18 @@ export function adminDisabledError(): GatewayError {
 }
 
 /** Wrong admin tokens a network may try per minute (sign-in form and Bearer alike). */
-export const WRONG_ADMIN_TOKENS = { what: "admin tokens", code: "too_many_wrong_admin_tokens", perMinute: 10 };
+export const WRONG_ADMIN_TOKENS = { what: "admin tokens", purpose: "admin-token", code: "too_many_wrong_admin_tokens", perMinute: 10 };
 
-/** Checks a typed or sent admin token, counting wrong ones against the caller's network. */
+/**
+ * Checks a typed or sent admin token in one step with the caller network's guard: wrong
+ * ones are counted, a right one is never charged, and once the organiser's network has
+ * shown the right token nobody there can lock them out (admit/network-guard.ts).
+ */
 export async function checkAdminToken(env: Env, headers: Headers, given: string): Promise<boolean> {
   const config = configFor(env);
-  const guard = await GuessGuard.forNetwork(env, config, headers, "admin-token", WRONG_ADMIN_TOKENS);
-  const now = Date.now();
-  await guard.check(now);
-  if (config.adminToken && (await secretsEqual(given, config.adminToken))) return true;
-  await guard.wrong(now);
-  return false;
+  const right = config.adminToken !== undefined && (await secretsEqual(given, config.adminToken));
+  const guard = await NetworkGuardClient.forRequest(env, config, headers);
+  return guard.judge(WRONG_ADMIN_TOKENS, right);
 }
 
 export function adminAuth(): MiddlewareHandler<AppEnv> {

@@ -8,6 +8,7 @@ import type { AppEnv } from "../app-env";
 import { configFor } from "../config";
 import { GatewayError } from "../shared/errors";
 import { checkAdminToken } from "./auth";
+import { ADMIN_BODY_MAX_BYTES, readCappedText } from "./body";
 import { CONTENT_SECURITY_POLICY, dashboardPage, signInPage } from "./page/html";
 import { DASHBOARD_JS } from "./page/script";
 import { DASHBOARD_CSS } from "./page/style";
@@ -21,7 +22,7 @@ const ASSETS: Record<string, { body: string; type: string }> = {
   "dashboard.css": { body: DASHBOARD_CSS, type: "text/css; charset=utf-8" },
 };
 
-function page(c: Context<AppEnv>, html: string, status: 200 | 401 | 403 | 429 | 503 = 200): Response {
+function page(c: Context<AppEnv>, html: string, status: 200 | 401 | 403 | 413 | 429 | 503 = 200): Response {
   return c.html(html, status, {
     "content-security-policy": CONTENT_SECURITY_POLICY,
     "cache-control": "no-store",
@@ -41,6 +42,7 @@ function settingsOf(c: Context<AppEnv>): { eventName: string; adminToken?: strin
 }
 
 const ADMIN_OFF = "The console is off on this gateway: set ADMIN_TOKEN (at least 12 characters) — `wrangler secret put ADMIN_TOKEN`, or ADMIN_TOKEN in .dev.vars locally — then reload.";
+const FORM_TOO_LARGE = `That sign-in form was larger than ${ADMIN_BODY_MAX_BYTES} bytes, far more than an admin token needs. Paste only the token and try again.`;
 const MISCONFIGURED = "The gateway's settings are broken, so the console cannot start. Run `curl <gateway>/health` to see which setting.";
 
 export const adminConsole = new Hono<AppEnv>()
@@ -54,8 +56,13 @@ export const adminConsole = new Hono<AppEnv>()
   .post("/session", async (c) => {
     const settings = settingsOf(c);
     if (!settings?.adminToken) return c.redirect("/admin", 303);
-    const form = await c.req.parseBody().catch(() => ({} as Record<string, unknown>));
-    const token = typeof form.token === "string" ? form.token.trim() : "";
+    let token: string;
+    try {
+      token = (new URLSearchParams(await readCappedText(c.req.raw, ADMIN_BODY_MAX_BYTES)).get("token") ?? "").trim();
+    } catch (thrown) {
+      if (!(thrown instanceof GatewayError) || thrown.status !== 413) throw thrown;
+      return page(c, signInPage({ eventName: settings.eventName, enabled: true, error: FORM_TOO_LARGE }), 413);
+    }
     let accepted = false;
     try {
       accepted = token !== "" && (await checkAdminToken(c.env, c.req.raw.headers, token));
@@ -73,8 +80,8 @@ export const adminConsole = new Hono<AppEnv>()
     await startSession(c, settings.adminToken);
     return c.redirect("/admin", 303);
   })
-  .post("/sign-out", (c) => {
-    endSession(c);
+  .post("/sign-out", async (c) => {
+    await endSession(c, settingsOf(c)?.adminToken);
     return c.redirect("/admin", 303);
   })
   .get("/assets/:name", (c) => {

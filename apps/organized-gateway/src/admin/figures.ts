@@ -9,11 +9,24 @@
  * - latency figures cover served requests only (end_state other than `rejected`): a refusal
  *   takes ~0 ms and would hide how slow the upstream is. Percentiles are nearest-rank,
  *   computed in SQL with window functions (D1 is SQLite: there is no percentile function).
+ *
+ * Every answer is bounded whatever D1 holds: each list has a LIMIT and says when it was
+ * cut, and text that a caller or the upstream chose (paths, methods, models, error codes)
+ * is clipped to CLIP characters; user ids are checked before any row is written.
  */
 
 const SERVED = "COALESCE(end_state, 'complete') <> 'rejected'";
 const ERROR = "(status >= 400 AND status <> 429)";
 const UPSTREAM_ERROR = "end_state IN ('upstream_error', 'timeout')";
+
+/** Longest text a figure shows from a column a caller or the upstream filled in. */
+const CLIP = { endpoint: 256, model: 128, error_code: 128, method: 16, upstream: 64 } as const;
+const clip = (column: keyof typeof CLIP) => `substr(${column}, 1, ${CLIP[column]})`;
+
+/** The overview names at most this many active attendees (their count is always exact). */
+export const ACTIVE_IDS_MAX = 100;
+/** The overview lists at most this many distinct error codes (the most frequent). */
+export const ERROR_CODES_MAX = 50;
 
 /** Nearest-rank percentile p of n sorted values is the value at rank ceil(p*n/100). */
 const rank = (p: number) => `(${p} * n + 99) / 100`;
@@ -101,12 +114,18 @@ export interface Overview {
   status_codes: { status: number; count: number }[];
   end_states: { end_state: string; count: number }[];
   error_codes: { error_code: string; count: number }[];
-  active_attendees: { count: number; user_ids: string[] };
+  error_codes_truncated: boolean;
+  /** Who sent a request since `activeSince`: the exact count; ids most recently seen first, at most ACTIVE_IDS_MAX. */
+  active_attendees: { count: number; user_ids: string[]; user_ids_truncated: boolean };
+  enrollment: { attendees: number };
 }
 
-/** Totals, latency percentiles and breakdowns for everything since `since`. */
+/**
+ * Totals, latency percentiles and breakdowns for everything since `since`. Status codes
+ * and end states need no cap: there are at most a few hundred HTTP statuses and five end states.
+ */
 export async function overview(db: D1Database, since: string, activeSince: string): Promise<Overview> {
-  const [totals, latency, statuses, endStates, errorCodes, active] = await db.batch([
+  const [totals, latency, statuses, endStates, errorCodes, activeCount, active, enrolled] = await db.batch([
     db.prepare(`
       SELECT COUNT(*) AS requests, COUNT(DISTINCT user_id) AS attendees,
              COALESCE(SUM(tokens_est), 0) AS tokens,
@@ -129,17 +148,26 @@ export async function overview(db: D1Database, since: string, activeSince: strin
       FROM served`).bind(since),
     db.prepare("SELECT status, COUNT(*) AS count FROM requests WHERE created_at >= ?1 GROUP BY status ORDER BY status").bind(since),
     db.prepare("SELECT COALESCE(end_state, 'complete') AS end_state, COUNT(*) AS count FROM requests WHERE created_at >= ?1 GROUP BY 1 ORDER BY 2 DESC").bind(since),
-    db.prepare("SELECT error_code, COUNT(*) AS count FROM requests WHERE created_at >= ?1 AND error_code IS NOT NULL GROUP BY error_code ORDER BY 2 DESC").bind(since),
-    db.prepare("SELECT DISTINCT user_id FROM requests WHERE created_at >= ?1 ORDER BY user_id").bind(activeSince),
+    db.prepare(`SELECT ${clip("error_code")} AS error_code, COUNT(*) AS count FROM requests WHERE created_at >= ?1 AND error_code IS NOT NULL
+                GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${ERROR_CODES_MAX + 1}`).bind(since),
+    db.prepare("SELECT COUNT(DISTINCT user_id) AS count FROM requests WHERE created_at >= ?1").bind(activeSince),
+    db.prepare(`SELECT user_id FROM requests WHERE created_at >= ?1
+                GROUP BY user_id ORDER BY MAX(created_at) DESC, user_id LIMIT ${ACTIVE_IDS_MAX}`).bind(activeSince),
+    // `attendees` (migration 0002): one row per enrolled attendee, active or revoked.
+    db.prepare("SELECT COUNT(*) AS attendees FROM attendees"),
   ]);
   const activeIds = (active.results as { user_id: string }[]).map((r) => r.user_id);
+  const activeTotal = (activeCount.results[0] as { count: number }).count;
+  const codes = errorCodes.results as Overview["error_codes"];
   return {
     totals: totals.results[0] as Overview["totals"],
     latency_ms: latency.results[0] as Overview["latency_ms"],
     status_codes: statuses.results as Overview["status_codes"],
     end_states: endStates.results as Overview["end_states"],
-    error_codes: errorCodes.results as Overview["error_codes"],
-    active_attendees: { count: activeIds.length, user_ids: activeIds },
+    error_codes: codes.slice(0, ERROR_CODES_MAX),
+    error_codes_truncated: codes.length > ERROR_CODES_MAX,
+    active_attendees: { count: activeTotal, user_ids: activeIds, user_ids_truncated: activeTotal > activeIds.length },
+    enrollment: enrolled.results[0] as Overview["enrollment"],
   };
 }
 
@@ -152,26 +180,59 @@ export interface MinuteRow {
   tokens: number;
 }
 
-/** Counts per minute since `since`, for everyone or one attendee, optionally split by attendee. */
-export async function perMinute(db: D1Database, options: { since: string; userId?: string; byUser: boolean }): Promise<MinuteRow[]> {
+/** Counts per minute since `since`, for everyone or one attendee. */
+export async function perMinute(db: D1Database, options: { since: string; userId?: string }): Promise<MinuteRow[]> {
   const userFilter = options.userId === undefined ? "" : "AND user_id = ?2";
-  const group = options.byUser ? "minute, user_id" : "minute";
-  const sql = `
-    SELECT substr(created_at, 1, 16) AS minute${options.byUser ? ", user_id" : ""},
+  const statement = db.prepare(`
+    SELECT substr(created_at, 1, 16) AS minute,
            COUNT(*) AS requests, SUM(status = 429) AS rate_limited, SUM(${ERROR}) AS errors,
            COALESCE(SUM(tokens_est), 0) AS tokens
     FROM requests WHERE created_at >= ?1 ${userFilter}
-    GROUP BY ${group} ORDER BY ${group}`;
-  const statement = db.prepare(sql);
+    GROUP BY minute ORDER BY minute`);
   const { results } = await (options.userId === undefined ? statement.bind(options.since) : statement.bind(options.since, options.userId)).all<MinuteRow>();
   return results;
+}
+
+/**
+ * Counts per minute and attendee since `since`, for the `limit` attendees with the most
+ * requests in that time (then by id): D1 returns at most limit × minutes rows, whoever
+ * else is in the log. `attendees` is how many attendees the window holds in all.
+ */
+export async function perMinuteOfTopAttendees(
+  db: D1Database,
+  options: { since: string; userId?: string; limit: number },
+): Promise<{ rows: (MinuteRow & { user_id: string })[]; ranking: string[]; attendees: number }> {
+  const onlyUser = (param: string) => (options.userId === undefined ? "" : `AND user_id = ${param}`);
+  const userFilter = onlyUser("?3");
+  const user = options.userId === undefined ? [] : [options.userId];
+  const binds: unknown[] = [options.since, Math.trunc(options.limit), ...user];
+  const [top, rows, count] = await db.batch([
+    db.prepare(`
+      SELECT user_id FROM requests WHERE created_at >= ?1 ${userFilter}
+      GROUP BY user_id ORDER BY COUNT(*) DESC, user_id LIMIT ?2`).bind(...binds),
+    db.prepare(`
+      WITH top AS (
+        SELECT user_id FROM requests WHERE created_at >= ?1 ${userFilter}
+        GROUP BY user_id ORDER BY COUNT(*) DESC, user_id LIMIT ?2)
+      SELECT substr(created_at, 1, 16) AS minute, user_id,
+             COUNT(*) AS requests, SUM(status = 429) AS rate_limited, SUM(${ERROR}) AS errors,
+             COALESCE(SUM(tokens_est), 0) AS tokens
+      FROM requests WHERE created_at >= ?1 AND user_id IN (SELECT user_id FROM top)
+      GROUP BY minute, user_id ORDER BY minute`).bind(...binds),
+    db.prepare(`SELECT COUNT(DISTINCT user_id) AS count FROM requests WHERE created_at >= ?1 ${onlyUser("?2")}`).bind(options.since, ...user),
+  ]);
+  return {
+    rows: rows.results as (MinuteRow & { user_id: string })[],
+    ranking: (top.results as { user_id: string }[]).map((r) => r.user_id),
+    attendees: (count.results[0] as { count: number }).count,
+  };
 }
 
 /** The columns of a request row that the admin API shows: everything but the IP digest. */
 const REQUEST_COLUMNS = [
   "id", "request_id", "created_at", "user_id", "auth", "method", "endpoint", "model", "upstream", "stream", "status",
   "latency_ms", "ttfb_ms", "prompt_tokens", "completion_tokens", "tokens_est", "usage_source", "end_state", "error_code",
-].join(", ");
+].map((column) => (column in CLIP ? `${clip(column as keyof typeof CLIP)} AS ${column}` : column)).join(", ");
 
 export interface RequestFilter {
   user_id?: string;
@@ -203,33 +264,3 @@ export async function recentRequests(db: D1Database, filter: RequestFilter): Pro
   const last = results.at(-1);
   return { data: results, next_cursor: results.length === filter.limit && last ? Number(last.id) : null };
 }
-
-export interface UserListing {
-  user_id: string;
-  requests: number;
-  tokens: number;
-  rate_limited: number;
-  errors: number;
-  last_seen: string | null;
-  active: boolean;
-}
-
-/** Everyone the gateway knows: anyone with a key or a logged request, ordered by id. */
-export async function listUsers(db: D1Database, options: { after?: string; limit: number; activeSince: string }): Promise<UserListing[]> {
-  const { results } = await db.prepare(`
-    WITH ids AS (SELECT user_id FROM requests UNION SELECT user_id FROM gateway_keys),
-    counts AS (
-      SELECT user_id, COUNT(*) AS requests, COALESCE(SUM(tokens_est), 0) AS tokens,
-             SUM(status = 429) AS rate_limited, SUM(${ERROR}) AS errors, MAX(created_at) AS last_seen
-      FROM requests GROUP BY user_id)
-    SELECT ids.user_id, COALESCE(counts.requests, 0) AS requests, COALESCE(counts.tokens, 0) AS tokens,
-           COALESCE(counts.rate_limited, 0) AS rate_limited, COALESCE(counts.errors, 0) AS errors,
-           counts.last_seen, COALESCE(counts.last_seen >= ?2, 0) AS active
-    FROM ids LEFT JOIN counts USING (user_id)
-    WHERE ids.user_id > ?1
-    ORDER BY ids.user_id LIMIT ${Math.trunc(options.limit)}`)
-    .bind(options.after ?? "", options.activeSince)
-    .all<Omit<UserListing, "active"> & { active: number }>();
-  return results.map((row) => ({ ...row, active: row.active === 1 }));
-}
-

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalGateway } from "../../scripts/local-gateway.mjs";
+import { queryLocalD1, startLocalGateway } from "../../scripts/local-gateway.mjs";
 import { vendoredSource } from "../../src/admin/page/vendor-uplot.mjs";
 import { artifactPath, launchBrowser } from "./browser";
 
@@ -51,7 +51,7 @@ beforeAll(async () => {
     persistTo: stateDir,
     settings: {
       HASH_SECRET: "dashboard-hash-secret-0123456789", ADMIN_TOKEN, LOG_FLUSH_MS: "100",
-      RATE_LIMIT_PER_MINUTE: "4", EVENT_NAME: "HICAM <Workshop> & Co",
+      RATE_LIMIT_PER_MINUTE: "4", EVENT_NAME: "HICAM <Workshop> & Co", MAX_ATTENDEES: "40",
     },
   });
   // amy: 3 answers and one upstream 503; ben: 6 requests against a limit of 4 → two 429s; cat: one answer.
@@ -60,6 +60,8 @@ beforeAll(async () => {
   for (let i = 0; i < 6; i++) await chat("dash-ben");
   expect(await chat("dash-cat")).toBe(200);
   await waitForRequests(11);
+  // Two enrolled attendees who have not sent anything yet: counted on the Enrolled card only.
+  queryLocalD1("INSERT INTO attendees (user_id, source) VALUES ('dash-roster-1', 'enroll'), ('dash-roster-2', 'admin')", { persistTo: stateDir });
   browser = await launchBrowser();
 });
 
@@ -107,6 +109,12 @@ describe("the /admin dashboard", () => {
     await expect(page.locator("#card-requests").textContent()).resolves.toBe("11");
     await expect(page.locator("#card-limited").textContent()).resolves.toBe("2");
     await expect(page.locator("#card-active").textContent()).resolves.toBe("3");
+    const overview = await fetch(`${gateway.url}/admin/api/overview`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const { enrollment } = (await overview.json()) as { enrollment: { attendees: number; max_attendees: number } };
+    expect(enrollment.max_attendees).toBe(40);
+    expect(enrollment.attendees).toBeGreaterThanOrEqual(2);
+    await expect(page.locator("#card-enrolled").textContent()).resolves.toBe(`${enrollment.attendees} / 40`);
+    await expect(page.locator("#card-enrolled-detail").textContent()).resolves.toBe(`${40 - enrollment.attendees} places left`);
     await page.waitForSelector("#upstream.ok");
     await page.waitForSelector("#chart canvas");
 
@@ -130,10 +138,16 @@ describe("the /admin dashboard", () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
 
-    // Sign out ends the session: the sign-in form is back and the API refuses the browser.
+    // Sign out ends the session: the sign-in form is back, and a copy of the cookie taken
+    // before signing out no longer reads the admin API.
+    const copied = `${cookie.name}=${cookie.value}`;
+    const before = await fetch(`${gateway.url}/admin/api/overview`, { headers: { cookie: copied } });
+    expect(before.status).toBe(200);
     await Promise.all([page.waitForLoadState("load"), page.click("text=Sign out")]);
     await page.waitForSelector("#token");
     expect(await context.cookies()).toEqual([]);
+    const after = await fetch(`${gateway.url}/admin/api/overview`, { headers: { cookie: copied } });
+    expect(after.status).toBe(401);
     await context.close();
   });
 

@@ -3,6 +3,7 @@
  * HTML goes through `escapeHtml`; live figures are filled in by dashboard.js with DOM text
  * nodes, never as markup. No inline script or style, so the page's CSP can forbid both.
  */
+import { SESSION_HOURS } from "../session";
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
@@ -48,7 +49,7 @@ export function signInPage({ eventName, error, enabled }: SignInView): string {
   <input id="token" name="token" type="password" autocomplete="current-password" required minlength="1" autofocus>
   <button type="submit">Sign in</button>
 </form>
-<p class="hint">The value of ADMIN_TOKEN on this gateway. It stays on the server: the browser keeps only a signed session that expires.</p>`
+<p class="hint">The value of ADMIN_TOKEN on this gateway. It stays on the server: the browser keeps only a session, which ends when you sign out or after ${SESSION_HOURS} hours.</p>`
     : "";
   return layout(`Sign in · ${eventName}`, `<main class="signin">
 <h1>${escapeHtml(eventName)}</h1>
@@ -73,6 +74,7 @@ export function dashboardPage({ eventName }: { eventName: string }): string {
 <main class="dashboard">
   <p id="problem" class="error" role="alert" hidden></p>
   <section class="cards" aria-label="Totals">
+    <div class="card warn"><span class="label">Enrolled</span><span class="value" id="card-enrolled">–</span><span class="detail" id="card-enrolled-detail"></span></div>
     <div class="card"><span class="label">Active now <small>(5 min)</small></span><span class="value" id="card-active">–</span></div>
     <div class="card"><span class="label">Requests</span><span class="value" id="card-requests">–</span></div>
     <div class="card"><span class="label">Tokens</span><span class="value" id="card-tokens">–</span><span class="detail" id="card-tokens-detail"></span></div>
@@ -114,6 +116,7 @@ export function dashboardPage({ eventName }: { eventName: string }): string {
         <tbody></tbody>
       </table>
       <p id="no-attendees" class="empty" hidden>No requests in this window yet.</p>
+      <p id="attendees-truncated" class="hint" hidden></p>
     </div>
   </section>
   <section class="panel">

@@ -33,8 +33,18 @@ export const DASHBOARD_JS = String.raw`(function () {
     return value === "all" ? "" : "minutes=" + encodeURIComponent(value);
   }
 
+  function renderEnrollment(enrollment) {
+    var max = enrollment.max_attendees;
+    setText("card-enrolled", fmt(enrollment.attendees) + " / " + fmt(max));
+    var left = max - enrollment.attendees;
+    setText("card-enrolled-detail", left > 0 ? fmt(left) + " places left" : "the cap is reached: /enroll refuses newcomers");
+    // Warn from 90 % on, while there is still time to raise MAX_ATTENDEES.
+    $("card-enrolled").parentNode.classList.toggle("hot", enrollment.attendees >= max * 0.9);
+  }
+
   function renderCards(overview) {
     var t = overview.totals;
+    renderEnrollment(overview.enrollment);
     setText("card-active", fmt(overview.active_attendees.count));
     setText("card-requests", fmt(t.requests));
     setText("card-tokens", fmt(t.tokens));
@@ -166,6 +176,8 @@ export const DASHBOARD_JS = String.raw`(function () {
       renderCards(results[0]);
       attendees = results[1].data;
       renderTable();
+      $("attendees-truncated").hidden = !results[1].truncated;
+      setText("attendees-truncated", "Showing the " + fmt(attendees.length) + " attendees with the most requests; the others are in ocg users list.");
       renderChart(results[2]);
       renderHealth(results[3]);
       showProblem("");
