@@ -1,14 +1,17 @@
 // `npm run deploy`: checks, then `wrangler deploy`. Local checks first (types, the whole
-// test suite), then the account's state (resource ids, required secrets, pending D1
-// migrations); any failure stops the deploy and says what to run. `--dry-run` bundles the
-// Worker exactly as a deploy would (`wrangler deploy --dry-run`) without an account.
+// test suite), then the account's state (resource ids, required secrets, PUBLIC_URL,
+// pending D1 migrations); any failure stops the deploy and says what to run. Without
+// PUBLIC_URL the Worker hands out no kit or join page, so a deploy that finds none sets it
+// to the workers.dev address wrangler prints. `--dry-run` bundles the Worker exactly as a
+// deploy would (`wrangler deploy --dry-run`) without an account.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { checkMigrations, checkRequiredSecrets, checkResourceIds } from "./lib/deploy-checks.mjs";
+import { PUBLIC_URL_FIX, checkMigrations, checkPublicUrl, checkRequiredSecrets, checkResourceIds, workersDevUrl } from "./lib/deploy-checks.mjs";
 import { GATEWAY_CONFIG, REPO_ROOT } from "./lib/paths.mjs";
+import { listSecretNames } from "./lib/secrets.mjs";
 import { readConfig } from "./lib/wrangler-config.mjs";
 import { wranglerFor } from "./lib/wrangler.mjs";
 
@@ -25,8 +28,8 @@ if (flags.help) {
   console.log(`Usage: npm run deploy [-- --dry-run] [-- --skip-local-checks] [-- --outdir <dir>]
 
 1. local checks: typecheck and \`npm test\` (skip with --skip-local-checks when CI just ran them)
-2. account checks: resource ids in wrangler.jsonc, required secrets set, no pending D1 migration
-3. \`wrangler deploy\`
+2. account checks: resource ids in wrangler.jsonc, required secrets set, PUBLIC_URL, no pending D1 migration
+3. \`wrangler deploy\`; when PUBLIC_URL is not set, it is then set to the workers.dev address
 --dry-run bundles the Worker without uploading (no account needed; account checks skipped);
 --outdir keeps that bundle.`);
   process.exit(0);
@@ -57,11 +60,16 @@ try {
     else if (!localCheck("tests", npm, ["test"])) failures.push({ fix: "fix the failing tests above" });
   }
 
+  const { value: config } = readConfig(configFile);
+  let publicUrl;
   if (!failures.length) {
     console.log(dryRun ? "\nAccount checks skipped (dry run)." : "\nChecking the Cloudflare account…");
-    const { value: config } = readConfig(configFile);
     const checks = dryRun ? [] : [checkResourceIds(config)];
-    if (!dryRun && checks[0].ok) checks.push(await checkRequiredSecrets(wrangler, config), await checkMigrations(wrangler, config));
+    if (!dryRun && checks[0].ok) {
+      const secretNames = await listSecretNames(wrangler);
+      publicUrl = checkPublicUrl(secretNames, config);
+      checks.push(checkRequiredSecrets(secretNames, config), publicUrl, await checkMigrations(wrangler, config));
+    }
     for (const check of checks) if (!report(check)) failures.push(check);
   }
 
@@ -78,8 +86,20 @@ try {
     console.log("\nDry run passed: the Worker bundles. Nothing was uploaded.");
   } else {
     console.log("\n── wrangler deploy");
-    await wrangler.run(["deploy"], { inherit: true });
-    console.log("\nDeployed. Next: `npx ocg smoke https://<your-worker>.workers.dev` (see docs/day-of-checklist.md).");
+    const { stdout } = await wrangler.run(["deploy"], { echo: true });
+    const address = workersDevUrl(stdout, config.name);
+    if (publicUrl?.setAfterDeploy) {
+      if (!address) {
+        console.error(`\nDeployed, but PUBLIC_URL is not set and wrangler printed no workers.dev address to set it to:\n` +
+          `/join and /kit.zip answer 503 until you ${PUBLIC_URL_FIX}.`);
+        process.exit(1);
+      }
+      // Its value on stdin like every secret; `secret put` rolls the Worker out with it at once.
+      await wrangler.run(["secret", "put", "PUBLIC_URL"], { input: address });
+      console.log(`\nPUBLIC_URL set to ${address}, the Worker's workers.dev address: /join and the kit advertise it.\n` +
+        "Behind a custom domain instead: `PUBLIC_URL=https://<your domain> npm run secrets -- --yes`.");
+    }
+    console.log(`\nDeployed. Next: \`npx ocg smoke ${address ?? "https://<your-worker>.workers.dev"}\` (see docs/day-of-checklist.md).`);
   }
 } catch (error) {
   console.error(`\nNot deployed: ${error.message}`);

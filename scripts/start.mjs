@@ -1,11 +1,9 @@
 // `npm start`: the gateway on this machine with local D1/KV/Durable Objects and, unless
 // OPENCLAW_URL is set, the offline dev upstream simulator. Prints a banner with a curl and
 // an `openai` SDK snippet that work as printed. Ctrl-C stops everything it started.
-import { ensureDevVars, readDotenv, GATEWAY_DIR, startLocalGateway } from "organized-gateway/local";
-import path from "node:path";
+import { ensureDevVars, startLocalGateway } from "organized-gateway/local";
 
 const created = ensureDevVars();
-const devVars = readDotenv(path.join(GATEWAY_DIR, ".dev.vars"));
 console.log(created ? "Created apps/organized-gateway/.dev.vars with a fresh HASH_SECRET." : "Using apps/organized-gateway/.dev.vars.");
 console.log("Applying local D1 migrations and starting the gateway…");
 
@@ -17,9 +15,10 @@ try {
   process.exit(1);
 }
 
+// `settings` is what the Worker got: .dev.vars, overridden by the environment.
 const { url, upstream, settings, health } = gateway;
-const adminToken = settings.ADMIN_TOKEN ?? devVars.ADMIN_TOKEN;
-const eventCode = settings.EVENT_CODE ?? devVars.EVENT_CODE;
+const adminToken = settings.ADMIN_TOKEN;
+const eventCode = settings.EVENT_CODE;
 const keyRequired = health.gateway_key_required;
 const auth = keyRequired
   ? `-H "Authorization: Bearer ocg_..."   # a gateway key: POST /enroll or the admin API gives one`

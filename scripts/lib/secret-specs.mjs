@@ -1,7 +1,9 @@
 // Every secret the deployed gateway reads, in the order the organiser is asked for them:
 // what it is, whether a deploy needs it, how to make one, and what makes a value wrong.
 // Names must be settings the Worker parses (apps/organized-gateway/src/config.ts); a test
-// holds this list to that file so the two can't drift.
+// holds this list to that file so the two can't drift. PUBLIC_URL is not secret, but it
+// belongs to one deployment rather than to the committed wrangler.jsonc, so it is set here
+// too (and by `npm run deploy` when it is missing).
 import { randomBytes, randomInt } from "node:crypto";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -37,6 +39,21 @@ export function unreachableUpstreamReason(value) {
     }
   }
   if (host.endsWith(".ts.net") && url.protocol !== "https:") return "Tailscale Funnel URLs are https://";
+  return null;
+}
+
+/** Why a URL can't be the address attendees open (PUBLIC_URL), or null when it can. */
+export function publicUrlReason(value) {
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    return "it is not a URL (example: https://organized-gateway.<your-subdomain>.workers.dev)";
+  }
+  if (url.protocol !== "https:") return "it must start with https:// (attendees send their keys to it)";
+  if (url.pathname.replace(/\/+$/, "") !== "" || url.search || url.hash) return "give only the address, without a path (the gateway adds /join, /kit.zip and /v1)";
+  // The same addresses a Worker can't reach (this machine, private networks, a tailnet) no attendee's laptop can either.
+  if (unreachableUpstreamReason(`https://${url.host}`)) return "attendees' laptops can't reach it: give the Worker's public address (workers.dev or your custom domain)";
   return null;
 }
 
@@ -96,6 +113,15 @@ export const SECRET_SPECS = [
     question: "Cloudflare Access service token secret (only with the id above). Empty = no Access",
     skipMeans: "not set: no Cloudflare Access headers upstream",
     check: (v) => (/\s/.test(v) ? "it contains spaces" : null),
+  },
+  {
+    // Without it the Worker hands out no kit and no join page (it will not trust a request's
+    // Host header), so `npm run deploy` sets it to the workers.dev address when it is missing.
+    name: "PUBLIC_URL",
+    required: false,
+    question: "The address attendees open, which /join and the kit advertise (e.g. https://gateway.example.org). Empty = the Worker's workers.dev address, which `npm run deploy` sets",
+    skipMeans: "not set: `npm run deploy` sets it to the Worker's workers.dev address (give it here for a custom domain)",
+    check: publicUrlReason,
   },
 ];
 

@@ -37,7 +37,8 @@ export class WranglerError extends Error {
 /**
  * A wrangler bound to one config file. `run(args, {input})` resolves to {stdout, stderr};
  * `input` goes to wrangler's stdin (how secrets are passed: never on the command line).
- * `inherit: true` lets wrangler print straight to the organiser's terminal.
+ * `inherit: true` lets wrangler print straight to the organiser's terminal; `echo: true`
+ * prints as it goes too, and still resolves to what it printed (to read a URL from it).
  */
 export function wranglerFor(configPath, { env = process.env } = {}) {
   const bin = findWrangler(env);
@@ -51,7 +52,7 @@ export function wranglerFor(configPath, { env = process.env } = {}) {
     CI: env.CI ?? "true",
   };
   const cwd = path.dirname(configPath);
-  const run = (args, { input, inherit = false } = {}) => new Promise((resolve, reject) => {
+  const run = (args, { input, inherit = false, echo = false } = {}) => new Promise((resolve, reject) => {
     const full = [...args, "--config", configPath];
     const child = spawn(bin, full, {
       cwd,
@@ -60,8 +61,8 @@ export function wranglerFor(configPath, { env = process.env } = {}) {
     });
     let stdout = "";
     let stderr = "";
-    child.stdout?.on("data", (d) => { stdout += d; });
-    child.stderr?.on("data", (d) => { stderr += d; });
+    child.stdout?.on("data", (d) => { stdout += d; if (echo) process.stdout.write(d); });
+    child.stderr?.on("data", (d) => { stderr += d; if (echo) process.stderr.write(d); });
     child.on("error", (error) => reject(new Error(`could not run ${bin}: ${error.message}. Run \`npm install\` first.`)));
     child.on("close", (code) => {
       if (code === 0) resolve({ stdout, stderr });

@@ -1,10 +1,12 @@
 // Why wrangler.jsonc has no `secrets` block (docs/deploying.md, "Why no secrets.required"):
-// with one, `wrangler dev` loads ONLY the listed keys from .dev.vars, so optional local
-// settings (EVENT_CODE, ADMIN_TOKEN, OPENCLAW_TOKEN) silently vanish. These tests run the
-// real `wrangler dev` on a scratch copy of the config (same src/ and migrations/) and check
-// both halves: the repository's config passes .dev.vars settings to the Worker, and a copy
-// with `secrets.required` drops them. If wrangler ever stops dropping them, the second
-// test fails and `secrets.required` can be adopted.
+// with one, `wrangler dev` loads ONLY the listed keys from the settings it is given (the
+// settings file `npm start` writes from .dev.vars and the environment, or .dev.vars itself),
+// so optional local settings (EVENT_CODE, ADMIN_TOKEN, OPENCLAW_TOKEN) silently vanish.
+// These tests run the real `wrangler dev` on a scratch copy of the config (same src/ and
+// migrations/), given its settings as scripts/local-gateway.mjs gives them, and check both
+// halves: the repository's config passes them to the Worker, and a copy with
+// `secrets.required` drops them. If wrangler ever stops dropping them, the second test
+// fails and `secrets.required` can be adopted.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -12,6 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, test } from "node:test";
 import { applyEdits, modify } from "jsonc-parser";
+import { writeSettingsFile } from "organized-gateway/local";
 import { GATEWAY_DIR, REPO_BIN } from "../lib/paths.mjs";
 
 const PORT = 19340;
@@ -20,29 +23,30 @@ const WRANGLER = path.join(REPO_BIN, "wrangler");
 const cleanups = [];
 afterEach(async () => { while (cleanups.length) await cleanups.pop()(); });
 
-/** A scratch gateway dir: the given config text, .dev.vars, and links to the real code. */
+/** A scratch gateway dir: the given config text and links to the real code. */
 function scratchGateway(configText) {
   const dir = mkdtempSync(path.join(os.tmpdir(), "ocg-local-dev-"));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(path.join(dir, "wrangler.jsonc"), configText);
   for (const name of ["src", "migrations", "node_modules", "tsconfig.json"]) symlinkSync(path.join(GATEWAY_DIR, name), path.join(dir, name));
-  writeFileSync(path.join(dir, ".dev.vars"), [
-    "HASH_SECRET=local-dev-hash-secret-0123456789",
-    "EVENT_CODE=room-19340",
-    `ADMIN_TOKEN=${ADMIN}`,
-    "OPENCLAW_TOKEN=local-openclaw-token",
-    "",
-  ].join("\n"));
   const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" };
   const migrate = spawnSync(WRANGLER, ["d1", "migrations", "apply", "organized-gateway-db", "--local", "--persist-to", path.join(dir, "state")], { cwd: dir, env, encoding: "utf8" });
   assert.equal(migrate.status, 0, migrate.stderr);
   return { dir, env };
 }
 
-/** `wrangler dev` exactly as scripts/local-gateway.mjs runs it: OPENCLAW_URL as a --var. */
+/** `wrangler dev` exactly as scripts/local-gateway.mjs runs it: every setting in its settings file. */
 async function startDev({ dir, env }) {
+  const settings = writeSettingsFile({
+    HASH_SECRET: "local-dev-hash-secret-0123456789",
+    EVENT_CODE: "room-19340",
+    ADMIN_TOKEN: ADMIN,
+    OPENCLAW_TOKEN: "local-openclaw-token",
+    OPENCLAW_URL: "http://127.0.0.1:19341",
+  });
+  cleanups.push(settings.remove);
   const child = spawn(WRANGLER, ["dev", "--ip", "127.0.0.1", "--port", String(PORT), "--show-interactive-dev-session=false",
-    "--persist-to", path.join(dir, "state"), "--var", "OPENCLAW_URL:http://127.0.0.1:19341"], { cwd: dir, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    "--env-file", settings.file, "--persist-to", path.join(dir, "state")], { cwd: dir, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   child.stdout.on("data", (d) => { log += d; });
   child.stderr.on("data", (d) => { log += d; });
@@ -69,14 +73,14 @@ async function startDev({ dir, env }) {
 const adminStatus = async () => (await fetch(`http://127.0.0.1:${PORT}/admin/api/keys`, { headers: { authorization: `Bearer ${ADMIN}` } })).status;
 const REPO_CONFIG = () => readFileSync(path.join(GATEWAY_DIR, "wrangler.jsonc"), "utf8");
 
-test("with the repository's wrangler.jsonc, optional settings in .dev.vars reach the Worker next to --var ones", async () => {
+test("with the repository's wrangler.jsonc, the optional settings npm start gives reach the Worker", async () => {
   const health = await startDev(scratchGateway(REPO_CONFIG()));
-  assert.equal(health.enrollment_open, true, "EVENT_CODE from .dev.vars");
-  assert.equal(health.upstream.strategy, "openclaw", "OPENCLAW_TOKEN from .dev.vars");
-  assert.equal(await adminStatus(), 200, "ADMIN_TOKEN from .dev.vars");
+  assert.equal(health.enrollment_open, true, "EVENT_CODE arrived");
+  assert.equal(health.upstream.strategy, "openclaw", "OPENCLAW_TOKEN arrived");
+  assert.equal(await adminStatus(), 200, "ADMIN_TOKEN arrived");
 });
 
-test("with a `secrets.required` block, wrangler dev drops the .dev.vars settings it does not list", async () => {
+test("with a `secrets.required` block, wrangler dev drops the settings it does not list", async () => {
   const text = REPO_CONFIG();
   const withSecrets = applyEdits(text, modify(text, ["secrets"], { required: ["OPENCLAW_URL", "HASH_SECRET"] }, { formattingOptions: { insertSpaces: true, tabSize: 2 } }));
   const health = await startDev(scratchGateway(withSecrets));

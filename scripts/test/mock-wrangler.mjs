@@ -128,7 +128,12 @@ switch (command) {
     banner();
     if (flag("--dry-run")) fail("mock-wrangler does not bundle: run the real wrangler for --dry-run.");
     state.deploys.push({ worker, at: new Date().toISOString() });
-    process.stdout.write(`Uploaded ${worker} (1.00 sec)\nDeployed ${worker} triggers (0.50 sec)\n  https://${worker}.mock-account.workers.dev\nCurrent Version ID: ${randomUUID()}\n`);
+    // The workers.dev address unless the config turns it off; then only its routes, if any.
+    const targets = config.workers_dev === false
+      ? (config.routes ?? []).map((route) => `  ${typeof route === "string" ? route : route.pattern}`)
+      : [`  https://${worker}.mock-account.workers.dev`];
+    const triggers = targets.length ? `Deployed ${worker} triggers (0.50 sec)\n${targets.join("\n")}` : `No deploy targets for ${worker} (0.50 sec)`;
+    process.stdout.write(`Uploaded ${worker} (1.00 sec)\n${triggers}\nCurrent Version ID: ${randomUUID()}\n`);
     break;
   }
   default:

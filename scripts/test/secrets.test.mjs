@@ -80,8 +80,8 @@ test("the walk-through asks for each secret, generates an ADMIN_TOKEN and shows 
   const a = account();
   // Answers in order: URL (first a bad one, then a good one), OpenClaw token (empty: BYOK),
   // admin token (empty: generate), hash secret (empty: generate), event code.
-  // The last two answers leave the Cloudflare Access service token out.
-  const input = ["http://localhost:18789", URL_OK, "", "", "", "room-42", "", "", ""].join("\n");
+  // The next two answers leave the Cloudflare Access service token out, the last PUBLIC_URL.
+  const input = ["http://localhost:18789", URL_OK, "", "", "", "room-42", "", "", ""].join("\n") + "\n";
   const run = secrets(a, { args: ["--interactive"], input });
   assert.equal(run.code, 0, run.err);
   assert.match(run.err, /That OPENCLAW_URL won't work: it points at this machine/);
@@ -93,13 +93,14 @@ test("the walk-through asks for each secret, generates an ADMIN_TOKEN and shows 
   assert.equal(run.out.split(stored.ADMIN_TOKEN).length - 1, 1, "the generated admin token is printed once");
   assert.ok(!run.out.includes(stored.HASH_SECRET) && !run.err.includes(stored.HASH_SECRET));
   assert.match(run.out, /OPENCLAW_TOKEN: not set: pass-through \(BYOK\)/);
+  assert.match(run.out, /PUBLIC_URL: not set: `npm run deploy` sets it to the Worker's workers\.dev address/);
 });
 
 test("the walk-through keeps a secret that is already set unless the organiser chooses to replace it", () => {
   const a = account({ secrets: { "organized-gateway": { OPENCLAW_URL: URL_OK, HASH_SECRET: "h".repeat(64), ADMIN_TOKEN: ADMIN } } });
   // OPENCLAW_URL: keep (Enter); OPENCLAW_TOKEN: empty; ADMIN_TOKEN: replace → new value;
-  // HASH_SECRET: keep ("n"); EVENT_CODE and the two Access settings: empty.
-  const input = ["", "", "y", "a-brand-new-admin-token-42", "n", "", "", ""].join("\n") + "\n";
+  // HASH_SECRET: keep ("n"); EVENT_CODE, the two Access settings and PUBLIC_URL: empty.
+  const input = ["", "", "y", "a-brand-new-admin-token-42", "n", "", "", "", ""].join("\n") + "\n";
   const run = secrets(a, { args: ["--interactive"], input });
   assert.equal(run.code, 0, run.err);
   const stored = a.state().secrets["organized-gateway"];
@@ -107,6 +108,20 @@ test("the walk-through keeps a secret that is already set unless the organiser c
   assert.equal(stored.HASH_SECRET, "h".repeat(64));
   assert.deepEqual(puts(a).map((c) => c.args[2]), ["ADMIN_TOKEN"]);
   assert.ok(!run.out.includes("a-brand-new-admin-token-42"), "a typed token is not echoed back");
+});
+
+test("PUBLIC_URL from the environment is set on the Worker; one attendees can't open (http, this machine, a path) is refused", () => {
+  const a = account();
+  for (const bad of ["http://gateway.example.org", "https://localhost:8787", "https://192.168.1.20", "https://gateway.example.org/join"]) {
+    const run = secrets(a, { env: { OPENCLAW_URL: URL_OK, ADMIN_TOKEN: ADMIN, PUBLIC_URL: bad } });
+    assert.equal(run.code, 1, bad);
+    assert.match(run.err, /PUBLIC_URL won't work: /, bad);
+    assert.equal(puts(a).length, 0, "nothing is set when one value is wrong");
+  }
+  const run = secrets(a, { env: { OPENCLAW_URL: URL_OK, ADMIN_TOKEN: ADMIN, PUBLIC_URL: "https://gateway.example.org" } });
+  assert.equal(run.code, 0, run.err);
+  assert.equal(a.state().secrets["organized-gateway"].PUBLIC_URL, "https://gateway.example.org");
+  assert.match(run.out, /PUBLIC_URL: set/);
 });
 
 test("every secret the command asks for is a setting the Worker actually reads", () => {

@@ -3,7 +3,8 @@
 // and Durable Objects. Used by `npm start` and by end-to-end tests, so both run the same thing.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startDevUpstream } from "@ocg/dev-upstream";
@@ -16,6 +17,7 @@ export const SETTINGS = [
   "OPENCLAW_URL", "OPENCLAW_TOKEN", "OPENCLAW_AGENT", "AUTH_MODE", "RATE_LIMIT_PER_MINUTE", "MAX_INFLIGHT_PER_USER",
   "INFLIGHT_QUEUE_MS", "MAX_BODY_BYTES", "UPSTREAM_TIMEOUT_MS", "ADMIN_TOKEN", "EVENT_CODE", "EVENT_NAME",
   "HASH_SECRET", "LOG_FLUSH_MS", "PUBLIC_URL", "KIT_INCLUDE_EVENT_CODE", "CF_ACCESS_CLIENT_ID", "CF_ACCESS_CLIENT_SECRET",
+  "MAX_ATTENDEES", "ENROLLMENTS_PER_NETWORK_PER_MINUTE",
 ];
 
 function wranglerBin() {
@@ -23,15 +25,70 @@ function wranglerBin() {
   return existsSync(WRANGLER) ? WRANGLER : path.join(GATEWAY_DIR, "..", "..", "node_modules", ".bin", "wrangler");
 }
 
-/** Reads a dotenv-style file into an object (no expansion; quotes stripped). */
+// dotenv's line rule, as the copy bundled in wrangler 4 applies it to `.dev.vars` and to
+// `--env-file` files: `KEY=value`, `export KEY=value`, quoted values (', " or `), `#` comments.
+const DOTENV_LINE = /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/mg;
+
+/** Reads a dotenv file (`.dev.vars`) into an object exactly as wrangler reads it (no expansion). */
 export function readDotenv(file) {
   if (!existsSync(file)) return {};
   const values = {};
-  for (const line of readFileSync(file, "utf8").split(/\r?\n/)) {
-    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
-    if (match) values[match[1]] = match[2].replace(/^(['"])(.*)\1$/, "$2");
+  const text = readFileSync(file, "utf8").replace(/\r\n?/g, "\n");
+  for (const match of text.matchAll(DOTENV_LINE)) {
+    const raw = (match[2] ?? "").trim();
+    let value = raw.replace(/^(['"`])([\s\S]*)\1$/gm, "$2");
+    if (raw[0] === '"') value = value.replace(/\\n/g, "\n").replace(/\\r/g, "\r");
+    values[match[1]] = value;
   }
   return values;
+}
+
+/**
+ * One setting as a line of an `--env-file`. wrangler reads that file with dotenv and then
+ * dotenv-expand, which would turn `$NAME` into another value and `\$` into `$`: every `$` is
+ * written as `\$` (expand gives it back), and the value is quoted with a quote it does not
+ * contain (inside ' and ` nothing is unescaped). Throws naming the setting, never its value.
+ */
+export function dotenvLine(name, value) {
+  if (!/^[\w.-]+$/.test(name)) throw new Error(`${name} is not a name a settings file can carry`);
+  const text = String(value);
+  if (/[\r\n]/.test(text)) throw new Error(`the setting ${name} contains a line break, which wrangler dev cannot be given`);
+  const escaped = text.replace(/\$/g, "\\$");
+  const quote = ["'", "`", '"'].find((q) => !escaped.includes(q) && (q !== '"' || !/\\[nr]/.test(escaped)));
+  if (!quote) throw new Error(`the setting ${name} mixes quote characters (', \`, " or \\n) in a way wrangler dev cannot be given`);
+  return `${name}=${quote}${escaped}${quote}`;
+}
+
+/**
+ * What the Worker gets: every entry of `.dev.vars`, then the settings from the process
+ * environment, then the caller's `settings` (each overrides the one before, as the README says).
+ */
+export function resolveSettings({ devVars = {}, env = process.env, settings = {} } = {}) {
+  const fromEnv = Object.fromEntries(SETTINGS.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
+  return { ...devVars, ...fromEnv, ...settings };
+}
+
+/**
+ * Writes the settings for `wrangler dev --env-file` into a fresh private directory (0700,
+ * the file 0600), so secrets never sit on a command line, where `ps` shows them to every
+ * local user. `remove()` deletes it; it is also deleted if this process exits first.
+ */
+export function writeSettingsFile(values) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "ocg-settings-"));
+  const file = path.join(dir, "settings.env");
+  const remove = () => {
+    rmSync(dir, { recursive: true, force: true });
+    process.off("exit", remove);
+  };
+  process.on("exit", remove);
+  try {
+    const lines = Object.entries(values).map(([name, value]) => dotenvLine(name, value));
+    writeFileSync(file, `${lines.join("\n")}\n`, { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    remove();
+    throw error;
+  }
+  return { file, remove };
 }
 
 /** Creates `.dev.vars` with a fresh HASH_SECRET the first time, so local hashes are keyed. */
@@ -63,15 +120,19 @@ export function applyLocalMigrations({ persistTo } = {}) {
   return run(wranglerBin(), args, { env: { ...process.env, CI: "true" } });
 }
 
-async function waitForHealth(url, child, timeoutMs) {
+/**
+ * Polls `/health` until it answers 200 and returns its JSON. The body is awaited inside the
+ * `try`: a body slower than the probe's 2 s signal rejects there and is simply retried.
+ */
+export async function waitForHealth(url, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited with code ${child.exitCode}`);
     try {
       const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
-      if (response.status === 200) return response.json();
+      if (response.status === 200) return await response.json();
     } catch {
-      // not listening yet
+      // not listening yet, or the answer did not arrive within the probe's signal
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -80,7 +141,9 @@ async function waitForHealth(url, child, timeoutMs) {
 
 /**
  * Starts the local gateway. `settings` override the process environment and `.dev.vars`.
- * Resolves once /health answers; `stop()` ends everything it started.
+ * They reach `wrangler dev` through a private settings file (`--env-file`), never as
+ * arguments. Resolves once /health answers; `stop()` ends everything it started and
+ * deletes that file.
  */
 export async function startLocalGateway({
   port = Number(process.env.PORT ?? 8787),
@@ -90,20 +153,31 @@ export async function startLocalGateway({
   output = "pipe",
   timeoutMs = 90_000,
 } = {}) {
-  const fromEnv = Object.fromEntries(SETTINGS.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
-  const merged = { ...fromEnv, ...settings };
+  const merged = resolveSettings({ devVars: readDotenv(path.join(GATEWAY_DIR, ".dev.vars")), settings });
   let upstream = null;
   if (!merged.OPENCLAW_URL) {
     upstream = await startDevUpstream({ port: upstreamPort });
     merged.OPENCLAW_URL = upstream.url;
   }
-  applyLocalMigrations({ persistTo });
-  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false"];
+  let settingsFile;
+  try {
+    applyLocalMigrations({ persistTo });
+    settingsFile = writeSettingsFile(merged);
+  } catch (error) {
+    await upstream?.close();
+    throw error;
+  }
+  // With --env-file, wrangler reads that file instead of .dev.vars (whose entries it holds).
+  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false",
+    "--env-file", settingsFile.file];
   if (persistTo) args.push("--persist-to", persistTo);
-  for (const [name, value] of Object.entries(merged)) args.push("--var", `${name}:${value}`);
+  // wrangler ignores --env-file when CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV is false, and
+  // CLOUDFLARE_INCLUDE_PROCESS_ENV would add this whole environment to the Worker's.
+  const childEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true" };
+  delete childEnv.CLOUDFLARE_INCLUDE_PROCESS_ENV;
   const child = spawn(wranglerBin(), args, {
     cwd: GATEWAY_DIR,
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+    env: childEnv,
     stdio: ["ignore", output, output],
     detached: process.platform !== "win32",
   });
@@ -123,11 +197,12 @@ export async function startLocalGateway({
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
       if (child.exitCode === null) child.kill("SIGKILL");
     }
+    settingsFile.remove();
     await upstream?.close();
   };
   try {
     const health = await waitForHealth(url, child, timeoutMs);
-    return { url, health, upstream, settings: merged, stop, logs, child };
+    return { url, health, upstream, settings: merged, settingsFile: settingsFile.file, stop, logs, child };
   } catch (error) {
     await stop();
     throw new Error(`${error.message}\n${logs.join("").slice(-4000)}`);

@@ -1,7 +1,8 @@
 /**
  * `GET /kit.zip`: the trainee kit, built at request time by the same builder as the
  * organiser's offline command, with this gateway's address (and the event code, when
- * KIT_INCLUDE_EVENT_CODE is on) filled into `.env.example`.
+ * KIT_INCLUDE_EVENT_CODE is on) filled into `.env.example`. No trustworthy address (see
+ * links.ts): a 503 `public_url_required` instead of a kit.
  */
 import type { Context } from "hono";
 import { KIT_ZIP_NAME, buildKitZip } from "@ocg/trainee-kit/build-kit";

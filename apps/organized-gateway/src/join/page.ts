@@ -7,6 +7,7 @@ import { KIT_ZIP_NAME } from "@ocg/trainee-kit/build-kit";
 import { qrSvg } from "@ocg/trainee-kit/qr";
 import type { AppEnv } from "../app-env";
 import { configFor } from "../config";
+import { GatewayError } from "../shared/errors";
 import { kitLinks, type KitLinks } from "./links";
 import { JOIN_STYLE } from "./style";
 
@@ -78,21 +79,52 @@ npm run agent</code></pre>
 `;
 }
 
+/** What the page shows instead when it cannot be served (e.g. PUBLIC_URL is missing): the reason, no link. */
+export function renderJoinNotice({ eventName, message }: { eventName: string; message: string }): string {
+  const name = escapeHtml(eventName);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Join ${name}: not ready</title>
+<style>${JOIN_STYLE}</style>
+</head>
+<body>
+<main>
+  <header>
+    <p class="eyebrow">Not ready yet</p>
+    <h1>${name}</h1>
+  </header>
+  <section class="steps" role="alert"><p>${escapeHtml(message)}</p></section>
+</main>
+</body>
+</html>
+`;
+}
+
+const PAGE_HEADERS = {
+  "content-type": "text/html; charset=utf-8",
+  "cache-control": "no-store",
+  "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+};
+
 export async function joinPage(c: Context<AppEnv>): Promise<Response> {
   const config = configFor(c.env);
-  const links = kitLinks(config, c.req.url);
+  let links: KitLinks;
+  try {
+    links = kitLinks(config, c.req.url);
+  } catch (thrown) {
+    // A page on a projector: the organiser reads a sentence, not a JSON error.
+    if (!(thrown instanceof GatewayError)) throw thrown;
+    return new Response(renderJoinNotice({ eventName: config.event.name, message: thrown.message }), { status: thrown.status, headers: PAGE_HEADERS });
+  }
   const html = renderJoinPage({
     eventName: config.event.name,
     links,
     qrSvg: await qrSvg(links.kitUrl),
     eventCodeInKit: config.kit.includeEventCode && config.event.code !== undefined,
   });
-  return new Response(html, {
-    headers: {
-      "content-type": "text/html; charset=utf-8",
-      "cache-control": "no-store",
-      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-      "x-content-type-options": "nosniff",
-    },
-  });
+  return new Response(html, { headers: PAGE_HEADERS });
 }

@@ -1,7 +1,8 @@
 // The join page in real headless Chromium, as the projector and a phone show it: screenshots
 // saved to test-artifacts/, the QR code decoded from the screenshot back to the kit's
-// address, and the download button's link fetched.
+// address, and the download button's link fetched. And what a forged Host header gets.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { strFromU8, unzipSync } from "fflate";
@@ -75,5 +76,34 @@ describe("the join page in Chromium", () => {
     const files = unzipSync(bytes);
     expect(strFromU8(files["openclaw-kit/.env.example"])).toMatch(new RegExp(`^OPENCLAW_GATEWAY_URL=${gateway.url}$`, "m"));
     await page.close();
+  });
+});
+
+/** A GET to the local gateway with the Host header a caller chose (fetch would send the real one). */
+function getWithHost(url: string, host: string): Promise<{ status: number; contentType: string; body: string }> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: target.hostname, port: target.port, path: target.pathname, headers: { host } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"]), body: Buffer.concat(chunks).toString("latin1") }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("a forged Host header, without PUBLIC_URL", () => {
+  it("gets a 503 public_url_required from /kit.zip and /join through wrangler dev, never a kit or page pointing at that host", async () => {
+    for (const host of ["attacker.example", "attacker.example:19140", "127.0.0.1.attacker.example"]) {
+      const kit = await getWithHost(`${gateway.url}/kit.zip`, host);
+      expect(kit.status, host).toBe(503);
+      expect(JSON.parse(kit.body).error.code).toBe("public_url_required");
+      const page = await getWithHost(`${gateway.url}/join`, host);
+      expect(page.status, host).toBe(503);
+      expect(page.contentType).toBe("text/html; charset=utf-8");
+      expect(page.body).toContain("PUBLIC_URL");
+      for (const body of [kit.body, page.body]) expect(body, host).not.toContain("attacker.example");
+    }
   });
 });
