@@ -7,6 +7,7 @@ CREATE TABLE IF NOT EXISTS attendees (
   source      TEXT NOT NULL,                 -- enroll | admin | byok
   status      TEXT NOT NULL DEFAULT 'active', -- active | revoked
   generation  INTEGER NOT NULL DEFAULT 1,    -- changes when the id starts a new upstream session
+  blocked     INTEGER NOT NULL DEFAULT 0,    -- 1: paused by the organiser
   created_at  TEXT NOT NULL DEFAULT (datetime('now')),
   updated_at  TEXT NOT NULL DEFAULT (datetime('now'))
 );

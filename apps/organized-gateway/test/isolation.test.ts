@@ -332,3 +332,35 @@ describe("gateway keys are never working but unlisted", () => {
     expect((await stub.describe()).activeKeys).toBe(0);
   });
 });
+
+describe("the organiser's controls", () => {
+  it("reset-binding frees a gateway-key id for a new enrolment, as a new session", async () => {
+    const first = (await (await enroll({ event_code: TEST_EVENT_CODE, user_id: "second-laptop" })).json()) as { key: string };
+    const before = await sessionOf(first.key);
+    expect((await enroll({ event_code: TEST_EVENT_CODE, user_id: "second-laptop" })).status).toBe(409);
+    const reset = await admin("/users/second-laptop/reset-binding", { method: "POST" });
+    expect(await reset.json()).toMatchObject({ binding_reset: true, revoked_keys: 1 });
+    expect((await chat({ key: first.key })).status).toBe(401);
+    const again = await enroll({ event_code: TEST_EVENT_CODE, user_id: "second-laptop" });
+    expect(again.status).toBe(201);
+    expect(await sessionOf(((await again.json()) as { key: string }).key)).not.toBe(before);
+  });
+
+  it("block stops a key holder and a BYOK attendee at their next request; unblock lets them on, same session", async () => {
+    const key = await issueKey("blocked-key");
+    const before = await sessionOf(key);
+    expect((await chat({ user: "blocked-byok", key: "sk-blocked-byok" })).status).toBe(200);
+    for (const id of ["blocked-key", "blocked-byok"]) {
+      expect(await (await admin(`/users/${id}/block`, { method: "POST" })).json()).toMatchObject({ blocked: true });
+    }
+    const refusedKey = await chat({ key });
+    expect(refusedKey.status).toBe(403);
+    expect(await codeOf(refusedKey)).toBe("user_blocked");
+    expect((await rowFor(refusedKey)).user_id).toBe("blocked-key");
+    expect(await codeOf(await chat({ user: "blocked-byok", key: "sk-blocked-byok" }))).toBe("user_blocked");
+    await admin("/users/blocked-key/unblock", { method: "POST" });
+    await admin("/users/blocked-byok/unblock", { method: "POST" });
+    expect(await sessionOf(key)).toBe(before);
+    expect((await chat({ user: "blocked-byok", key: "sk-blocked-byok" })).status).toBe(200);
+  });
+});

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { gateFor } from "../admit";
 import type { AppEnv } from "../app-env";
 import { configFor } from "../config";
-import { issueKey, reinstateUser, revokeKey } from "../keys";
+import { issueKey, reinstateUser, resetUser, revokeKey, setBlocked } from "../keys";
 import { GatewayError } from "../shared/errors";
 import { adminAuth } from "./auth";
 import { attendeeFigures, overview, perMinute, perMinuteOfTopAttendees, recentRequests, type MinuteRow } from "./figures";
@@ -123,8 +123,18 @@ export const adminApi = new Hono<AppEnv>()
   })
   .post("/users/:userId/reset-binding", async (c) => {
     const userId = parse(userIdSchema, c.req.param("userId"), "user_id");
-    const { reset, generation } = await gateFor(c.env.ATTENDEE_GATE, userId).resetBinding();
-    return c.json({ user_id: userId, binding_reset: reset, generation });
+    const { reset, generation, revoked_keys } = await resetUser(c.env, userId);
+    return c.json({ user_id: userId, binding_reset: reset, revoked_keys, generation });
+  })
+  .post("/users/:userId/block", async (c) => {
+    const userId = parse(userIdSchema, c.req.param("userId"), "user_id");
+    const { blocked, status, generation } = await setBlocked(c.env, userId, true);
+    return c.json({ user_id: userId, blocked, status, generation });
+  })
+  .post("/users/:userId/unblock", async (c) => {
+    const userId = parse(userIdSchema, c.req.param("userId"), "user_id");
+    const { blocked, status, generation } = await setBlocked(c.env, userId, false);
+    return c.json({ user_id: userId, blocked, status, generation });
   })
   .post("/users/:userId/reinstate", async (c) => {
     const userId = parse(userIdSchema, c.req.param("userId"), "user_id");

@@ -87,6 +87,10 @@ export class AttendeeGate extends DurableObject<Env> {
       return { ok: false, refusal: credential.refusal, retryAfterMs: 0, ...this.allowance(now, request.perMinute) };
     }
 
+    if (this.attendeeState().blocked) {
+      return { ok: false, refusal: "user_blocked", retryAfterMs: 0, ...this.allowance(now, request.perMinute) };
+    }
+
     const window = decideWindow(this.hits, now, request.perMinute);
     const allowance: Allowance = { limit: window.limit, remaining: window.remaining, resetMs: window.resetMs };
     if (!window.admitted) {
@@ -183,13 +187,28 @@ export class AttendeeGate extends DurableObject<Env> {
     return { ...this.attendeeState(), reinstated };
   }
 
-  /** Forgets the BYOK key bound to this user id, so its owner can bind a new key — as a new session. */
-  resetBinding(): { reset: boolean } & AttendeeState {
-    const reset = this.boundByok() !== null;
+  /**
+   * Frees the id for whoever the organiser says holds it now (a second laptop, a
+   * re-download): its BYOK binding is forgotten and its keys revoked, so it can be bound or
+   * enrolled again — as a new session. Returns the keys it revoked, for the listing.
+   */
+  reset(): { reset: boolean; revokedKeyIds: string[] } & AttendeeState {
+    const hadBinding = this.boundByok() !== null;
     this.byokBinding = null;
     this.ctx.storage.kv.delete("byok");
+    const revokedKeyIds = this.ctx.storage.sql
+      .exec<{ id: string }>("UPDATE keys SET revoked_at = ? WHERE revoked_at IS NULL RETURNING id", Date.now())
+      .toArray().map((row) => row.id);
+    this.keyRecords.clear();
+    const reset = hadBinding || revokedKeyIds.length > 0 || this.attendeeState().status === "revoked";
     if (reset) this.startNewGeneration();
-    return { reset, ...this.attendeeState() };
+    return { reset, revokedKeyIds, ...this.attendeeState() };
+  }
+
+  /** Pauses (or resumes) every request of this attendee, whatever their credential. */
+  setBlocked(blocked: boolean): AttendeeState {
+    this.saveState({ ...this.attendeeState(), blocked });
+    return this.attendeeState();
   }
 
   /** Per-key window of a BYOK key (this object is then named by keyGateName). */
@@ -269,7 +288,7 @@ export class AttendeeGate extends DurableObject<Env> {
   }
 
   private attendeeState(): AttendeeState {
-    this.state ??= this.ctx.storage.kv.get<AttendeeState>("state") ?? { status: "open", generation: 1 };
+    this.state ??= { status: "open", generation: 1, blocked: false, ...this.ctx.storage.kv.get<AttendeeState>("state") };
     return this.state;
   }
 
@@ -279,7 +298,7 @@ export class AttendeeGate extends DurableObject<Env> {
   }
 
   private startNewGeneration(): void {
-    this.saveState({ status: "open", generation: this.attendeeState().generation + 1 });
+    this.saveState({ ...this.attendeeState(), status: "open", generation: this.attendeeState().generation + 1 });
   }
 
   private boundByok(): string | null {

@@ -89,6 +89,9 @@ function refusalError(
       return new CredentialRefused(403, "permission_error", "user_id_revoked",
         `USER_ID '${principal.userId}' was revoked by the organiser. Ask the organiser to reinstate it, or pick another USER_ID in your .env.`,
         headers);
+    case "user_blocked":
+      return new GatewayError(403, "permission_error", "user_blocked",
+        "The organiser has paused your access to the agent for now. Ask the organiser.", headers);
     case "rate_limited":
       return new GatewayError(429, "rate_limit_error", "rate_limit_exceeded",
         `Rate limit reached: ${config.limits.perMinute} requests per minute per attendee. Try again in ${retryAfter} seconds.`,

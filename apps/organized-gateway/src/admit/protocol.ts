@@ -20,6 +20,7 @@ export type CredentialRefusal =
 
 export type Refusal =
   | CredentialRefusal
+  | "user_blocked"
   | "rate_limited"
   | "key_rate_limited"
   | "too_many_inflight";
@@ -60,4 +61,6 @@ export interface SettleBinding {
 export interface AttendeeState {
   status: "open" | "revoked";
   generation: number;
+  /** Paused by the organiser: every request refused until unblocked; the session is kept. */
+  blocked: boolean;
 }

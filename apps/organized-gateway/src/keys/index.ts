@@ -104,7 +104,7 @@ export async function enrollKey(env: Env, userId: string, byokHash: string | nul
     throw new GatewayError(409, "invalid_request_error", "user_id_taken",
       `USER_ID '${userId}' is already enrolled. If that is you (a second laptop, a re-download), keep the OCG_KEY that setup.sh saved in your .env, or ask the organiser; otherwise pick another USER_ID (add your last name's initial, e.g. ${userId}-k) and run setup.sh again.`);
   }
-  await followRoster(env.DB, userId, "enroll", { status: "open", generation: result.generation });
+  await followRoster(env.DB, userId, "enroll", { status: "open", generation: result.generation, blocked: false });
   return issued;
 }
 
@@ -136,6 +136,28 @@ export async function revokeKey(env: Env, keyId: string): Promise<Revocation | n
 /** Lets a revoked id be enrolled again; its next holder starts a new upstream session. */
 export async function reinstateUser(env: Env, userId: string): Promise<AttendeeState & { reinstated: boolean }> {
   const state = await gateFor(env.ATTENDEE_GATE, userId).reinstate();
+  await followRoster(env.DB, userId, "admin", state);
+  return state;
+}
+
+/**
+ * Frees an id for whoever the organiser says holds it now, in either mode: its BYOK
+ * binding is forgotten and its keys revoked, so setup.sh can bind or enrol it again — as a
+ * new upstream session.
+ */
+export async function resetUser(env: Env, userId: string): Promise<{ reset: boolean; revoked_keys: number } & AttendeeState> {
+  const { revokedKeyIds, ...state } = await gateFor(env.ATTENDEE_GATE, userId).reset();
+  if (revokedKeyIds.length > 0) {
+    await env.DB.prepare(`UPDATE gateway_keys SET revoked_at = datetime('now')
+      WHERE revoked_at IS NULL AND id IN (SELECT value FROM json_each(?))`).bind(JSON.stringify(revokedKeyIds)).run();
+  }
+  await followRoster(env.DB, userId, "admin", state);
+  return { ...state, revoked_keys: revokedKeyIds.length };
+}
+
+/** Pauses or resumes an attendee, whatever their credential (key or BYOK). */
+export async function setBlocked(env: Env, userId: string, blocked: boolean): Promise<AttendeeState> {
+  const state = await gateFor(env.ATTENDEE_GATE, userId).setBlocked(blocked);
   await followRoster(env.DB, userId, "admin", state);
   return state;
 }

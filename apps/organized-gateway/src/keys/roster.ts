@@ -27,9 +27,9 @@ export async function releaseSeat(db: D1Database, userId: string): Promise<void>
 /** Writes what the attendee's object now says about the id. */
 export async function recordAttendee(db: D1Database, userId: string, source: string, state: AttendeeState): Promise<void> {
   await db.prepare(`
-    INSERT INTO attendees (user_id, source, status, generation) VALUES (?1, ?2, ?3, ?4)
-    ON CONFLICT (user_id) DO UPDATE SET status = ?3, generation = ?4, updated_at = datetime('now')`)
-    .bind(userId, source, state.status === "revoked" ? "revoked" : "active", state.generation).run();
+    INSERT INTO attendees (user_id, source, status, generation, blocked) VALUES (?1, ?2, ?3, ?4, ?5)
+    ON CONFLICT (user_id) DO UPDATE SET status = ?3, generation = ?4, blocked = ?5, updated_at = datetime('now')`)
+    .bind(userId, source, state.status === "revoked" ? "revoked" : "active", state.generation, state.blocked ? 1 : 0).run();
 }
 
 export async function countAttendees(db: D1Database): Promise<number> {
