@@ -8,6 +8,7 @@ CREATE TABLE IF NOT EXISTS attendees (
   status      TEXT NOT NULL DEFAULT 'active', -- active | revoked
   generation  INTEGER NOT NULL DEFAULT 1,    -- changes when the id starts a new upstream session
   blocked     INTEGER NOT NULL DEFAULT 0,    -- 1: paused by the organiser
+  email       TEXT,                          -- given at enrolment with consent, for the follow-up email only
   created_at  TEXT NOT NULL DEFAULT (datetime('now')),
   updated_at  TEXT NOT NULL DEFAULT (datetime('now'))
 );

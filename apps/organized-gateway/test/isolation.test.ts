@@ -364,3 +364,18 @@ describe("the organiser's controls", () => {
     expect((await chat({ user: "blocked-byok", key: "sk-blocked-byok" })).status).toBe(200);
   });
 });
+
+describe("enrolment details", () => {
+  it("accepts the event code in any case and with stray spaces", async () => {
+    expect((await enroll({ event_code: ` ${TEST_EVENT_CODE.toLowerCase()} `, user_id: "lower-code" })).status).toBe(201);
+  });
+
+  it("keeps an email only with consent, and says how to fix one without", async () => {
+    const without = await enroll({ event_code: TEST_EVENT_CODE, user_id: "mail-a", email: "a@example.com" });
+    expect(without.status).toBe(400);
+    expect(((await without.json()) as ErrorBody).error.message).toContain("consent");
+    expect((await enroll({ event_code: TEST_EVENT_CODE, user_id: "mail-b", email: "b@example.com", email_consent: true })).status).toBe(201);
+    const row = await env.DB.prepare("SELECT email FROM attendees WHERE user_id = 'mail-b'").first<{ email: string }>();
+    expect(row?.email).toBe("b@example.com");
+  });
+});

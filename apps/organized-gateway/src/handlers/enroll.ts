@@ -30,7 +30,22 @@ const ENROLMENTS = "enrolments";
 const enrollment = z.object({
   event_code: z.string().min(1).max(200),
   user_id: userIdSchema,
-});
+  // Optional, only with consent: where the organiser may send the follow-up (upgrade) email.
+  email: z.email().max(254).optional(),
+  email_consent: z.literal(true).optional(),
+}).refine((body) => body.email === undefined || body.email_consent === true, { path: ["email_consent"] });
+
+/** Event codes are read off a screen and typed: any case, surrounding spaces ignored. */
+function sameCode(typed: string, code: string): Promise<boolean> {
+  return secretsEqual(typed.trim().toLowerCase(), code.trim().toLowerCase());
+}
+
+const ENROLMENT_FIELD_HELP: Record<string, string> = {
+  user_id: `USER_ID must be ${USER_ID_RULE}.`,
+  email: "EMAIL must be an email address such as sam@example.com, or left empty.",
+  email_consent: "An EMAIL is kept only with your consent: send \"email_consent\": true with it, or leave EMAIL empty.",
+  body: "Send {\"event_code\": \"...\", \"user_id\": \"...\"}: the event code is on the room's screen.",
+};
 
 export async function enroll(c: Context<AppEnv>): Promise<Response> {
   const startedAt = Date.now();
@@ -47,13 +62,11 @@ export async function enroll(c: Context<AppEnv>): Promise<Response> {
     const parsed = enrollment.safeParse(await readJsonObject(c.req.raw, 4096));
     if (!parsed.success) {
       const field = String(parsed.error.issues[0]?.path[0] ?? "body");
-      throw new GatewayError(400, "invalid_request_error", `invalid_${field}`, field === "user_id"
-        ? `USER_ID must be ${USER_ID_RULE}.`
-        : "Send {\"event_code\": \"...\", \"user_id\": \"...\"}: the event code is on the room's screen.");
+      throw new GatewayError(400, "invalid_request_error", `invalid_${field}`, ENROLMENT_FIELD_HELP[field] ?? ENROLMENT_FIELD_HELP.body);
     }
-    const { event_code, user_id } = parsed.data;
+    const { event_code, user_id, email } = parsed.data;
     const guard = await NetworkGuardClient.forRequest(c.env, config, c.req.raw.headers);
-    if (!(await guard.judge(EVENT_CODE_GUESSES, await secretsEqual(event_code, config.event.code), startedAt))) {
+    if (!(await guard.judge(EVENT_CODE_GUESSES, await sameCode(event_code, config.event.code), startedAt))) {
       throw new GatewayError(403, "permission_error", "invalid_event_code",
         "That event code is not right. Check EVENT_CODE in your .env against the code on the room's screen.");
     }
@@ -67,7 +80,7 @@ export async function enroll(c: Context<AppEnv>): Promise<Response> {
     const byokHash = byokToken ? await keyedHash(config.hashSecret, "byok", byokToken) : null;
     let issued;
     try {
-      issued = await enrollKey(c.env, user_id, byokHash, config.event.maxAttendees);
+      issued = await enrollKey(c.env, user_id, byokHash, config.event.maxAttendees, email ?? null);
     } catch (error) {
       await guard.refund(ENROLMENTS, seatTaken).catch(() => {});
       throw error;

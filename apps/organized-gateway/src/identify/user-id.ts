@@ -36,3 +36,13 @@ export const userIdSchema = z.string().transform((typed, ctx) => {
   }
   return id;
 });
+
+/**
+ * Ids the organiser's own tools use (`ocg smoke`, `ocg loadtest`): real attendees as far
+ * as the gateway is concerned, but left out of the organiser's attendee figures by default.
+ */
+export const TEST_USER_PREFIXES: readonly string[] = ["smoke-", "loadtest-"];
+
+export function isTestUser(userId: string): boolean {
+  return TEST_USER_PREFIXES.some((prefix) => userId.startsWith(prefix));
+}

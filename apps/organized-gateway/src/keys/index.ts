@@ -75,7 +75,9 @@ export async function issueKey(env: Env, userId: string, label: string | null): 
 }
 
 /** Issues the first key of a (canonical) user id; refuses an id someone holds or the organiser revoked. */
-export async function enrollKey(env: Env, userId: string, byokHash: string | null, maxAttendees: number): Promise<IssuedKey> {
+export async function enrollKey(
+  env: Env, userId: string, byokHash: string | null, maxAttendees: number, email: string | null = null,
+): Promise<IssuedKey> {
   const seat = await reserveSeat(env.DB, userId, maxAttendees);
   if (seat === "full") {
     throw new GatewayError(403, "permission_error", "event_full",
@@ -105,6 +107,10 @@ export async function enrollKey(env: Env, userId: string, byokHash: string | nul
       `USER_ID '${userId}' is already enrolled. If that is you (a second laptop, a re-download), keep the OCG_KEY that setup.sh saved in your .env, or ask the organiser; otherwise pick another USER_ID (add your last name's initial, e.g. ${userId}-k) and run setup.sh again.`);
   }
   await followRoster(env.DB, userId, "enroll", { status: "open", generation: result.generation, blocked: false });
+  if (email) {
+    await env.DB.prepare("UPDATE attendees SET email = ? WHERE user_id = ?").bind(email, userId).run()
+      .catch((error) => console.error(JSON.stringify({ event: "roster_write_failed", error: String(error) })));
+  }
   return issued;
 }
 
