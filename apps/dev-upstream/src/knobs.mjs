@@ -14,10 +14,13 @@
  * @property {boolean} streamError  streams: error event after the first content chunk, then [DONE]
  * @property {number} chunkDelayMs  streams: delay between events
  * @property {boolean} noUsage      never include usage
+ * @property {ResponsesEnd} end     Responses API streams: the terminal event
  */
 
+/** @typedef {'completed' | 'incomplete' | 'failed' | 'error'} ResponsesEnd */
+
 /**
- * @typedef {{ key: keyof Knobs, header: string, suffix: string, kind: 'int' | 'bool', min?: number, max?: number }} KnobSpec
+ * @typedef {{ key: keyof Knobs, header: string, suffix: string, kind: 'int' | 'bool' | 'enum', min?: number, max?: number, values?: string[] }} KnobSpec
  */
 
 const TEN_MINUTES = 600_000;
@@ -32,23 +35,31 @@ export const KNOB_SPECS = [
   { key: 'streamError', header: 'x-dev-stream-error', suffix: 'streamerror', kind: 'bool' },
   { key: 'chunkDelayMs', header: 'x-dev-chunk-delay-ms', suffix: 'chunkdelay', kind: 'int', min: 0, max: TEN_MINUTES },
   { key: 'noUsage', header: 'x-dev-no-usage', suffix: 'nousage', kind: 'bool' },
+  { key: 'end', header: 'x-dev-end', suffix: 'end', kind: 'enum', values: ['completed', 'incomplete', 'failed', 'error'] },
 ];
 
 const BY_SUFFIX = new Map(KNOB_SPECS.map((s) => [s.suffix, s]));
 
 /** @returns {Knobs} */
 export function defaultKnobs() {
-  return { latencyMs: 0, pauseMs: 0, status: null, chunks: null, cut: null, streamError: false, chunkDelayMs: 0, noUsage: false };
+  return {
+    latencyMs: 0, pauseMs: 0, status: null, chunks: null, cut: null, streamError: false, chunkDelayMs: 0, noUsage: false,
+    end: 'completed',
+  };
 }
 
 /**
  * @param {KnobSpec} spec
  * @param {string} raw
  * @param {string} where for error messages
- * @returns {number | boolean}
+ * @returns {number | boolean | string}
  */
 function parseValue(spec, raw, where) {
   const v = raw.trim().toLowerCase();
+  if (spec.kind === 'enum') {
+    if (spec.values?.includes(v)) return v;
+    throw new KnobError(`Invalid value '${raw}' for dev knob ${where}: expected one of ${spec.values?.join(', ')}.`);
+  }
   if (spec.kind === 'bool') {
     if (v === '' || v === '1' || v === 'true' || v === 'yes' || v === 'on') return true;
     if (v === '0' || v === 'false' || v === 'no' || v === 'off') return false;

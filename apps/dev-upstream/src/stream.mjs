@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * The SSE engine shared by the streaming endpoints: splits the answer into content chunks
- * and writes `data: <json>\n\n` events one by one, each flushed as it is written,
- * applying the stream knobs (pause, chunks, cut, streamerror, chunkdelay, nousage).
+ * and writes `data: <json>\n\n` events one by one (the Responses API's with an
+ * `event: <type>` line first), each flushed as it is written, applying the stream knobs
+ * (pause, chunks, cut, streamerror, chunkdelay, nousage, end).
  */
 import { sleep, write } from './http.mjs';
 
@@ -44,6 +45,16 @@ export function planChunks(text, n) {
  * @property {(completionText: string) => Record<string, unknown>} usage  the `choices: []` usage event
  */
 
+/**
+ * A Responses API stream's builders: typed events, each sent with an `event: <type>` line,
+ * no `usage: null` on every chunk and no `[DONE]`.
+ * @typedef {object} TypedStreamShape
+ * @property {() => Record<string, unknown>[]} start          events before the first delta
+ * @property {(text: string) => Record<string, unknown>} content
+ * @property {(completionText: string) => Record<string, unknown>[]} end  the events after the last delta, terminal event last
+ * @property {() => Record<string, unknown>} failure          the streamerror knob's event
+ */
+
 const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache',
@@ -52,6 +63,9 @@ const SSE_HEADERS = {
 
 const STREAM_ERROR_EVENT = `data: ${JSON.stringify({ error: { message: 'upstream provider timeout', type: 'server_error' } })}\n\n`;
 const DONE_EVENT = 'data: [DONE]\n\n';
+
+/** @param {Record<string, unknown>} obj a typed event (`type` names it) */
+const typedEvent = (obj) => `event: ${obj.type}\ndata: ${JSON.stringify(obj)}\n\n`;
 
 /**
  * Cut the stream: flush what was already written, then destroy the socket, so the client
@@ -66,6 +80,7 @@ function cut(res) {
 }
 
 /**
+ * A chat or legacy completions stream.
  * @param {object} o
  * @param {import('node:http').ServerResponse} o.res
  * @param {AbortSignal} o.signal              aborts when the response closes
@@ -76,9 +91,61 @@ function cut(res) {
  * @param {import('./stats.mjs').DevUpstreamStats} o.stats
  * @param {Record<string, string>} o.headers  extra response headers
  */
-export async function streamAnswer({ res, signal, knobs, text, shape, includeUsage, stats, headers }) {
-  const pieces = planChunks(text, knobs.chunks);
+export function streamAnswer({ res, signal, knobs, text, shape, includeUsage, stats, headers }) {
   const withUsage = includeUsage && !knobs.noUsage;
+  /** @param {Record<string, unknown>} obj */
+  const chunk = (obj) => {
+    if (withUsage) obj.usage = null; // OpenAI sends usage:null on every chunk but the last
+    return `data: ${JSON.stringify(obj)}\n\n`;
+  };
+  return runStream({ res, signal, knobs, text, stats, headers,
+    start: shape.start ? [chunk(shape.start())] : [],
+    content: (t) => chunk(shape.content(t)),
+    end: (completionText) => [
+      chunk(shape.finish()),
+      ...(withUsage ? [`data: ${JSON.stringify(shape.usage(completionText))}\n\n`] : []),
+      DONE_EVENT,
+    ],
+    failure: () => [STREAM_ERROR_EVENT, DONE_EVENT],
+  });
+}
+
+/**
+ * A Responses API stream: typed events, ending with the terminal event `shape.end` builds.
+ * @param {object} o
+ * @param {import('node:http').ServerResponse} o.res
+ * @param {AbortSignal} o.signal
+ * @param {import('./knobs.mjs').Knobs} o.knobs
+ * @param {string} o.text
+ * @param {TypedStreamShape} o.shape
+ * @param {import('./stats.mjs').DevUpstreamStats} o.stats
+ * @param {Record<string, string>} o.headers
+ */
+export function streamTypedAnswer({ res, signal, knobs, text, shape, stats, headers }) {
+  return runStream({ res, signal, knobs, text, stats, headers,
+    start: shape.start().map(typedEvent),
+    content: (t) => typedEvent(shape.content(t)),
+    end: (completionText) => shape.end(completionText).map(typedEvent),
+    failure: () => [typedEvent(shape.failure())],
+  });
+}
+
+/**
+ * Writes one stream of raw events, applying the knobs.
+ * @param {object} o
+ * @param {import('node:http').ServerResponse} o.res
+ * @param {AbortSignal} o.signal
+ * @param {import('./knobs.mjs').Knobs} o.knobs
+ * @param {string} o.text
+ * @param {import('./stats.mjs').DevUpstreamStats} o.stats
+ * @param {Record<string, string>} o.headers
+ * @param {string[]} o.start                              events before the content
+ * @param {(text: string) => string} o.content            one content event
+ * @param {(completionText: string) => string[]} o.end    the events after the content
+ * @param {() => string[]} o.failure                      the streamerror knob's events
+ */
+async function runStream({ res, signal, knobs, text, stats, headers, start, content, end, failure }) {
+  const pieces = planChunks(text, knobs.chunks);
 
   res.writeHead(200, { ...headers, ...SSE_HEADERS });
   res.flushHeaders();
@@ -95,29 +162,26 @@ export async function streamAnswer({ res, signal, knobs, text, shape, includeUsa
     first = false;
     return write(res, raw, signal);
   };
-  /** @param {Record<string, unknown>} obj */
-  const event = (obj) => {
-    if (withUsage) obj.usage = null; // OpenAI sends usage:null on every chunk but the last
-    return emit(`data: ${JSON.stringify(obj)}\n\n`);
+  /** @param {string[]} raws */
+  const emitAll = async (raws) => {
+    for (const raw of raws) if (!(await emit(raw))) return false;
+    return true;
   };
 
-  if (shape.start && !(await event(shape.start()))) return;
+  if (!(await emitAll(start))) return;
   for (let i = 0; i < pieces.length; i++) {
     if (knobs.cut !== null && i >= knobs.cut) return cut(res);
-    if (!(await event(shape.content(pieces[i])))) return;
+    if (!(await emit(content(pieces[i])))) return;
     if (i === 0) {
       if (knobs.pauseMs > 0 && !(await sleep(knobs.pauseMs, signal))) return;
       if (knobs.streamError) {
-        if (!(await emit(STREAM_ERROR_EVENT))) return;
-        if (!(await emit(DONE_EVENT))) return;
+        if (!(await emitAll(failure()))) return;
         res.end();
         return;
       }
     }
   }
   if (knobs.cut !== null) return cut(res);
-  if (!(await event(shape.finish()))) return;
-  if (withUsage && !(await emit(`data: ${JSON.stringify(shape.usage(pieces.join('')))}\n\n`))) return;
-  if (!(await emit(DONE_EVENT))) return;
+  if (!(await emitAll(end(pieces.join(''))))) return;
   res.end();
 }

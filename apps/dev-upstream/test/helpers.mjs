@@ -22,11 +22,12 @@ export function post(url, body, headers = {}) {
 
 /**
  * Read an SSE body into events, with arrival times; a cut stream shows up as `error`.
+ * `name` is the event's `event:` line (the Responses API's typed events), else null.
  * @param {Response} res
  * @param {number} [t0] performance.now() when the request was sent
  */
 export async function readEvents(res, t0 = performance.now()) {
-  /** @type {{ raw: string, data: string, json: any, ms: number }[]} */
+  /** @type {{ raw: string, name: string | null, data: string, json: any, ms: number }[]} */
   const events = [];
   const decoder = new TextDecoder();
   let buf = '';
@@ -42,8 +43,10 @@ export async function readEvents(res, t0 = performance.now()) {
       while ((i = buf.indexOf('\n\n')) >= 0) {
         const raw = buf.slice(0, i);
         buf = buf.slice(i + 2);
-        const data = raw.startsWith('data: ') ? raw.slice(6) : raw;
-        events.push({ raw, data, json: data === '[DONE]' ? '[DONE]' : JSON.parse(data), ms: performance.now() - t0 });
+        const lines = raw.split('\n');
+        const name = lines.find((l) => l.startsWith('event: '))?.slice(7) ?? null;
+        const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n') || raw;
+        events.push({ raw, name, data, json: data === '[DONE]' ? '[DONE]' : JSON.parse(data), ms: performance.now() - t0 });
       }
     }
   } catch (err) {

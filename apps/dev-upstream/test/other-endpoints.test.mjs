@@ -79,3 +79,60 @@ test('POST /v1/responses accepts message items with input_text parts', async () 
   assert.match(body.output_text, /^5\. /m);
   assert.match(body.output_text, /our business onboarding/);
 });
+
+test('POST /v1/responses streams typed events: event: lines, text deltas, then response.completed with usage', async () => {
+  const res = await post(`${up.url}/v1/responses`, { model: 'gpt-4o', input: 'one two three', stream: true });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
+  const { events, error, rest } = await readEvents(res);
+  assert.equal(error, null);
+  assert.equal(rest, '');
+  for (const e of events) assert.equal(e.name, e.json.type, 'each event names its type on an event: line');
+  assert.deepEqual(events.map((e) => e.json.sequence_number), events.map((_, i) => i));
+  const types = events.map((e) => e.name);
+  assert.deepEqual(types.slice(0, 4), ['response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added']);
+  assert.deepEqual(types.slice(-4), ['response.output_text.done', 'response.content_part.done', 'response.output_item.done', 'response.completed']);
+  const text = events.filter((e) => e.name === 'response.output_text.delta').map((e) => e.json.delta).join('');
+  assert.equal(text, 'Echo: one two three');
+  const done = events.at(-1)?.json.response;
+  assert.equal(done.status, 'completed');
+  assert.equal(done.output[0].content[0].text, text);
+  assert.equal(done.usage.output_tokens, Math.ceil(text.length / 4));
+  assert.equal(done.usage.total_tokens, done.usage.input_tokens + done.usage.output_tokens);
+  assert.ok(!events.some((e) => e.json === '[DONE]'), 'the Responses API sends no [DONE]');
+});
+
+test('the end knob ends a Responses stream with response.incomplete, response.failed or an error event', async () => {
+  /** @param {string} end */
+  const last = async (end) => {
+    const { events } = await readEvents(await post(`${up.url}/v1/responses`, { model: `gpt-4o@end=${end}`, input: 'hello', stream: true }));
+    return events.at(-1);
+  };
+  const incomplete = await last('incomplete');
+  assert.equal(incomplete?.name, 'response.incomplete');
+  assert.deepEqual(incomplete?.json.response.incomplete_details, { reason: 'max_output_tokens' });
+  assert.ok(incomplete?.json.response.usage.output_tokens > 0);
+  const failed = await last('failed');
+  assert.equal(failed?.name, 'response.failed');
+  assert.equal(failed?.json.response.error.code, 'server_error');
+  assert.ok(failed?.json.response.usage.input_tokens > 0);
+  const error = await last('error');
+  assert.equal(error?.name, 'error');
+  assert.equal(error?.json.code, 'server_error');
+  assert.equal(typeof error?.json.message, 'string');
+  assert.equal((await last('completed'))?.name, 'response.completed');
+});
+
+test('the end knob takes only completed, incomplete, failed or error, and nousage drops the usage', async () => {
+  const bad = await post(`${up.url}/v1/responses`, { model: 'gpt-4o@end=maybe', input: 'hello', stream: true });
+  assert.equal(bad.status, 400);
+  assert.match((await bad.json()).error.message, /'end'.*completed, incomplete, failed, error/);
+  const { events } = await readEvents(await post(`${up.url}/v1/responses`, { model: 'gpt-4o@end=incomplete,nousage', input: 'hi', stream: true }));
+  assert.equal(events.at(-1)?.json.response.usage, null);
+});
+
+test('the stream knobs apply to a Responses stream: streamerror sends an error event after the first delta', async () => {
+  const { events } = await readEvents(await post(`${up.url}/v1/responses`, { model: 'gpt-4o@streamerror=1', input: 'one two three', stream: true }));
+  assert.equal(events.filter((e) => e.name === 'response.output_text.delta').length, 1);
+  assert.equal(events.at(-1)?.name, 'error');
+});

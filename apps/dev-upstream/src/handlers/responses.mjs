@@ -1,12 +1,19 @@
 // @ts-check
-/** POST /v1/responses — minimal non-streaming Responses API. */
+/**
+ * POST /v1/responses — a minimal Responses API, JSON or SSE. A stream is OpenAI's typed
+ * events (`event: <type>` + `data: {"type": ...}`) and ends with the terminal event the
+ * `end` knob picks: response.completed (default), response.incomplete, response.failed or
+ * an `error` event.
+ */
 import { answerFor } from '../answers.mjs';
-import { openAIError } from '../errors.mjs';
 import { sendJson } from '../http.mjs';
 import { newId, nowSeconds } from '../ids.mjs';
 import { lastUserText, responsesInputAsMessages } from '../messages.mjs';
+import { streamTypedAnswer } from '../stream.mjs';
 import { promptTokens, textTokens } from '../tokens.mjs';
 import { checkModel, missingParam } from '../validate.mjs';
+
+const FAILED_MESSAGE = 'The model failed to finish its answer. (simulated by dev-upstream)';
 
 /** @param {import('../context.mjs').RequestContext} ctx */
 export function responses(ctx) {
@@ -14,18 +21,10 @@ export function responses(ctx) {
   const modelError = checkModel(ctx.model);
   if (modelError) return sendJson(res, 400, modelError, ctx.headers);
   if (body.input === undefined) return sendJson(res, 400, missingParam('input'), ctx.headers);
-  if (body.stream === true) {
-    return sendJson(
-      res,
-      400,
-      openAIError('Streaming is not supported on /v1/responses by the dev-upstream simulator.', 'invalid_request_error', 'unsupported_parameter', 'stream'),
-      ctx.headers,
-    );
-  }
-
   const messages = responsesInputAsMessages(body.input, body.instructions);
   const text = answerFor(lastUserText(messages));
   const id = newId('resp');
+  if (body.stream === true) return streamResponse(ctx, id, messages, text);
   /** @type {Record<string, unknown>} */
   const out = {
     id,
@@ -50,4 +49,73 @@ export function responses(ctx) {
     out.usage = { input_tokens: input, output_tokens: output, total_tokens: input + output };
   }
   sendJson(res, 200, out, ctx.headers);
+}
+
+/**
+ * @param {import('../context.mjs').RequestContext} ctx
+ * @param {string} id
+ * @param {unknown[]} messages
+ * @param {string} text
+ */
+function streamResponse(ctx, id, messages, text) {
+  const { knobs } = ctx;
+  const itemId = newId('msg');
+  const createdAt = nowSeconds();
+  let sequence = 0;
+  /** @param {string} type @param {Record<string, unknown>} fields */
+  const typed = (type, fields) => ({ type, sequence_number: sequence++, ...fields });
+  /** @param {string} status @param {unknown[]} output @param {Record<string, unknown>} [extra] */
+  const response = (status, output, extra = {}) => ({
+    id, object: 'response', created_at: createdAt, status, model: ctx.model, output, error: null, incomplete_details: null, usage: null, ...extra,
+  });
+  /** @param {string} completionText */
+  const usage = (completionText) => {
+    if (knobs.noUsage) return null;
+    const input = promptTokens(messages);
+    const output = textTokens(completionText);
+    return { input_tokens: input, output_tokens: output, total_tokens: input + output };
+  };
+  const where = { item_id: itemId, output_index: 0, content_index: 0 };
+  /** @param {string} t */
+  const part = (t) => ({ type: 'output_text', text: t, annotations: [] });
+  /** @param {string} status @param {string} t */
+  const item = (status, t) => ({ id: itemId, type: 'message', status, role: 'assistant', content: t === '' ? [] : [part(t)] });
+
+  return streamTypedAnswer({
+    res: ctx.res,
+    signal: ctx.signal,
+    knobs,
+    text,
+    stats: ctx.stats,
+    headers: ctx.headers,
+    shape: {
+      start: () => [
+        typed('response.created', { response: response('in_progress', []) }),
+        typed('response.in_progress', { response: response('in_progress', []) }),
+        typed('response.output_item.added', { output_index: 0, item: item('in_progress', '') }),
+        typed('response.content_part.added', { ...where, part: part('') }),
+      ],
+      content: (t) => typed('response.output_text.delta', { ...where, delta: t }),
+      end: (completionText) => {
+        if (knobs.end === 'error') return [typed('error', { code: 'server_error', message: FAILED_MESSAGE, param: null })];
+        if (knobs.end === 'failed') {
+          return [typed('response.failed', { response: response('failed', [item('incomplete', completionText)], {
+            error: { code: 'server_error', message: FAILED_MESSAGE }, usage: usage(completionText) }) })];
+        }
+        const status = knobs.end === 'incomplete' ? 'incomplete' : 'completed';
+        const done = [
+          typed('response.output_text.done', { ...where, text: completionText }),
+          typed('response.content_part.done', { ...where, part: part(completionText) }),
+          typed('response.output_item.done', { output_index: 0, item: item(status, completionText) }),
+        ];
+        if (status === 'incomplete') {
+          return [...done, typed('response.incomplete', { response: response('incomplete', [item(status, completionText)], {
+            incomplete_details: { reason: 'max_output_tokens' }, usage: usage(completionText) }) })];
+        }
+        return [...done, typed('response.completed', { response: response('completed', [item(status, completionText)], {
+          output_text: completionText, usage: usage(completionText) }) })];
+      },
+      failure: () => typed('error', { code: 'server_error', message: 'upstream provider timeout', param: null }),
+    },
+  });
 }

@@ -3,10 +3,12 @@
  * byte leaves as soon as it arrives) while noting time to first byte, usage and how the
  * body ended. For streams it strips the usage-only chunk the gateway asked for when the
  * caller didn't, and turns a stream that stops mid-answer into an explicit error event
- * instead of a silent, successful-looking end. A caller that goes away cancels the
- * upstream read and is recorded as `client_abort`. A stream with nothing to strip is
- * piped natively and observed from a copy; only one that must be rewritten goes through
- * JavaScript chunk by chunk.
+ * instead of a silent, successful-looking end. A stream that did end as the upstream
+ * meant (any terminal event of either format, see sse.ts) is left as it is, even if the
+ * connection then drops, and its outcome takes the usage and end state that event
+ * reported. A caller that goes away cancels the upstream read and is recorded as
+ * `client_abort`. A stream with nothing to strip is piped natively and observed from a
+ * copy; only one that must be rewritten goes through JavaScript chunk by chunk.
  */
 import type { JsonObject } from "../envelope/body";
 import type { EndState } from "../settle/request-row";
@@ -67,9 +69,19 @@ class Tally {
     if (event.kind === "error") this.errorCode ??= event.errorCode;
   }
 
-  /** An event stream that ended without a finish, a [DONE] or an error of its own was cut. */
+  /** The stream has said how it ends: a finish, a [DONE], or an error of its own. */
+  get ended(): boolean {
+    return this.sawDone || this.finished || this.errorCode !== null;
+  }
+
+  /** An event stream that stopped before it said how it ends was cut. */
   get cutShort(): boolean {
-    return !this.sawDone && !this.finished && this.errorCode === null;
+    return !this.ended;
+  }
+
+  /** How the body ended, if the caller stayed: an error of its own or of ours, or complete. */
+  get endState(): "complete" | "upstream_error" {
+    return this.errorCode === null ? "complete" : "upstream_error";
   }
 
   outcome(endState: BodyOutcome["endState"]): BodyOutcome {
@@ -133,22 +145,28 @@ function observePiped(
         await writer.write(CUT_EVENT).catch(() => {});
       }
       await writer.close().catch(() => {});
-      return tally.outcome(tally.errorCode === null ? "complete" : "upstream_error");
+      return tally.outcome(tally.endState);
     },
     async () => {
-      // The upstream failed mid-stream, or the caller left. Only a caller still there can
-      // take the stream_cut event.
+      // The caller left (its side of the pipe is errored, desiredSize null), or the upstream
+      // failed mid-stream.
       const writer = writable.getWriter();
-      const callerGone = await writer.write(CUT_EVENT).then(() => false, () => true);
-      if (callerGone) {
+      if (writer.desiredSize === null) {
         await reader.cancel().catch(() => {});
         await watched;
         return tally.outcome("client_abort");
       }
-      await writer.close().catch(() => {});
+      // The upstream failed, so the observer's copy fails too, once it has read everything
+      // that came before: a stream whose terminal event had arrived ended as the upstream
+      // meant, and only one that had not gets the stream_cut event.
       await watched;
-      tally.errorCode ??= "stream_cut";
-      return tally.outcome("upstream_error");
+      if (tally.cutShort) {
+        const callerGone = await writer.write(CUT_EVENT).then(() => false, () => true);
+        if (callerGone) return tally.outcome("client_abort");
+        tally.errorCode = "stream_cut";
+      }
+      await writer.close().catch(() => {});
+      return tally.outcome(tally.endState);
     },
   );
   return { body: readable, outcome };
@@ -216,17 +234,22 @@ function observeRewriting(
         try {
           chunk = await reader.read();
         } catch {
-          tally.errorCode ??= "stream_cut";
-          if (options.format === "sse") controller.enqueue(CUT_EVENT);
+          // The upstream failed mid-body. A stream whose terminal event had arrived ended as
+          // the upstream meant; anything else was cut.
+          if (options.format === "json") tally.errorCode ??= "stream_cut";
+          else if (tally.cutShort) {
+            tally.errorCode = "stream_cut";
+            controller.enqueue(CUT_EVENT);
+          }
           controller.close();
-          settle("upstream_error");
+          settle(tally.endState);
           return;
         }
         if (chunk.done) {
           if (options.format === "sse") endOfSse(controller);
           else endOfJson();
           controller.close();
-          settle(tally.errorCode === null ? "complete" : "upstream_error");
+          settle(tally.endState);
           return;
         }
         tally.firstByte();

@@ -2,6 +2,12 @@
  * Server-sent events, as a pure incremental scanner: bytes in, complete events out, each
  * classified for the observer (content, usage-only chunk, error, end). Handles events
  * split across network chunks and CRLF line endings.
+ *
+ * Both stream formats end in their own ways, and each is an end the upstream meant:
+ * chat and legacy completions with a `finish_reason` chunk and `data: [DONE]`, or an
+ * `{"error":{...}}` chunk; the Responses API with `response.completed`,
+ * `response.incomplete` (a normal end, e.g. max_output_tokens reached), `response.failed`
+ * or an `error` event. Only a stream that stops before any of these was cut.
  */
 import type { JsonObject } from "../envelope/body";
 import { readUsage, type Usage } from "./usage";
@@ -14,7 +20,9 @@ export interface ScannedEvent {
   kind: EventKind;
   usage: Usage | null;
   contentChars: number;
+  /** The answer ended normally here (finish_reason, response.completed or response.incomplete). */
   finished: boolean;
+  /** Set on kind "error": the answer ended in a failure here. */
   errorCode: string | null;
 }
 
@@ -37,19 +45,24 @@ export class SseScanner {
   }
 }
 
-function dataOf(raw: string): string {
+/** The event's `event:` name (null without one) and its data lines joined. */
+function fieldsOf(raw: string): { name: string | null; data: string } {
   // The usual event is one `data: {...}` line: no need to split it into lines.
-  if (raw.startsWith("data: ") && !raw.includes("\n")) return raw.slice(6);
-  return raw
-    .split(/\r?\n/)
-    .filter((line) => line.startsWith("data:"))
-    .map((line) => line.slice(5).replace(/^ /, ""))
-    .join("\n");
+  if (raw.startsWith("data: ") && !raw.includes("\n")) return { name: null, data: raw.slice(6) };
+  let name: string | null = null;
+  const data: string[] = [];
+  for (const line of raw.split(/\r?\n/)) {
+    if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+    else if (line.startsWith("event:")) name = line.slice(6).trim();
+  }
+  return { name, data: data.join("\n") };
 }
+
+const stringOr = (value: unknown, fallback: string): string => (typeof value === "string" && value !== "" ? value : fallback);
 
 export function classifyEvent(raw: string): ScannedEvent {
   const event: ScannedEvent = { raw, kind: "other", usage: null, contentChars: 0, finished: false, errorCode: null };
-  const data = dataOf(raw);
+  const { name, data } = fieldsOf(raw);
   if (data === "") return event;
   if (data.trim() === "[DONE]") return { ...event, kind: "done" };
   let chunk: JsonObject;
@@ -58,22 +71,29 @@ export function classifyEvent(raw: string): ScannedEvent {
   } catch {
     return event;
   }
+  if (chunk === null || typeof chunk !== "object") return event;
+  // A chat stream's error chunk, or a Responses `error` event that nests its error.
   if (chunk.error) {
-    const code = (chunk.error as JsonObject).code ?? (chunk.error as JsonObject).type;
-    return { ...event, kind: "error", errorCode: typeof code === "string" ? code : "upstream_stream_error" };
+    const error = (typeof chunk.error === "object" ? chunk.error : {}) as JsonObject;
+    return { ...event, kind: "error", errorCode: stringOr(error.code, stringOr(error.type, "upstream_stream_error")) };
   }
-  // Responses API events carry a `type`.
-  if (typeof chunk.type === "string") {
-    if (chunk.type === "response.output_text.delta" && typeof chunk.delta === "string") {
-      return { ...event, kind: "data", contentChars: chunk.delta.length };
+  // Responses API events carry a `type`, and an `event:` line naming it.
+  const type = typeof chunk.type === "string" ? chunk.type : name;
+  if (type !== null) {
+    const response = (chunk.response ?? {}) as JsonObject;
+    switch (type) {
+      case "response.output_text.delta":
+        return { ...event, kind: "data", contentChars: typeof chunk.delta === "string" ? chunk.delta.length : 0 };
+      case "response.completed":
+      case "response.incomplete":
+        return { ...event, kind: "data", finished: true, usage: readUsage(response.usage) };
+      case "response.failed":
+        return { ...event, kind: "error", usage: readUsage(response.usage),
+          errorCode: stringOr((response.error as JsonObject | null)?.code, "upstream_stream_error") };
+      case "error":
+        return { ...event, kind: "error", errorCode: stringOr(chunk.code, "upstream_stream_error") };
     }
-    if (chunk.type === "response.completed") {
-      return { ...event, kind: "data", finished: true, usage: readUsage((chunk.response as JsonObject)?.usage) };
-    }
-    if (chunk.type === "response.failed" || chunk.type === "error") {
-      return { ...event, kind: "error", errorCode: "upstream_stream_error" };
-    }
-    return { ...event, kind: "data" };
+    if (typeof chunk.type === "string") return { ...event, kind: "data" };
   }
   const choices = Array.isArray(chunk.choices) ? (chunk.choices as JsonObject[]) : [];
   const usage = readUsage(chunk.usage);

@@ -26,10 +26,23 @@ export function readUsage(value: unknown): Usage | null {
   return { prompt, completion };
 }
 
+/**
+ * Characters of text in a content value: a string, or a list of parts (`{text}` or strings,
+ * lists in lists too). Iterative, with its own stack: the value comes from a caller or an
+ * upstream, and recursion over it would let a few kilobytes of brackets overflow the call
+ * stack.
+ */
 function textLength(content: unknown): number {
-  if (typeof content === "string") return content.length;
-  if (Array.isArray(content)) return content.reduce<number>((n, part) => n + textLength((part as JsonObject)?.text ?? part), 0);
-  return 0;
+  let chars = 0;
+  const pending: unknown[] = [content];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (typeof item === "string") chars += item.length;
+    else if (Array.isArray(item)) {
+      for (const part of item) pending.push((part as JsonObject)?.text ?? part);
+    }
+  }
+  return chars;
 }
 
 /** Characters of prompt text in a request body (messages, prompt, input, instructions). */

@@ -131,7 +131,7 @@ export async function proxyV1(c: Context<AppEnv>): Promise<Response> {
     }
     const observed = observe(response.body, {
       format: sse ? "sse" : "json",
-      stripUsageChunk: body !== null && body.stream && !body.callerWantsUsage,
+      stripUsageChunk: body?.stripUsageChunk ?? false,
       startedAt,
     });
     c.executionCtx.waitUntil(observed.outcome.then((outcome) => finish(outcomeRow(outcome, response.status, row, startedAt))));

@@ -54,8 +54,12 @@ const FORWARDED_HEADERS = ["content-type", "accept", "user-agent", "openai-beta"
 export interface PreparedBody {
   json: JsonObject;
   stream: boolean;
-  /** The caller asked for the usage chunk itself; otherwise the gateway strips it. */
-  callerWantsUsage: boolean;
+  /**
+   * The gateway asked the upstream for a usage chunk the caller did not ask for, so it must
+   * take it out of the stream. Streams with nothing to strip (the caller asked for usage, or
+   * a Responses stream, whose terminal event carries usage anyway) are piped natively.
+   */
+  stripUsageChunk: boolean;
 }
 
 /** Refuses an endpoint this route does not serve safely (see strategies.ts). */
@@ -72,10 +76,11 @@ export function prepareBody(body: JsonObject, upstream: Upstream, principal: Pri
   const options = body.stream_options;
   const callerWantsUsage =
     typeof options === "object" && options !== null && (options as JsonObject).include_usage === true;
-  if (stream && (endpoint.kind === "chat" || endpoint.kind === "completion")) {
+  const asksForUsage = stream && (endpoint.kind === "chat" || endpoint.kind === "completion");
+  if (asksForUsage) {
     body.stream_options = { ...(typeof options === "object" && options !== null ? options : {}), include_usage: true };
   }
-  return { json: body, stream, callerWantsUsage };
+  return { json: body, stream, stripUsageChunk: asksForUsage && !callerWantsUsage };
 }
 
 export interface UpstreamCall {

@@ -45,10 +45,14 @@ export function errorResponse(error: GatewayError, extraHeaders?: HeadersInit): 
 /**
  * The wait a refusal asks for, in both forms clients read: `retry-after-ms` (the `openai`
  * and Vercel AI SDKs read it first and honour any value) and `retry-after` in whole seconds
- * (everyone else; the AI SDK ignores values of 60 s or more, so the ms form matters).
+ * (everyone else). The AI SDK ignores values of 60 s or more (its own 2 s backoff then hits
+ * another 429), and a refusal in the same millisecond as the window's oldest request would
+ * say exactly 60 s: the wait is capped just under it, at the cost of one more short 429.
  */
+const RETRY_AFTER_MS_MAX = 59_999;
+
 export function retryAfterHeaders(waitMs: number): Record<string, string> {
-  const ms = Math.max(1, Math.ceil(waitMs));
+  const ms = Math.min(RETRY_AFTER_MS_MAX, Math.max(1, Math.ceil(waitMs)));
   return { "retry-after": String(Math.max(1, Math.ceil(ms / 1000))), "retry-after-ms": String(ms) };
 }
 
