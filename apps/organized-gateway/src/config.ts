@@ -12,9 +12,43 @@ const int = (min: number, max: number, fallback: number) =>
 const optionalSecret = (min: number) =>
   z.preprocess((v) => (v === "" ? undefined : v), z.string().min(min).optional());
 
+const baseUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ""));
+
+const AGENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** One node of `UPSTREAMS`: an OpenClaw host (with `token`) or an OpenAI-compatible pass-through. */
+const nodeSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+  url: baseUrl,
+  token: z.string().min(1).optional(),
+  agent: z.string().regex(AGENT_ID).default("main"),
+  max_concurrent: z.number().int().min(1).max(10_000).default(16),
+  weight: z.number().min(0).max(1_000).default(1),
+  models: z.array(z.string().min(1).max(128)).max(50).default([]),
+  free: z.boolean().default(false),
+  access: z.strictObject({ client_id: z.string().min(1), client_secret: z.string().min(1) }).optional(),
+});
+
+export type NodeSettings = z.infer<typeof nodeSchema>;
+
+const upstreamsSchema = z.preprocess((v) => {
+  if (v === undefined || v === "") return undefined;
+  if (typeof v !== "string") return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v; // not JSON: the array check below names the setting
+  }
+}, z.array(nodeSchema).min(1).max(50).refine((nodes) => new Set(nodes.map((n) => n.name)).size === nodes.length,
+  "node names must be unique").optional());
+
 const settingsSchema = z.object({
   AUTH_MODE: z.enum(["openai"]).default("openai"),
-  OPENCLAW_URL: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, "")),
+  UPSTREAMS: upstreamsSchema,
+  NODE_QUEUE_MAX: int(0, 10_000, 100),
+  NODE_QUEUE_MS: int(0, 300_000, 30_000),
+  OPENCLAW_MAX_CONCURRENT: int(1, 10_000, 16),
+  OPENCLAW_URL: z.preprocess((v) => (v === "" ? undefined : v), baseUrl.optional()),
   OPENCLAW_TOKEN: optionalSecret(1),
   OPENCLAW_AGENT: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default("main"),
   RATE_LIMIT_PER_MINUTE: int(1, 100_000, 50),
@@ -38,6 +72,9 @@ const settingsSchema = z.object({
   CF_ACCESS_CLIENT_SECRET: optionalSecret(1),
   KIT_INCLUDE_EVENT_CODE: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
 }).superRefine((s, ctx) => {
+  if (!s.UPSTREAMS && !s.OPENCLAW_URL) {
+    ctx.addIssue({ code: "custom", path: ["OPENCLAW_URL"], message: "set OPENCLAW_URL or UPSTREAMS" });
+  }
   // A Cloudflare Access service token is an id and a secret: one without the other is a mistake.
   if (Boolean(s.CF_ACCESS_CLIENT_ID) !== Boolean(s.CF_ACCESS_CLIENT_SECRET)) {
     const missing = s.CF_ACCESS_CLIENT_ID ? "CF_ACCESS_CLIENT_SECRET" : "CF_ACCESS_CLIENT_ID";
@@ -47,15 +84,42 @@ const settingsSchema = z.object({
 
 export type Settings = z.infer<typeof settingsSchema>;
 
+export interface UpstreamNode {
+  name: string;
+  url: string;
+  token?: string;
+  agent: string;
+  maxConcurrent: number;
+  weight: number;
+  models: string[];
+  free: boolean;
+  /** Cloudflare Access service-token headers sent with every call to this node, when set. */
+  access?: { clientId: string; clientSecret: string };
+}
+
+function nodesOf(s: Settings): UpstreamNode[] {
+  if (s.UPSTREAMS) {
+    return s.UPSTREAMS.map((n) => ({
+      name: n.name, url: n.url, token: n.token, agent: n.agent, maxConcurrent: n.max_concurrent,
+      weight: n.weight, models: n.models, free: n.free,
+      access: n.access ? { clientId: n.access.client_id, clientSecret: n.access.client_secret } : undefined,
+    }));
+  }
+  return [{
+    name: "openclaw", url: s.OPENCLAW_URL!, token: s.OPENCLAW_TOKEN, agent: s.OPENCLAW_AGENT,
+    maxConcurrent: s.OPENCLAW_MAX_CONCURRENT, weight: 1, models: [], free: false,
+    access: s.CF_ACCESS_CLIENT_ID && s.CF_ACCESS_CLIENT_SECRET
+      ? { clientId: s.CF_ACCESS_CLIENT_ID, clientSecret: s.CF_ACCESS_CLIENT_SECRET }
+      : undefined,
+  }];
+}
+
 export interface Config {
   authMode: Settings["AUTH_MODE"];
-  upstream: {
-    url: string;
-    token?: string;
-    agent: string;
-    /** Cloudflare Access service-token headers sent with every upstream call, when set. */
-    access?: { clientId: string; clientSecret: string };
-  };
+  /** The upstream nodes: `UPSTREAMS`, or the one node OPENCLAW_URL / OPENCLAW_TOKEN describe. */
+  upstreams: UpstreamNode[];
+  /** Each node's queue past its `max_concurrent`. */
+  nodeQueue: { max: number; ms: number };
   limits: {
     perMinute: number;
     maxInflight: number;
@@ -85,14 +149,8 @@ export function parseConfig(bindings: Record<string, unknown>): Config {
   const s = parsed.data;
   return {
     authMode: s.AUTH_MODE,
-    upstream: {
-      url: s.OPENCLAW_URL,
-      token: s.OPENCLAW_TOKEN,
-      agent: s.OPENCLAW_AGENT,
-      access: s.CF_ACCESS_CLIENT_ID && s.CF_ACCESS_CLIENT_SECRET
-        ? { clientId: s.CF_ACCESS_CLIENT_ID, clientSecret: s.CF_ACCESS_CLIENT_SECRET }
-        : undefined,
-    },
+    upstreams: nodesOf(s),
+    nodeQueue: { max: s.NODE_QUEUE_MAX, ms: s.NODE_QUEUE_MS },
     limits: {
       perMinute: s.RATE_LIMIT_PER_MINUTE,
       maxInflight: s.MAX_INFLIGHT_PER_USER,

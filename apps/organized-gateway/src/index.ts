@@ -36,3 +36,4 @@ app.onError(answerUncaught);
 export default app;
 export { AttendeeGate } from "./admit/attendee-gate";
 export { NetworkGuard } from "./admit/network-guard";
+export { NodeGate } from "./admit/node-gate";

@@ -205,7 +205,9 @@ describe("BYOK ids bind only to keys the upstream accepts", () => {
     const squat = await chat({ user: "bob", key: "sk-invalid-squatter" });
     expect(squat.status).toBe(401);
     expect((await rowFor(squat)).user_id).toBe("unauthenticated");
-    expect((await chat({ user: "bob", key: "sk-bob-real" })).status).toBe(200);
+    const real = await chat({ user: "bob", key: "sk-bob-real" });
+    expect(real.status).toBe(200);
+    await rowFor(real); // its settle, which binds the key, is done once its row is in D1
     expect((await chat({ user: "bob", key: "sk-invalid-squatter" })).status).toBe(403);
     expect((await enroll({ event_code: TEST_EVENT_CODE, user_id: "bob" })).status).toBe(409);
   });
@@ -304,8 +306,10 @@ describe("in-flight slots", () => {
 
   it("are freed soon when a settle never comes, and handed to a queued request; renewal keeps one alive", async () => {
     const stub = env.ATTENDEE_GATE.get(env.ATTENDEE_GATE.idFromName("lost-settle"));
+    const tiers = { event: { perMinute: 100, maxInflight: 1, priority: 0 } };
     const ask = (queueMs: number) => stub.admit({
-      now: Date.now(), credential: { kind: "anonymous" }, perMinute: 100, maxInflight: 1, queueMs, leaseMs: 300,
+      now: Date.now(), credential: { kind: "anonymous" }, tiers, queueMs, leaseMs: 300,
+      nodes: [{ name: "lost-settle-node", key: "node:lost-settle-node", maxConcurrent: 10 }], nodeQueue: { max: 10, ms: 1_000 },
     });
     const held = await ask(0);
     expect(held.ok).toBe(true);

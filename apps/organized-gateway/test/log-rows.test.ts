@@ -23,7 +23,7 @@ async function loggedIds(user: string): Promise<string[]> {
 describe("an attendee's log rows", () => {
   it("wait for the batch's delay, then reach D1 together, and settling answers only once they are there", async () => {
     const stub = gate("batched");
-    const settling = Promise.all([0, 1, 2].map((n) => stub.settle(null, rowOf("batched", n), 400)));
+    const settling = Promise.all([0, 1, 2].map((n) => stub.settle({ leaseId: null }, rowOf("batched", n), 400)));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await stub.describe()).unflushedRows).toBe(3);
     expect(await loggedIds("batched")).toEqual([]);
@@ -37,7 +37,7 @@ describe("an attendee's log rows", () => {
     await env.DB.exec("ALTER TABLE requests RENAME TO requests_parked");
     try {
       // Settling still answers: the row is safe in the outbox, not lost with the failed write.
-      await stub.settle(null, rowOf("d1-down", 0), 0);
+      await stub.settle({ leaseId: null }, rowOf("d1-down", 0), 0);
       expect((await stub.describe()).unflushedRows).toBe(1);
     } finally {
       await env.DB.exec("ALTER TABLE requests_parked RENAME TO requests");

@@ -1,240 +1,210 @@
 /**
- * AttendeeGate: one Durable Object per attendee (canonical user id). It is the single place
- * that decides whether a request may go upstream, in one call: it checks the credential
- * (the gateway key's hash, or the BYOK binding), the rolling-minute window and the
- * in-flight cap, and hands out a lease. After the response, `settle` returns the lease and
- * hands the request's log row to the object's RowBatcher, which writes rows to D1 in batches.
- *
- * It is also the source of truth for who holds the id: its keys, its BYOK binding, whether
- * the organiser revoked it, and its session generation (route/session.ts). D1's
- * `gateway_keys` and `attendees` are listings derived from it.
- * - Revoking an id's last key revokes the id: nobody can enrol as it again until the
- *   organiser reinstates it (or issues it a key), which starts a new generation — a new
- *   upstream session, so the next holder never sees the previous holder's conversation.
- * - A BYOK id binds to a key only once the upstream accepted that key (a 2xx answer); until
- *   then its requests are provisional, so an invalid key squats nothing. The same BYOK key
- *   is also limited per key (an object named for the key's digest), so rotating ids does
- *   not multiply the limit.
+ * AttendeeGate: one Durable Object per attendee (canonical user id), the single place that
+ * decides whether a request may go upstream, in one call from the Worker. It strings its
+ * parts together in the order decision.ts fixes — credential (AttendeeRecord), blocked,
+ * the rolling minute (RollingWindow, and the BYOK key's own minute in the key's object),
+ * the attendee's in-flight slot (SlotPool), a slot on the chosen upstream node (NodeGate,
+ * Durable Object to Durable Object, failing over along the attendee's sticky order while a
+ * node is down) — and answers with one grant. `settle` releases what the grant holds and
+ * hands the log row to the RowBatcher.
  *
  * Being single-threaded, the object is exact under concurrency: 120 simultaneous calls
- * admit exactly the limit. The window's timestamps are kept in memory, exact, and saved as
- * a per-second summary at most once a second, without holding any answer
- * (`allowUnconfirmed`). A lease lives `leaseMs` unless the Worker renews it (it does while
- * the request runs), so a lost settle frees its slot within a minute.
+ * admit exactly the limit. Slots are leases the Worker renews while its request runs (this
+ * object forwards renewals to the node), so a lost settle frees both within a lease.
  * Log rows are never only in memory once `settle` has answered: see settle/row-batcher.ts.
  */
 import { DurableObject } from "cloudflare:workers";
-import { digestsEqual } from "../shared/crypto";
 import type { RequestRow } from "../settle/request-row";
 import { RowBatcher } from "../settle/row-batcher";
+import { AttendeeRecord } from "./attendee-record";
+import { decideInOrder, type Step } from "./decision";
+import type { NodeGate, NodeOutcome } from "./node-gate";
 import type {
-  AdmitRequest, AdmitResult, Allowance, AttendeeState, CredentialRefusal, EnrollResult, SettleBinding,
+  AdmitRequest, AdmitResult, AttendeeState, EnrollResult, FailoverResult, NodeChoice, SettleRequest,
 } from "./protocol";
-import { WINDOW_MS, decideWindow, restoreWindow, saveWindow, type SavedWindow } from "./window";
-
-/** The window's summary has one-second resolution: saving it more often adds nothing. */
-const WINDOW_SAVE_MS = 1_000;
-
-type KeyRecord = { hash: string; revoked_at: number | null };
-
-interface Waiter {
-  resolve: (leaseId: string | null) => void;
-  timer: ReturnType<typeof setTimeout>;
-  leaseMs: number;
-}
-
-interface Lease {
-  expiresAt: number;
-  leaseMs: number;
-}
+import { RollingWindow } from "./rolling-window";
+import { SlotPool } from "./slot-pool";
+import { tierLimits } from "./tiers";
 
 /** The object that limits one BYOK key across every id it is used with. */
 export function keyGateName(keyHash: string): string {
   return `byok-key:${keyHash}`;
 }
 
+type NodeReservation =
+  | { ok: true; node: string; key: string; nodeLeaseId: string }
+  | Extract<FailoverResult, { ok: false }>;
+
 export class AttendeeGate extends DurableObject<Env> {
-  private readonly hits: number[];
+  private readonly record: AttendeeRecord;
+  private readonly window: RollingWindow;
+  private readonly slots = new SlotPool();
   private readonly rows: RowBatcher;
-  private readonly leases = new Map<string, Lease>();
-  private readonly waiters: Waiter[] = [];
-  private windowSaveTimer: ReturnType<typeof setTimeout> | null = null;
-  private leaseSweep: ReturnType<typeof setTimeout> | null = null;
-  /** The in-flight cap the Worker's config gave with the latest admission. */
-  private inflightCap = 1;
-  /**
-   * Storage read once, then kept in step with every write (this object is their only
-   * writer), so admission reads no storage: the BYOK binding (null: none), the id's state,
-   * and the keys looked up so far (null: no such key).
-   */
-  private byokBinding: string | null | undefined;
-  private state: AttendeeState | undefined;
-  private readonly keyRecords = new Map<string, KeyRecord | null>();
+  /** Node slots this attendee holds, by its own lease (node = the node object's key): renewals and settle reach them. */
+  private readonly nodeLeases = new Map<string, { node: string; leaseId: string }>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec(`
-      CREATE TABLE IF NOT EXISTS keys (
-        id TEXT PRIMARY KEY, hash TEXT NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER)`);
-    this.hits = restoreWindow(ctx.storage.kv.get<SavedWindow>("window"));
+    this.record = new AttendeeRecord(ctx.storage);
+    this.window = new RollingWindow(ctx.storage);
     this.rows = new RowBatcher(ctx.storage, env.DB);
   }
 
   async admit(request: AdmitRequest): Promise<AdmitResult> {
-    const { now } = request;
-    const credential = this.checkCredential(request);
-    if (credential.refusal) {
-      return { ok: false, refusal: credential.refusal, retryAfterMs: 0, ...this.allowance(now, request.perMinute) };
-    }
+    const { now, credential } = request;
+    const limits = tierLimits(request.tiers, this.record.state.tier);
+    const verdict = this.record.check(credential);
+    const keyGate = credential.kind === "byok" ? this.keyGate(credential.keyHash) : null;
+    let leaseId = "";
+    let node: { node: string; leaseId: string } | null = null;
 
-    if (this.attendeeState().blocked) {
-      return { ok: false, refusal: "user_blocked", retryAfterMs: 0, ...this.allowance(now, request.perMinute) };
-    }
-
-    const window = decideWindow(this.hits, now, request.perMinute);
-    const allowance: Allowance = { limit: window.limit, remaining: window.remaining, resetMs: window.resetMs };
-    if (!window.admitted) {
-      return { ok: false, refusal: "rate_limited", retryAfterMs: window.retryAfterMs, ...allowance };
-    }
-    const keyGate = request.credential.kind === "byok" ? this.keyGate(request.credential.keyHash) : null;
-    if (keyGate) {
-      const perKey = await keyGate.takeWindowSlot(now, request.perMinute);
-      if (!perKey.admitted) {
-        this.refundWindowSlot(now);
-        return { ok: false, refusal: "key_rate_limited", retryAfterMs: perKey.retryAfterMs, ...allowance };
-      }
-    }
-    this.scheduleWindowSave();
-
-    const granted = (leaseId: string): AdmitResult =>
-      ({ ok: true, leaseId, generation: this.attendeeState().generation, provisional: credential.provisional, ...allowance });
-    this.inflightCap = request.maxInflight;
-    this.expireLeases(Date.now());
-    if (this.leases.size < this.inflightCap && this.waiters.length === 0) return granted(this.lease(now, request.leaseMs));
-    const leaseId = await this.waitForSlot(request.queueMs, request.leaseMs);
-    if (leaseId) return granted(leaseId);
-    // Only requests that go upstream count against the minute: a queued one that gave up does not.
-    this.refundWindowSlot(now);
-    if (keyGate) await keyGate.refundWindowSlot(now);
-    return { ok: false, refusal: "too_many_inflight", retryAfterMs: 1_000, ...this.allowance(Date.now(), request.perMinute) };
-  }
-
-  /** Keeps a lease alive while its request runs; false when it had already been freed. */
-  renew(leaseId: string, now = Date.now()): boolean {
-    const lease = this.leases.get(leaseId);
-    if (!lease) return false;
-    lease.expiresAt = now + lease.leaseMs;
-    return true;
+    const steps: Step[] = [
+      { name: "credential", run: () => (verdict.refusal ? { ok: false, refusal: verdict.refusal, retryAfterMs: 0 } : { ok: true }) },
+      { name: "blocked", run: () => (this.record.state.blocked ? { ok: false, refusal: "user_blocked", retryAfterMs: 0 } : { ok: true }) },
+      {
+        name: "window",
+        run: async () => {
+          const own = this.window.take(now, limits.perMinute);
+          if (!own.admitted) return { ok: false, refusal: "rate_limited", retryAfterMs: own.retryAfterMs };
+          if (!keyGate) return { ok: true };
+          const perKey = await keyGate.takeWindowSlot(now, limits.perMinute);
+          if (perKey.admitted) return { ok: true };
+          this.window.refund(now);
+          return { ok: false, refusal: "key_rate_limited", retryAfterMs: perKey.retryAfterMs };
+        },
+        undo: async () => {
+          this.window.refund(now);
+          await keyGate?.refundWindowSlot(now);
+        },
+      },
+      {
+        name: "slot",
+        run: async () => {
+          const answer = await this.slots.acquire({
+            now, cap: limits.maxInflight, leaseMs: request.leaseMs, queueMs: request.queueMs, queueMax: Infinity, priority: 0,
+          });
+          if (!("leaseId" in answer)) return { ok: false, refusal: "too_many_inflight", retryAfterMs: 1_000 };
+          leaseId = answer.leaseId;
+          return { ok: true };
+        },
+        undo: () => void this.slots.release(leaseId),
+      },
+      {
+        name: "node",
+        run: async () => {
+          const result = await this.reserveNode(request.nodes, limits.priority, request, Date.now());
+          if (!result.ok) return result;
+          node = { node: result.key, leaseId: result.nodeLeaseId };
+          return { ok: true };
+        },
+      },
+    ];
+    const decision = await decideInOrder(steps);
+    const allowance = this.window.allowance(Date.now(), limits.perMinute);
+    if (!decision.ok) return { ok: false, refusal: decision.refusal, retryAfterMs: decision.retryAfterMs, limits, ...allowance };
+    const granted = node as unknown as { node: string; leaseId: string };
+    this.nodeLeases.set(leaseId, granted);
+    return {
+      ok: true, leaseId, node: request.nodes.find((n) => n.key === granted.node)!.name, nodeLeaseId: granted.leaseId,
+      generation: this.record.state.generation, provisional: verdict.provisional, tier: this.record.state.tier, limits,
+      ...allowance,
+    };
   }
 
   /**
-   * Returns the lease (if any) at once, binds a BYOK key the upstream accepted, then
-   * answers when the request's log row is safe (in D1, or in the outbox for a retry).
+   * The granted node could not be reached: it is marked down, and the request moves to the
+   * next node in the attendee's order (the upstream never saw it, so nothing is done twice).
    */
-  async settle(leaseId: string | null, row: RequestRow, flushMs: number, binding?: SettleBinding): Promise<void> {
-    if (leaseId && this.leases.delete(leaseId)) this.handOverSlots(Date.now());
-    if (this.leases.size === 0 && this.leaseSweep) {
-      clearTimeout(this.leaseSweep);
-      this.leaseSweep = null;
+  async failover(leaseId: string, remaining: readonly NodeChoice[], request: Pick<AdmitRequest, "tiers" | "leaseMs" | "nodeQueue">): Promise<FailoverResult> {
+    const held = this.nodeLeases.get(leaseId);
+    if (held) await this.nodeGate(held.node).release(held.leaseId, "unreachable").catch(() => {});
+    const limits = tierLimits(request.tiers, this.record.state.tier);
+    const result = await this.reserveNode(remaining, limits.priority, request, Date.now());
+    if (!result.ok) {
+      this.nodeLeases.delete(leaseId);
+      return result;
     }
-    if (binding) await this.bindAccepted(binding);
+    this.nodeLeases.set(leaseId, { node: result.key, leaseId: result.nodeLeaseId });
+    return { ok: true, node: result.node, nodeLeaseId: result.nodeLeaseId };
+  }
+
+  /** Keeps a lease (and its node slot) alive while its request runs; false when already freed. */
+  async renew(leaseId: string): Promise<boolean> {
+    const held = this.nodeLeases.get(leaseId);
+    if (held) await this.nodeGate(held.node).renew(held.leaseId).catch(() => false);
+    return this.slots.renew(leaseId);
+  }
+
+  /**
+   * Returns the slots at once, binds a BYOK key the upstream accepted, then answers when the
+   * request's log row is safe (in D1, or in the outbox for a retry).
+   */
+  async settle(request: SettleRequest, row: RequestRow, flushMs: number): Promise<void> {
+    if (request.leaseId) {
+      this.slots.release(request.leaseId);
+      const held = this.nodeLeases.get(request.leaseId);
+      this.nodeLeases.delete(request.leaseId);
+      const outcome: NodeOutcome = request.nodeOutcome ?? "answered";
+      if (held) await this.nodeGate(held.node).release(held.leaseId, outcome).catch(() => {});
+    }
+    if (request.binding && this.record.bindAccepted(request.binding.keyHash)) {
+      await this.rosterBinding(request.binding.userId);
+    }
     await this.rows.add(row, flushMs);
   }
 
-  /** Registers a key minted by /enroll, unless the id is already someone's or was revoked. */
-  async enroll(keyId: string, keyHash: string, byokHash: string | null): Promise<EnrollResult> {
-    if (this.attendeeState().status === "revoked") return { ok: false, reason: "user_id_revoked" };
-    if (this.activeKeyCount() > 0) return { ok: false, reason: "already_enrolled" };
-    const bound = this.boundByok();
-    if (bound && !(byokHash && digestsEqual(bound, byokHash))) return { ok: false, reason: "user_id_taken" };
-    // The enrollee showed their own key: it becomes the id's BYOK binding too.
-    if (!bound && byokHash) this.bindByok(byokHash);
-    this.addKeyRecord(keyId, keyHash);
-    return { ok: true, generation: this.attendeeState().generation };
+  enroll(keyId: string, keyHash: string, byokHash: string | null): EnrollResult {
+    return this.record.enroll(keyId, keyHash, byokHash);
   }
 
-  /**
-   * The organiser's key for this id. Issuing a key to a revoked id reinstates it with a new
-   * generation: whoever gets the key starts a new upstream session.
-   */
   issueKey(keyId: string, keyHash: string): AttendeeState & { reinstated: boolean } {
-    const reinstated = this.attendeeState().status === "revoked";
-    if (reinstated) this.startNewGeneration();
-    this.addKeyRecord(keyId, keyHash);
-    return { ...this.attendeeState(), reinstated };
+    return this.record.issueKey(keyId, keyHash);
   }
 
-  /** Takes back a key whose listing could not be written, so no key works unlisted. */
   withdrawKey(keyId: string): void {
-    this.ctx.storage.sql.exec("DELETE FROM keys WHERE id = ?", keyId);
-    this.keyRecords.delete(keyId);
+    this.record.withdrawKey(keyId);
   }
 
-  /** Revokes one key; revoking the id's last active key revokes the id. */
   revokeKey(keyId: string): { revoked: boolean } & AttendeeState {
-    const cursor = this.ctx.storage.sql.exec(
-      "UPDATE keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", Date.now(), keyId);
-    this.keyRecords.delete(keyId);
-    const hadKey = this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM keys WHERE id = ?", keyId).one().n > 0;
-    if (hadKey && this.activeKeyCount() === 0) this.saveState({ ...this.attendeeState(), status: "revoked" });
-    return { revoked: cursor.rowsWritten > 0, ...this.attendeeState() };
+    return this.record.revokeKey(keyId);
   }
 
-  /** Lets a revoked id be enrolled again, as a new session. */
   reinstate(): AttendeeState & { reinstated: boolean } {
-    const reinstated = this.attendeeState().status === "revoked";
-    if (reinstated) this.startNewGeneration();
-    return { ...this.attendeeState(), reinstated };
+    return this.record.reinstate();
   }
 
-  /**
-   * Frees the id for whoever the organiser says holds it now (a second laptop, a
-   * re-download): its BYOK binding is forgotten and its keys revoked, so it can be bound or
-   * enrolled again — as a new session. Returns the keys it revoked, for the listing.
-   */
   reset(): { reset: boolean; revokedKeyIds: string[] } & AttendeeState {
-    const hadBinding = this.boundByok() !== null;
-    this.byokBinding = null;
-    this.ctx.storage.kv.delete("byok");
-    const revokedKeyIds = this.ctx.storage.sql
-      .exec<{ id: string }>("UPDATE keys SET revoked_at = ? WHERE revoked_at IS NULL RETURNING id", Date.now())
-      .toArray().map((row) => row.id);
-    this.keyRecords.clear();
-    const reset = hadBinding || revokedKeyIds.length > 0 || this.attendeeState().status === "revoked";
-    if (reset) this.startNewGeneration();
-    return { reset, revokedKeyIds, ...this.attendeeState() };
+    return this.record.reset();
   }
 
-  /** Pauses (or resumes) every request of this attendee, whatever their credential. */
   setBlocked(blocked: boolean): AttendeeState {
-    this.saveState({ ...this.attendeeState(), blocked });
-    return this.attendeeState();
+    return this.record.setBlocked(blocked);
+  }
+
+  setTier(tier: string): AttendeeState {
+    return this.record.setTier(tier);
   }
 
   /** Per-key window of a BYOK key (this object is then named by keyGateName). */
   takeWindowSlot(now: number, limit: number): { admitted: boolean; retryAfterMs: number } {
-    const window = decideWindow(this.hits, now, limit);
-    if (window.admitted) this.scheduleWindowSave();
+    const window = this.window.take(now, limit);
     return { admitted: window.admitted, retryAfterMs: window.retryAfterMs };
   }
 
-  /** Gives back a window slot charged at `at` for a request that never went upstream. */
   refundWindowSlot(at: number): void {
-    const index = this.hits.lastIndexOf(at);
-    if (index >= 0) this.hits.splice(index, 1);
-    this.scheduleWindowSave();
+    this.window.refund(at);
   }
 
   /** What the admin API may show: counts and flags, never a hash. */
   describe(now = Date.now()) {
-    this.expireLeases(now);
+    this.slots.expire(now);
     return {
-      ...this.attendeeState(),
-      activeKeys: this.activeKeyCount(),
-      byokBound: this.boundByok() !== null,
-      inWindow: this.hits.filter((t) => t > now - WINDOW_MS).length,
-      inflight: this.leases.size,
-      queued: this.waiters.length,
+      ...this.record.state,
+      activeKeys: this.record.activeKeyCount(),
+      byokBound: this.record.byokBound(),
+      inWindow: this.window.inWindow(now),
+      inflight: this.slots.inUse,
+      queued: this.slots.queued,
       unflushedRows: this.rows.unwritten(),
     };
   }
@@ -244,41 +214,30 @@ export class AttendeeGate extends DurableObject<Env> {
     await this.rows.retryOutbox();
   }
 
-  /** Saves the window's summary at most once per WINDOW_SAVE_MS, off the answer's path. */
-  private scheduleWindowSave(): void {
-    if (this.windowSaveTimer) return;
-    this.windowSaveTimer = setTimeout(() => {
-      this.windowSaveTimer = null;
-      void this.ctx.storage.put("window", saveWindow(this.hits), { allowUnconfirmed: true });
-    }, WINDOW_SAVE_MS);
-  }
-
-  private checkCredential(request: AdmitRequest): { refusal: CredentialRefusal | null; provisional: boolean } {
-    const { credential } = request;
-    const refuse = (refusal: CredentialRefusal) => ({ refusal, provisional: false });
-    if (credential.kind === "key") {
-      const key = this.keyRecord(credential.keyId);
-      if (!key || !digestsEqual(key.hash, credential.keyHash)) return refuse("invalid_key");
-      if (key.revoked_at !== null) return refuse("revoked_key");
-    } else if (credential.kind === "byok") {
-      if (this.attendeeState().status === "revoked") return refuse("user_id_revoked");
-      const bound = this.boundByok();
-      if (bound) return digestsEqual(bound, credential.keyHash) ? { refusal: null, provisional: false } : refuse("user_id_taken");
-      if (this.activeKeyCount() > 0) return refuse("user_id_taken");
-      return { refusal: null, provisional: true };
+  /** Tries the nodes in order: the first with a slot wins; a down one passes to the next; a busy one refuses. */
+  private async reserveNode(
+    nodes: readonly NodeChoice[], priority: number, request: Pick<AdmitRequest, "leaseMs" | "nodeQueue">, now: number,
+  ): Promise<NodeReservation> {
+    let downFor = 0;
+    for (const node of nodes) {
+      const slot = await this.nodeGate(node.key).acquire({
+        now, priority, maxConcurrent: node.maxConcurrent, queueMax: request.nodeQueue.max, queueMs: request.nodeQueue.ms,
+        leaseMs: request.leaseMs,
+      });
+      if (slot.ok) return { ok: true, node: node.name, key: node.key, nodeLeaseId: slot.leaseId };
+      // Busy is not a reason to move: the attendee's session lives on their node.
+      if (slot.reason === "busy") return { ok: false, refusal: "host_busy", retryAfterMs: slot.retryAfterMs };
+      downFor = downFor === 0 ? slot.retryAfterMs : Math.min(downFor, slot.retryAfterMs);
     }
-    return { refusal: null, provisional: false };
+    return { ok: false, refusal: "host_down", retryAfterMs: Math.max(1_000, downFor) };
   }
 
-  /** The upstream accepted this key for this id: bind it, unless someone else's already is. */
-  private async bindAccepted(binding: SettleBinding): Promise<void> {
-    if (this.boundByok() !== null || this.activeKeyCount() > 0 || this.attendeeState().status === "revoked") return;
-    this.bindByok(binding.keyHash);
+  private async rosterBinding(userId: string): Promise<void> {
     try {
       await this.env.DB.prepare("INSERT OR IGNORE INTO attendees (user_id, source, generation) VALUES (?, 'byok', ?)")
-        .bind(binding.userId, this.attendeeState().generation).run();
+        .bind(userId, this.record.state.generation).run();
     } catch (error) {
-      // The roster is a listing; the binding above is what admission checks.
+      // The roster is a listing; the binding is what admission checks.
       console.error(JSON.stringify({ event: "roster_write_failed", error: String(error) }));
     }
   }
@@ -287,103 +246,7 @@ export class AttendeeGate extends DurableObject<Env> {
     return this.env.ATTENDEE_GATE.get(this.env.ATTENDEE_GATE.idFromName(keyGateName(keyHash)));
   }
 
-  private attendeeState(): AttendeeState {
-    this.state ??= { status: "open", generation: 1, blocked: false, ...this.ctx.storage.kv.get<AttendeeState>("state") };
-    return this.state;
-  }
-
-  private saveState(state: AttendeeState): void {
-    this.ctx.storage.kv.put("state", state);
-    this.state = state;
-  }
-
-  private startNewGeneration(): void {
-    this.saveState({ ...this.attendeeState(), status: "open", generation: this.attendeeState().generation + 1 });
-  }
-
-  private boundByok(): string | null {
-    if (this.byokBinding === undefined) this.byokBinding = this.ctx.storage.kv.get<string>("byok") ?? null;
-    return this.byokBinding;
-  }
-
-  private bindByok(keyHash: string): void {
-    this.ctx.storage.kv.put("byok", keyHash);
-    this.byokBinding = keyHash;
-  }
-
-  private addKeyRecord(keyId: string, keyHash: string): void {
-    this.ctx.storage.sql.exec("INSERT INTO keys (id, hash, created_at) VALUES (?, ?, ?)", keyId, keyHash, Date.now());
-    this.keyRecords.delete(keyId);
-  }
-
-  private keyRecord(keyId: string): KeyRecord | null {
-    let record = this.keyRecords.get(keyId);
-    if (record === undefined) {
-      record = this.ctx.storage.sql
-        .exec<KeyRecord>("SELECT hash, revoked_at FROM keys WHERE id = ?", keyId)
-        .toArray()[0] ?? null;
-      this.keyRecords.set(keyId, record);
-    }
-    return record;
-  }
-
-  private allowance(now: number, limit: number): Allowance {
-    const live = this.hits.filter((t) => t > now - WINDOW_MS);
-    return { limit, remaining: Math.max(0, limit - live.length), resetMs: live.length ? live[0] + WINDOW_MS - now : 0 };
-  }
-
-  private activeKeyCount(): number {
-    return this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM keys WHERE revoked_at IS NULL").one().n;
-  }
-
-  private lease(now: number, leaseMs: number): string {
-    const leaseId = crypto.randomUUID();
-    this.leases.set(leaseId, { expiresAt: now + leaseMs, leaseMs });
-    this.scheduleLeaseSweep();
-    return leaseId;
-  }
-
-  private expireLeases(now: number): void {
-    let freed = false;
-    for (const [id, lease] of this.leases) {
-      if (lease.expiresAt <= now) freed = this.leases.delete(id);
-    }
-    if (freed) this.handOverSlots(now);
-  }
-
-  /** Frees lost leases when they expire, not only when the next request comes: waiters may be queued. */
-  private scheduleLeaseSweep(): void {
-    if (this.leaseSweep || this.leases.size === 0) return;
-    const next = Math.min(...[...this.leases.values()].map((l) => l.expiresAt));
-    this.leaseSweep = setTimeout(() => {
-      this.leaseSweep = null;
-      this.expireLeases(Date.now());
-      this.scheduleLeaseSweep();
-    }, Math.max(0, next - Date.now()) + 10);
-  }
-
-  /** Gives freed slots to queued requests, oldest first; the lease is made before waking them. */
-  private handOverSlots(now: number): void {
-    while (this.waiters.length > 0 && this.leases.size < this.inflightCap) {
-      const waiter = this.waiters.shift()!;
-      clearTimeout(waiter.timer);
-      waiter.resolve(this.lease(now, waiter.leaseMs));
-    }
-  }
-
-  private waitForSlot(queueMs: number, leaseMs: number): Promise<string | null> {
-    if (queueMs <= 0) return Promise.resolve(null);
-    return new Promise((resolve) => {
-      const waiter: Waiter = {
-        resolve,
-        leaseMs,
-        timer: setTimeout(() => {
-          const index = this.waiters.indexOf(waiter);
-          if (index >= 0) this.waiters.splice(index, 1);
-          resolve(null);
-        }, queueMs),
-      };
-      this.waiters.push(waiter);
-    });
+  private nodeGate(key: string): DurableObjectStub<NodeGate> {
+    return this.env.NODE_GATE.get(this.env.NODE_GATE.idFromName(key));
   }
 }

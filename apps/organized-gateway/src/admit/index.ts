@@ -7,7 +7,10 @@ import type { Config } from "../config";
 import type { Principal } from "../identify";
 import { GatewayError, retryAfterHeaders } from "../shared/errors";
 import type { AttendeeGate } from "./attendee-gate";
-import { isCredentialRefusal, type AdmitResult, type Allowance } from "./protocol";
+import { nodeGateName } from "./node-gate";
+import type { Upstream } from "../route";
+import { isCredentialRefusal, type AdmitResult, type Allowance, type Grant, type NodeChoice } from "./protocol";
+import { tierTableFor } from "./tiers";
 
 export type Gate = DurableObjectStub<AttendeeGate>;
 
@@ -31,32 +34,57 @@ export function rateLimitHeaders(allowance: Allowance): Record<string, string> {
   };
 }
 
-export interface Admission {
-  leaseId: string;
-  generation: number;
-  provisional: boolean;
+/** A grant (protocol.ts) with the `X-RateLimit-*` headers it earns. */
+export interface Admission extends Grant {
   headers: Record<string, string>;
 }
 
 /** A refusal of the caller's credential: logged under `unauthenticated`, never the claimed id. */
 export class CredentialRefused extends GatewayError {}
 
-/** Admits the request or throws the refusal as a GatewayError carrying the rate headers. */
-export async function admit(gate: Gate, principal: Principal, config: Config, now: number): Promise<Admission> {
+/** What admission needs from config besides the principal: built once per config. */
+function admissionTerms(config: Config) {
+  return { tiers: tierTableFor(config), queueMs: config.limits.queueMs, leaseMs: LEASE_MS, nodeQueue: config.nodeQueue };
+}
+
+export function nodeChoices(nodes: readonly Upstream[]): NodeChoice[] {
+  return nodes.map((node) => ({ name: node.name, key: nodeGateName(node), maxConcurrent: node.maxConcurrent }));
+}
+
+/**
+ * Admits the request in one call to the attendee's object — credential, window, slot and a
+ * slot on the first node of `nodes` that is up — or throws the refusal as a GatewayError
+ * carrying the rate headers.
+ */
+export async function admit(gate: Gate, principal: Principal, config: Config, nodes: readonly Upstream[], now: number): Promise<Admission> {
   const result = (await gate.admit({
-    now,
-    credential: principal.credential,
-    perMinute: config.limits.perMinute,
-    maxInflight: config.limits.maxInflight,
-    queueMs: config.limits.queueMs,
-    leaseMs: LEASE_MS,
+    now, credential: principal.credential, nodes: nodeChoices(nodes), ...admissionTerms(config),
   })) as AdmitResult;
-  if (result.ok) {
-    return { leaseId: result.leaseId, generation: result.generation, provisional: result.provisional, headers: rateLimitHeaders(result) };
-  }
+  if (result.ok) return { ...result, headers: rateLimitHeaders(result) };
   // A caller who has not shown they are this attendee learns nothing of the attendee's window.
   const headers = isCredentialRefusal(result.refusal) ? {} : rateLimitHeaders(result);
   throw refusalError(result, principal, config, headers);
+}
+
+/**
+ * Moves an admitted request to the next node when its node could not be reached; throws
+ * host_down / host_busy when none is left.
+ */
+export async function failover(gate: Gate, admission: Admission, remaining: readonly Upstream[], config: Config): Promise<string> {
+  const result = await gate.failover(admission.leaseId, nodeChoices(remaining), admissionTerms(config));
+  if (result.ok) return result.node;
+  throw hostError(result.refusal, result.retryAfterMs, admission.headers);
+}
+
+function hostError(refusal: "host_busy" | "host_down", retryAfterMs: number, headers: Record<string, string>): GatewayError {
+  const wait = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return refusal === "host_busy"
+    ? new GatewayError(503, "server_error", "host_busy",
+      `The agent server is busy with other attendees' requests right now. Try again in ${wait} seconds.`,
+      { ...headers, ...retryAfterHeaders(retryAfterMs) })
+    : new GatewayError(503, "server_error", "host_down",
+      `The agent server is not reachable right now; the organiser can see it on the dashboard. Try again in ${wait} seconds.`,
+      { ...headers, ...retryAfterHeaders(retryAfterMs) });
 }
 
 /** Keeps the lease alive until the returned function is called (at settle). */
@@ -94,15 +122,18 @@ function refusalError(
         "The organiser has paused your access to the agent for now. Ask the organiser.", headers);
     case "rate_limited":
       return new GatewayError(429, "rate_limit_error", "rate_limit_exceeded",
-        `Rate limit reached: ${config.limits.perMinute} requests per minute per attendee. Try again in ${retryAfter} seconds.`,
+        `Rate limit reached: ${result.limits.perMinute} requests per minute per attendee. Try again in ${retryAfter} seconds.`,
         { ...headers, ...retryAfterHeaders(result.retryAfterMs) });
     case "key_rate_limited":
       return new GatewayError(429, "rate_limit_error", "rate_limit_exceeded",
-        `Rate limit reached for this API key: ${config.limits.perMinute} requests per minute, however many USER_IDs use it. Try again in ${retryAfter} seconds.`,
+        `Rate limit reached for this API key: ${result.limits.perMinute} requests per minute, however many USER_IDs use it. Try again in ${retryAfter} seconds.`,
         { ...headers, ...retryAfterHeaders(result.retryAfterMs) });
     case "too_many_inflight":
       return new GatewayError(429, "rate_limit_error", "too_many_requests_in_flight",
-        `You already have ${config.limits.maxInflight} requests running. Wait for one to finish, then try again.`,
+        `You already have ${result.limits.maxInflight} requests running. Wait for one to finish, then try again.`,
         { ...headers, ...retryAfterHeaders(result.retryAfterMs) });
+    case "host_busy":
+    case "host_down":
+      return hostError(result.refusal, result.retryAfterMs, headers);
   }
 }

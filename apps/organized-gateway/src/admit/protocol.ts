@@ -1,14 +1,26 @@
-/** What the Worker and an attendee's Durable Object say to each other. */
+/** What the Worker, an attendee's Durable Object and a node's Durable Object say to each other. */
 import type { Credential } from "../identify";
+import type { NodeOutcome } from "./node-gate";
+import type { TierLimits, TierTable } from "./tiers";
+
+/** A node the request may go to, in the attendee's sticky order (route/pool.ts). */
+export interface NodeChoice {
+  name: string;
+  /** Names the node's object: its name and address, so a node given a new address starts afresh. */
+  key: string;
+  maxConcurrent: number;
+}
 
 export interface AdmitRequest {
   now: number;
   credential: Credential;
-  perMinute: number;
-  maxInflight: number;
+  tiers: TierTable;
+  /** How long a request waits for one of the attendee's own in-flight slots. */
   queueMs: number;
   /** A lease not renewed within this time is presumed lost (its Worker died) and freed. */
   leaseMs: number;
+  nodes: readonly NodeChoice[];
+  nodeQueue: { max: number; ms: number };
 }
 
 /** Refusals of the credential: the caller has not shown they are this attendee. */
@@ -23,7 +35,9 @@ export type Refusal =
   | "user_blocked"
   | "rate_limited"
   | "key_rate_limited"
-  | "too_many_inflight";
+  | "too_many_inflight"
+  | "host_busy"
+  | "host_down";
 
 const CREDENTIAL_REFUSALS: ReadonlySet<Refusal> = new Set<Refusal>(["invalid_key", "revoked_key", "user_id_taken", "user_id_revoked"]);
 
@@ -37,30 +51,53 @@ export interface Allowance {
   resetMs: number;
 }
 
+/**
+ * The grant: everything admission decided for one request — who (tier, session
+ * generation), the limits that applied, the attendee's slot, and the node chosen with a
+ * slot on it. `route` builds the upstream call from it; `settle` releases what it holds.
+ */
+export interface Grant extends Allowance {
+  ok: true;
+  leaseId: string;
+  node: string;
+  nodeLeaseId: string;
+  generation: number;
+  /** A BYOK id not yet bound: it binds to this key once the upstream accepts it (a 2xx). */
+  provisional: boolean;
+  tier: string;
+  limits: TierLimits;
+}
+
 export type AdmitResult =
-  | ({
-      ok: true;
-      leaseId: string;
-      /** The id's session generation: part of the upstream session value (route/session.ts). */
-      generation: number;
-      /** A BYOK id not yet bound: it binds to this key once the upstream accepts it (a 2xx). */
-      provisional: boolean;
-    } & Allowance)
-  | ({ ok: false; refusal: Refusal; retryAfterMs: number } & Allowance);
+  | Grant
+  | ({ ok: false; refusal: Refusal; retryAfterMs: number; limits: TierLimits } & Allowance);
 
 export type EnrollResult =
   | { ok: true; generation: number }
   | { ok: false; reason: "already_enrolled" | "user_id_taken" | "user_id_revoked" };
 
-/** What settle tells the object besides the log row: a BYOK key the upstream accepted. */
+/** What settle tells the attendee's object besides the log row. */
+export interface SettleRequest {
+  leaseId: string | null;
+  /** How the request went on its node (an unreachable node is marked down). */
+  nodeOutcome?: NodeOutcome;
+  /** A BYOK key the upstream accepted for a provisional id. */
+  binding?: SettleBinding;
+}
+
 export interface SettleBinding {
   userId: string;
   keyHash: string;
 }
+
+export type FailoverResult =
+  | { ok: true; node: string; nodeLeaseId: string }
+  | { ok: false; refusal: "host_busy" | "host_down"; retryAfterMs: number };
 
 export interface AttendeeState {
   status: "open" | "revoked";
   generation: number;
   /** Paused by the organiser: every request refused until unblocked; the session is kept. */
   blocked: boolean;
+  tier: string;
 }

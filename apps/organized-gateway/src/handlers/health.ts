@@ -5,6 +5,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { configFor } from "../config";
+import { nodeGateName } from "../admit/node-gate";
 import { routeTableFor, chooseUpstream, type Upstream } from "../route";
 import { toGatewayError } from "../shared/errors";
 
@@ -25,6 +26,18 @@ async function probe(upstream: Upstream): Promise<{ reachable: boolean; latency_
   }
 }
 
+/** Each node's state as its object holds it: names and counts only, never an address or a token. */
+async function poolState(env: Env, nodes: readonly Upstream[]) {
+  return Promise.all(nodes.map(async (node) => {
+    try {
+      const { state, inflight, queued } = await env.NODE_GATE.get(env.NODE_GATE.idFromName(nodeGateName(node))).describe();
+      return { name: node.name, state, inflight, queued };
+    } catch {
+      return { name: node.name, state: "unknown", inflight: null, queued: null };
+    }
+  }));
+}
+
 export async function health(c: Context<AppEnv>): Promise<Response> {
   let config;
   try {
@@ -33,13 +46,16 @@ export async function health(c: Context<AppEnv>): Promise<Response> {
     const error = toGatewayError(thrown);
     return c.json({ status: "misconfigured", gateway: "organized-gateway", message: error.message }, 503);
   }
-  const upstream = chooseUpstream(routeTableFor(config));
+  const table = routeTableFor(config);
+  const upstream = chooseUpstream(table);
+  const [primary, upstreams] = await Promise.all([probe(upstream), poolState(c.env, table.upstreams)]);
   return c.json({
     status: "ok",
     gateway: "organized-gateway",
     event: config.event.name,
     auth_mode: config.authMode,
-    upstream: { name: upstream.name, strategy: upstream.strategy.name, ...(await probe(upstream)) },
+    upstream: { name: upstream.name, strategy: upstream.strategy.name, ...primary },
+    upstreams,
     gateway_key_required: upstream.strategy.requiresGatewayKey,
     enrollment_open: config.event.code !== undefined,
     limits: { requests_per_minute: config.limits.perMinute, max_in_flight: config.limits.maxInflight },

@@ -4,16 +4,17 @@
  * makes sure every outcome, refused or failed, is answered OpenAI-shaped and logged.
  */
 import type { Context } from "hono";
-import { CredentialRefused, admit, gateFor, keepLease, type Admission, type Gate } from "../admit";
+import { CredentialRefused, admit, failover, gateFor, keepLease, type Admission, type Gate } from "../admit";
+import type { NodeOutcome } from "../admit/node-gate";
 import { chargeRefusal, chargeUpstreamRefusal, requireRefusalBudget } from "../admit/refusals";
 import { configFor } from "../config";
-import { readJsonObject } from "../envelope/body";
+import { readJsonObject, type JsonObject } from "../envelope/body";
 import { forward, isEventStream, normaliseUpstreamError, responseHeaders } from "../forward";
 import { observe, readWholeJson, type BodyOutcome } from "../forward/observe";
 import { estimateTokens, promptChars } from "../forward/usage";
 import { identify, type Principal } from "../identify";
 import { UNAUTHENTICATED } from "../identify/user-id";
-import { routeTableFor, buildUpstreamRequest, chooseUpstream, prepareBody, requireServedEndpoint, type PreparedBody } from "../route";
+import { routeTableFor, buildUpstreamRequest, prepareBody, requireServedEndpoint, routeFor, type PreparedBody } from "../route";
 import { upstreamSession } from "../route/session";
 import { matchEndpoint, type Endpoint } from "../route/endpoints";
 import { settle, endStateForStatus } from "../settle";
@@ -30,6 +31,7 @@ export async function proxyV1(c: Context<AppEnv>): Promise<Response> {
   const row = newRequestRow(requestId, url.pathname, request.method, startedAt);
   let gate: Gate | null = null;
   let admission: Admission | null = null;
+  let nodeOutcome: NodeOutcome = "answered";
   let principal: Principal | null = null;
   let stopLease = () => {};
   let rateHeaders: Record<string, string> = {};
@@ -49,24 +51,20 @@ export async function proxyV1(c: Context<AppEnv>): Promise<Response> {
       row.user_id = UNAUTHENTICATED;
       c.executionCtx.waitUntil(chargeUpstreamRefusal(c.env, configFor(c.env), request.headers));
     }
-    c.executionCtx.waitUntil(settle({ gate, leaseId: admission?.leaseId ?? null, db: c.env.DB, flushMs, binding }, row));
+    c.executionCtx.waitUntil(settle({ gate, leaseId: admission?.leaseId ?? null, db: c.env.DB, flushMs, binding, nodeOutcome }, row));
   };
 
   try {
     const config = configFor(c.env);
     flushMs = config.logFlushMs;
     row.ip_hash = await ipHash(config.hashSecret, request.headers);
-    const upstream = chooseUpstream(routeTableFor(config));
-    row.upstream = upstream.name;
+    const table = routeTableFor(config);
     try {
       principal = await identify(request.headers, config);
-      requireGatewayKeyWhereTheGatewayPays(upstream.strategy.requiresGatewayKey, principal);
     } catch (refused) {
       row.user_id = UNAUTHENTICATED;
       throw await chargeRefusal(c.env, config, request.headers, refused);
     }
-    row.user_id = principal.userId;
-    row.auth = principal.credential.kind;
 
     // A wrong path or method is refused after admission, so its answer carries the
     // X-RateLimit-* headers too.
@@ -77,16 +75,27 @@ export async function proxyV1(c: Context<AppEnv>): Promise<Response> {
     } catch (error) {
       wrongEndpoint = error;
     }
-    // The body is read while the admission call is out: in production the attendee's
-    // object may be a network hop away, and a long prompt takes time to arrive. A refusal
-    // still wins over a bad body; the early catch only keeps the rejection from going
-    // unhandled until then.
+    // The body is read while the admission call is out (in production the attendee's
+    // object may be a network hop away, and a long prompt takes time to arrive) — unless
+    // the pool routes by model, which must then be known first. A refusal still wins over a
+    // bad body; the early catch only keeps the rejection from going unhandled until then.
     const bodyRead = endpoint?.json ? readJsonObject(request, config.limits.maxBodyBytes) : null;
     bodyRead?.catch(() => {});
+    const model = bodyRead && table.routesByModel ? modelOf(await bodyRead.catch(() => null)) : null;
+    const route = routeFor(table, principal.userId, model);
+    try {
+      requireGatewayKeyWhereTheGatewayPays(route.order.some((node) => node.strategy.requiresGatewayKey), principal);
+    } catch (refused) {
+      row.user_id = UNAUTHENTICATED;
+      throw await chargeRefusal(c.env, config, request.headers, refused);
+    }
+    row.user_id = principal.userId;
+    row.auth = principal.credential.kind;
+    row.free = route.free;
 
     gate = gateFor(c.env.ATTENDEE_GATE, principal.userId);
     try {
-      admission = await admit(gate, principal, config, startedAt);
+      admission = await admit(gate, principal, config, route.order, startedAt);
     } catch (refused) {
       if (!(refused instanceof CredentialRefused)) throw refused;
       row.user_id = UNAUTHENTICATED;
@@ -94,22 +103,44 @@ export async function proxyV1(c: Context<AppEnv>): Promise<Response> {
     }
     stopLease = keepLease(gate, admission.leaseId);
     rateHeaders = admission.headers;
+    let upstream = table.byName.get(admission.node)!;
+    row.upstream = upstream.name;
     if (admission.provisional) await requireRefusalBudget(c.env, config, request.headers);
     if (!endpoint) throw wrongEndpoint;
     requireServedEndpoint(upstream, endpoint, url.pathname);
 
     const session = await upstreamSession(config.hashSecret, principal.userId, admission.generation);
-    let body: PreparedBody | null = null;
-    if (bodyRead) {
-      const json = await bodyRead;
-      row.model = typeof json.model === "string" ? json.model.slice(0, 128) : null;
+    const json = bodyRead ? await bodyRead : null;
+    if (json) {
+      row.model = modelOf(json)?.slice(0, 128) ?? null;
       row.prompt_tokens = estimateTokens(promptChars(json));
-      body = prepareBody(json, upstream, principal, endpoint, session);
-      row.stream = body.stream;
     }
-
-    const upstreamRequest = buildUpstreamRequest(upstream, principal, session, endpoint, request, url.pathname + url.search, body);
-    const response = await forward(upstreamRequest, config.limits.upstreamTimeoutMs, request.signal);
+    // A pool may move the request to another node: each attempt rewrites a fresh copy.
+    const pristine = json && route.order.length > 1 ? structuredClone(json) : null;
+    let body: PreparedBody | null = null;
+    let response: Response;
+    for (;;) {
+      if (json) {
+        body = prepareBody(body && pristine ? structuredClone(pristine) : json, upstream, principal, endpoint, session, route.model);
+        row.stream = body.stream;
+      }
+      const upstreamRequest = buildUpstreamRequest(upstream, principal, session, endpoint, request, url.pathname + url.search, body);
+      try {
+        response = await forward(upstreamRequest, config.limits.upstreamTimeoutMs, request.signal);
+        break;
+      } catch (failed) {
+        if (!isUnreachable(failed)) throw failed;
+        const remaining = route.order.slice(route.order.indexOf(upstream) + 1);
+        if (remaining.length === 0) {
+          nodeOutcome = "unreachable";
+          throw failed;
+        }
+        // The node never took the request: it goes to the attendee's next node instead.
+        upstream = table.byName.get(await failover(gate, admission, remaining, config))!;
+        row.upstream = upstream.name;
+        requireServedEndpoint(upstream, endpoint, url.pathname);
+      }
+    }
     const extra = { ...rateHeaders, "x-request-id": requestId };
     const replaced = normaliseUpstreamError(response, extra);
     if (replaced) {
@@ -146,6 +177,14 @@ export async function proxyV1(c: Context<AppEnv>): Promise<Response> {
       usage_source: row.prompt_tokens === null ? "none" : "estimated" });
     return errorResponse(error, { ...rateHeaders, "x-request-id": requestId });
   }
+}
+
+function modelOf(json: JsonObject | null): string | null {
+  return json && typeof json.model === "string" ? json.model : null;
+}
+
+function isUnreachable(thrown: unknown): boolean {
+  return thrown instanceof GatewayError && thrown.code === "upstream_unreachable";
 }
 
 function requireGatewayKeyWhereTheGatewayPays(required: boolean, principal: Principal): void {

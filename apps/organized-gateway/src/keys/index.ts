@@ -12,6 +12,7 @@
  */
 import { gateFor } from "../admit";
 import type { AttendeeState } from "../admit/protocol";
+import { EVENT_TIER } from "../admit/tiers";
 import { mintGatewayKey } from "../identify/gateway-key";
 import { GatewayError } from "../shared/errors";
 import { recordAttendee, releaseSeat, reserveSeat } from "./roster";
@@ -106,7 +107,7 @@ export async function enrollKey(
     throw new GatewayError(409, "invalid_request_error", "user_id_taken",
       `USER_ID '${userId}' is already enrolled. If that is you (a second laptop, a re-download), keep the OCG_KEY that setup.sh saved in your .env, or ask the organiser; otherwise pick another USER_ID (add your last name's initial, e.g. ${userId}-k) and run setup.sh again.`);
   }
-  await followRoster(env.DB, userId, "enroll", { status: "open", generation: result.generation, blocked: false });
+  await followRoster(env.DB, userId, "enroll", { status: "open", generation: result.generation, blocked: false, tier: EVENT_TIER });
   if (email) {
     await env.DB.prepare("UPDATE attendees SET email = ? WHERE user_id = ?").bind(email, userId).run()
       .catch((error) => console.error(JSON.stringify({ event: "roster_write_failed", error: String(error) })));

@@ -1,25 +1,30 @@
 /**
- * Route: the route table built from config, and the upstream request for one call.
- * Upstreams are data (a base URL and an auth strategy); today the table holds the one
- * OpenClaw host the config names.
+ * Route: the route table built from config (the upstream nodes, each with its auth
+ * strategy), which nodes may serve a request and in which order for this attendee
+ * (pool.ts), and the upstream request for one call. Upstreams are data: adding a node adds
+ * an entry to `UPSTREAMS`, not a branch here.
  */
 import type { Config } from "../config";
 import type { JsonObject } from "../envelope/body";
 import type { Principal } from "../identify";
 import { GatewayError } from "../shared/errors";
 import type { Endpoint } from "./endpoints";
+import { routeModel, type ModelRoute, type PoolNode } from "./pool";
 import { openclaw, passthrough, type AuthStrategy } from "./strategies";
 
-export interface Upstream {
-  name: string;
+export interface Upstream extends PoolNode {
   baseUrl: string;
   strategy: AuthStrategy;
+  maxConcurrent: number;
   /** Headers every call to this upstream carries (e.g. a Cloudflare Access service token). */
   fixedHeaders: Record<string, string>;
 }
 
 export interface RouteTable {
   upstreams: readonly Upstream[];
+  byName: ReadonlyMap<string, Upstream>;
+  /** Some node serves model patterns: a request's model must be read before its node is chosen. */
+  routesByModel: boolean;
 }
 
 const routeTables = new WeakMap<Config, RouteTable>();
@@ -35,17 +40,34 @@ export function routeTableFor(config: Config): RouteTable {
 }
 
 function buildRouteTable(config: Config): RouteTable {
-  const { url, token, agent, access } = config.upstream;
-  const fixedHeaders: Record<string, string> = access
-    ? { "cf-access-client-id": access.clientId, "cf-access-client-secret": access.clientSecret }
-    : {};
-  return {
-    upstreams: [{ name: "openclaw", baseUrl: url, strategy: token ? openclaw(token, agent) : passthrough(), fixedHeaders }],
-  };
+  const upstreams = config.upstreams.map((node): Upstream => ({
+    name: node.name,
+    baseUrl: node.url,
+    strategy: node.token ? openclaw(node.token, node.agent) : passthrough(),
+    maxConcurrent: node.maxConcurrent,
+    weight: node.weight,
+    models: node.models,
+    free: node.free,
+    fixedHeaders: node.access
+      ? { "cf-access-client-id": node.access.clientId, "cf-access-client-secret": node.access.clientSecret }
+      : {},
+  }));
+  return { upstreams, byName: new Map(upstreams.map((u) => [u.name, u])), routesByModel: upstreams.some((u) => u.models.length > 0) };
 }
 
+/** The node that answers for the pool where one must (health probe, the join page's wording): the first default node. */
 export function chooseUpstream(table: RouteTable): Upstream {
-  return table.upstreams[0];
+  return table.upstreams.find((u) => u.models.length === 0) ?? table.upstreams[0];
+}
+
+/** The nodes that may serve this attendee's request for `model`, sticky order first. */
+export function routeFor(table: RouteTable, userId: string, model: string | null): ModelRoute<Upstream> {
+  const route = routeModel(table.upstreams, userId, model);
+  if (route.order.length === 0) {
+    throw new GatewayError(404, "not_found_error", "model_not_found",
+      `No agent server on this gateway serves the model '${model}'. Leave the model as it is in the kit, or ask the organiser which models there are.`);
+  }
+  return route;
 }
 
 /** Request headers a caller may send upstream; everything else (x-openclaw-*, cookies, cf-*) is dropped. */
@@ -70,7 +92,11 @@ export function requireServedEndpoint(upstream: Upstream, endpoint: Endpoint, pa
 }
 
 /** Applies the route's rewrites and asks streaming upstreams for usage. Mutates `body`. */
-export function prepareBody(body: JsonObject, upstream: Upstream, principal: Principal, endpoint: Endpoint, session: string): PreparedBody {
+export function prepareBody(
+  body: JsonObject, upstream: Upstream, principal: Principal, endpoint: Endpoint, session: string, model: string | null = null,
+): PreparedBody {
+  // A model route's name for the node (`noclaw/gemma3:27b` → `gemma3:27b`); the strategy may still override it.
+  if (model !== null) body.model = model;
   upstream.strategy.rewrite(body, { principal, endpoint: endpoint.kind, session });
   const stream = body.stream === true;
   const options = body.stream_options;

@@ -7,6 +7,7 @@
  * a row the object did write before failing is kept once.
  */
 import type { Gate } from "../admit";
+import type { NodeOutcome } from "../admit/node-gate";
 import type { SettleBinding } from "../admit/protocol";
 import type { EndState, RequestRow } from "./request-row";
 import { insertRequestRows } from "./request-row";
@@ -18,12 +19,14 @@ export interface SettleTarget {
   flushMs: number;
   /** A BYOK key the upstream accepted for a provisional id: the object binds it. */
   binding?: SettleBinding;
+  /** How the request went on its node (an unreachable one is marked down). */
+  nodeOutcome?: NodeOutcome;
 }
 
 export async function settle(target: SettleTarget, row: RequestRow): Promise<void> {
   if (target.gate) {
     try {
-      await target.gate.settle(target.leaseId, row, target.flushMs, target.binding);
+      await target.gate.settle({ leaseId: target.leaseId, binding: target.binding, nodeOutcome: target.nodeOutcome }, row, target.flushMs);
       return;
     } catch (error) {
       reportFailure("settle_via_object_failed", row, error);

@@ -19,6 +19,8 @@ export interface RequestRow {
   model: string | null;
   upstream: string | null;
   stream: boolean;
+  /** Served by a free route (e.g. NoClaw): logged and limited, never billed. */
+  free: boolean;
   status: number;
   latency_ms: number;
   ttfb_ms: number | null;
@@ -37,7 +39,7 @@ export interface RequestRow {
 export function newRequestRow(requestId: string, endpoint: string, method: string, startedAt: number): RequestRow {
   return {
     request_id: requestId, user_id: UNAUTHENTICATED, endpoint, method, auth: "none", model: null, upstream: null,
-    stream: false, status: 0, latency_ms: 0, ttfb_ms: null, prompt_tokens: null, completion_tokens: null,
+    stream: false, free: false, status: 0, latency_ms: 0, ttfb_ms: null, prompt_tokens: null, completion_tokens: null,
     tokens_est: 0, usage_source: "none", end_state: "complete", error_code: null, ip_hash: null,
     created_at: sqliteTimestamp(startedAt),
   };
@@ -48,7 +50,7 @@ export function sqliteTimestamp(epochMs: number): string {
 }
 
 const COLUMNS = [
-  "request_id", "user_id", "endpoint", "method", "auth", "model", "upstream", "stream", "status",
+  "request_id", "user_id", "endpoint", "method", "auth", "model", "upstream", "stream", "free", "status",
   "latency_ms", "ttfb_ms", "prompt_tokens", "completion_tokens", "tokens_est", "usage_source",
   "end_state", "error_code", "ip_hash", "created_at",
 ] as const satisfies readonly (keyof RequestRow)[];
@@ -62,7 +64,7 @@ function insertSql(rows: number): string {
 }
 
 function values(row: RequestRow): unknown[] {
-  return COLUMNS.map((c) => (c === "stream" ? (row.stream ? 1 : 0) : row[c]));
+  return COLUMNS.map((c) => (c === "stream" || c === "free" ? (row[c] ? 1 : 0) : row[c]));
 }
 
 /**

@@ -1,0 +1,3 @@
+-- Requests served by a free route (an UPSTREAMS node with "free": true, e.g. NoClaw's local
+-- model): rate-limited and logged like any other, but never counted against a paid quota.
+ALTER TABLE requests ADD COLUMN free INTEGER DEFAULT 0;
