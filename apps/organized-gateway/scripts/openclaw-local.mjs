@@ -4,7 +4,12 @@
 // OpenAI-compatible URL (the dev upstream), and starts its gateway with the
 // chat-completions endpoint on. Needs Node >= 24.16, which this repository's npm scripts provide.
 //
+// The config keeps attendees apart inside OpenClaw (ATTENDEE_ISOLATION below): every test runs
+// against the same hardened agent an organiser is told to run (docs/exposing-openclaw.md).
+//
 // Options for tests that need more of OpenClaw:
+// - `hardened: false` leaves out ATTENDEE_ISOLATION, i.e. OpenClaw's own defaults, so a test
+//   can show what those offer the model (host tools, other sessions' transcripts).
 // - `responses: true` turns on its /v1/responses endpoint (off by default in OpenClaw).
 // - `embeddings: true` points every agent's memory-search embeddings at the same provider,
 //   as model `dev-embed-<agentId>`, so a test can tell from the provider's log which agent
@@ -22,6 +27,34 @@ export const OPENCLAW_VERSION = "2026.9.6";
 const INSTALL_DIR = path.join(GATEWAY_DIR, "..", "..", "node_modules", ".cache", `openclaw-${OPENCLAW_VERSION}`);
 const ENTRY = path.join(INSTALL_DIR, "node_modules", "openclaw", "openclaw.mjs");
 
+/**
+ * OpenClaw 2026.9.6 settings that close the ways one attendee's session reaches another's
+ * (all checked live against this version; see docs/exposing-openclaw.md for what each closes).
+ * OpenClaw refuses to start on an unknown key, so a renamed key fails startOpenClaw loudly.
+ */
+export const ATTENDEE_ISOLATION = {
+  tools: {
+    // A base allowlist of two tools (session_status, gateway), both denied below: a tool that
+    // a later OpenClaw adds is off until someone allows it.
+    profile: "minimal",
+    // Deny wins over any profile or allow, so these stay off even if the profile is widened:
+    // host shell and files, the session tools, memory files, and gateway/config/plugins/cron.
+    deny: ["group:runtime", "group:fs", "group:sessions", "group:memory", "group:automation", "group:plugins"],
+    // Second lock should a session tool come back: the current session only (default "all").
+    sessions: { visibility: "self" },
+    agentToAgent: { enabled: false },
+    // Tool Search hides tools behind tool_search/tool_call; off, the request's `tools` list is
+    // everything the model can call, so the e2e test can see it all.
+    toolSearch: false,
+  },
+  // Recall from "this agent's other private conversations" is on by default.
+  memory: { search: { rememberAcrossConversations: false } },
+  // The workspace's MEMORY.md goes into every session's prompt: nothing may write other
+  // attendees' words into it (the pre-compaction flush and dreaming both would).
+  agents: { defaults: { compaction: { memoryFlush: { enabled: false } } } },
+  plugins: { entries: { "memory-core": { config: { dreaming: { enabled: false } } } } },
+};
+
 export function installOpenClaw() {
   if (existsSync(ENTRY)) return ENTRY;
   mkdirSync(INSTALL_DIR, { recursive: true });
@@ -36,7 +69,7 @@ export function installOpenClaw() {
 }
 
 export async function startOpenClaw({
-  port = 18789, token, providerUrl, timeoutMs = 180_000, responses = false, embeddings = false, extraAgents = [],
+  port = 18789, token, providerUrl, timeoutMs = 180_000, responses = false, embeddings = false, extraAgents = [], hardened = true,
 }) {
   const entry = installOpenClaw();
   const home = mkdtempSync(path.join(tmpdir(), "openclaw-home-"));
@@ -47,7 +80,7 @@ export async function startOpenClaw({
     const ids = ["main", ...extraAgents.filter((id) => id !== "main")];
     agents.entries = Object.fromEntries(ids.map((id) => [id, embeddings ? { memory: { search: { model: `dev-embed-${id}` } } } : {}]));
   }
-  const config = {
+  const base = {
     gateway: {
       mode: "local", port, bind: "loopback",
       auth: { mode: "token", token },
@@ -64,6 +97,7 @@ export async function startOpenClaw({
       },
     },
   };
+  const config = hardened ? mergeConfig(base, ATTENDEE_ISOLATION) : base;
   writeFileSync(path.join(home, ".openclaw", "openclaw.json"), JSON.stringify(config, null, 2));
   const child = spawn(process.execPath, [entry, "gateway", "--port", String(port)], {
     env: { ...process.env, OPENCLAW_HOME: home, HOME: home, OPENCLAW_SKIP_CHANNELS: "1", OPENCLAW_DISABLE_BONJOUR: "1", OPENCLAW_NO_RESPAWN: "1" },
@@ -96,4 +130,14 @@ export async function startOpenClaw({
   }
   await stop();
   throw new Error(`OpenClaw did not become healthy at ${url}:\n${logs.join("").slice(-4000)}`);
+}
+
+/** `extra`'s keys laid over `base`, objects merged key by key (arrays and values replaced). */
+function mergeConfig(base, extra) {
+  const merged = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    const plain = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+    merged[key] = plain(value) && plain(base[key]) ? mergeConfig(base[key], value) : value;
+  }
+  return merged;
 }
