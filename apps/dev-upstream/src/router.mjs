@@ -55,6 +55,7 @@ function findRoute(path) {
  * @property {import('./stats.mjs').DevUpstreamStats} stats
  * @property {string | undefined} requireToken
  * @property {boolean} quiet
+ * @property {{ baseMs: number, threshold: number } | undefined} overload
  */
 
 /**
@@ -90,7 +91,7 @@ function logWhenDone(req, res) {
  * @param {import('node:http').ServerResponse} res
  * @param {RouterOptions} opts
  */
-async function handle(req, res, { stats, requireToken }) {
+async function handle(req, res, { stats, requireToken, overload }) {
   const seq = ++stats.requestCount;
   const method = req.method ?? 'GET';
   const url = req.url ?? '/';
@@ -164,6 +165,12 @@ async function handle(req, res, { stats, requireToken }) {
 
   const ac = new AbortController();
   res.once('close', () => ac.abort());
+  if (route.api) {
+    stats.inflight++;
+    stats.peakInflight = Math.max(stats.peakInflight, stats.inflight);
+    res.once('close', () => stats.inflight--);
+  }
+  if (overload && route.api && !(await sleep(overloadedLatency(overload, stats.inflight), ac.signal))) return;
   if (knobs.latencyMs > 0 && !(await sleep(knobs.latencyMs, ac.signal))) return;
   if (knobs.status !== null) {
     const extra = knobs.status === 429 ? { ...headers, 'retry-after': '1' } : headers;
@@ -171,4 +178,14 @@ async function handle(req, res, { stats, requireToken }) {
   }
 
   await route.handler({ req, res, path, body: route.post ? body : null, model, knobs, signal: ac.signal, stats, headers });
+}
+
+/**
+ * A host running out of memory, simply: a request takes `baseMs` while at most `threshold`
+ * run at once, and latency × (1 + (n / threshold)²) once n are in flight past it.
+ * @param {{ baseMs: number, threshold: number }} overload
+ * @param {number} inflight
+ */
+export function overloadedLatency({ baseMs, threshold }, inflight) {
+  return inflight <= threshold ? baseMs : baseMs * (1 + (inflight / threshold) ** 2);
 }

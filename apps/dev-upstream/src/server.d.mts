@@ -13,6 +13,8 @@ export interface DevUpstreamStats {
   requestCount: number;
   streamCount: number;
   openStreams: number;
+  inflight: number;
+  peakInflight: number;
   requests: RecordedRequest[];
   lastRequest(): RecordedRequest | undefined;
   reset(): void;
@@ -25,4 +27,7 @@ export interface DevUpstream {
   stats: DevUpstreamStats;
 }
 
-export function startDevUpstream(options?: { port?: number; host?: string; quiet?: boolean; requireToken?: string }): Promise<DevUpstream>;
+export function startDevUpstream(options?: {
+  port?: number; host?: string; quiet?: boolean; requireToken?: string;
+  overload?: { baseMs: number; threshold: number };
+}): Promise<DevUpstream>;

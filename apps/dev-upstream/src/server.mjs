@@ -13,6 +13,7 @@ import { createStats } from './stats.mjs';
  * @property {string} [host='127.0.0.1']
  * @property {boolean} [quiet=true]   false: log one line per request to stdout
  * @property {string} [requireToken]  only `Authorization: Bearer <requireToken>` is accepted (simulates OpenClaw's operator token)
+ * @property {{ baseMs: number, threshold: number }} [overload]  simulate a host that slows down as requests pile up (see router.mjs overloadedLatency)
  */
 
 /**
@@ -27,9 +28,9 @@ import { createStats } from './stats.mjs';
  * @param {DevUpstreamOptions} [options]
  * @returns {Promise<DevUpstream>}
  */
-export async function startDevUpstream({ port = 18999, host = '127.0.0.1', quiet = true, requireToken } = {}) {
+export async function startDevUpstream({ port = 18999, host = '127.0.0.1', quiet = true, requireToken, overload } = {}) {
   const stats = createStats();
-  const server = createServer({ keepAlive: true, noDelay: true }, createRequestHandler({ stats, requireToken, quiet }));
+  const server = createServer({ keepAlive: true, noDelay: true }, createRequestHandler({ stats, requireToken, quiet, overload }));
   server.keepAliveTimeout = 30_000;
   server.headersTimeout = 35_000;
   server.requestTimeout = 0; // long pauses/latency are the point

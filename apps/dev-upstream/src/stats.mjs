@@ -19,6 +19,8 @@ export const RECENT_LIMIT = 50;
  * @property {number} requestCount   every HTTP request received (all paths)
  * @property {number} streamCount    SSE responses started
  * @property {number} openStreams    SSE responses currently open
+ * @property {number} inflight       API requests being answered right now (streams until they end)
+ * @property {number} peakInflight   the most API requests in flight at once since start or reset
  * @property {RecordedRequest[]} requests the last 50 requests, oldest first
  * @property {() => RecordedRequest | undefined} lastRequest
  * @property {() => void} reset      zero the counters and forget recorded requests
@@ -31,13 +33,16 @@ export function createStats() {
     requestCount: 0,
     streamCount: 0,
     openStreams: 0,
+    inflight: 0,
+    peakInflight: 0,
     requests: [],
     lastRequest: () => stats.requests[stats.requests.length - 1],
     reset: () => {
       stats.requestCount = 0;
       stats.streamCount = 0;
       stats.requests.length = 0;
-      // openStreams is live state, not history: left as is.
+      stats.peakInflight = stats.inflight;
+      // openStreams and inflight are live state, not history: left as is.
     },
   };
   return stats;

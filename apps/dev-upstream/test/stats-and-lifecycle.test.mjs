@@ -87,3 +87,25 @@ test('a client that disconnects mid-stream frees the stream', async () => {
     await up.close();
   }
 });
+
+test('counts API requests in flight and their peak; with overload, answers slow down past the threshold', async () => {
+  const { startDevUpstream } = await import('../src/server.mjs');
+  const { overloadedLatency } = await import('../src/router.mjs');
+  assert.equal(overloadedLatency({ baseMs: 100, threshold: 8 }, 8), 100);
+  assert.equal(overloadedLatency({ baseMs: 100, threshold: 8 }, 16), 500);
+  const up = await startDevUpstream({ port: 0, overload: { baseMs: 50, threshold: 2 } });
+  try {
+    const ask = () => fetch(`${up.url}/v1/chat/completions`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }),
+    }).then((r) => r.text());
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 6 }, ask));
+    assert.equal(up.stats.peakInflight, 6);
+    assert.equal(up.stats.inflight, 0);
+    // 6 in flight past a threshold of 2: 50 × (1 + 9) = 500 ms for the last ones.
+    assert.ok(Date.now() - started >= 450, `took ${Date.now() - started} ms`);
+  } finally {
+    await up.close();
+  }
+});

@@ -17,8 +17,23 @@ export const SETTINGS = [
   "OPENCLAW_URL", "OPENCLAW_TOKEN", "OPENCLAW_AGENT", "AUTH_MODE", "RATE_LIMIT_PER_MINUTE", "MAX_INFLIGHT_PER_USER",
   "INFLIGHT_QUEUE_MS", "MAX_BODY_BYTES", "UPSTREAM_TIMEOUT_MS", "ADMIN_TOKEN", "EVENT_CODE", "EVENT_NAME",
   "HASH_SECRET", "LOG_FLUSH_MS", "PUBLIC_URL", "KIT_INCLUDE_EVENT_CODE", "CF_ACCESS_CLIENT_ID", "CF_ACCESS_CLIENT_SECRET",
-  "MAX_ATTENDEES", "ENROLLMENTS_PER_NETWORK_PER_MINUTE",
+  "MAX_ATTENDEES", "ENROLLMENTS_PER_NETWORK_PER_MINUTE", "UPSTREAMS", "NODE_QUEUE_MAX", "NODE_QUEUE_MS",
+  "OPENCLAW_MAX_CONCURRENT",
 ];
+
+/**
+ * What wrangler needs to stay quiet and offline, for every command run from here: no usage
+ * metrics or crash reports sent to Cloudflare, and no fetch of the `Request.cf` sample from
+ * workers.cloudflare.com — offline (or behind a filter) that fetch fails and wrangler prints
+ * its `getaddrinfo ENOTFOUND workers.cloudflare.com` stack trace, twice, at every start;
+ * without it, `request.cf` is miniflare's built-in placeholder, which the gateway never reads.
+ * (wrangler's own update check has no setting short of hiding its banner; it fails silently.)
+ */
+export const QUIET_WRANGLER_ENV = {
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_SEND_ERROR_REPORTS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+};
 
 function wranglerBin() {
   // npm workspaces may hoist wrangler to the repository root.
@@ -117,7 +132,7 @@ function run(command, args, options) {
 export function applyLocalMigrations({ persistTo } = {}) {
   const args = ["d1", "migrations", "apply", "organized-gateway-db", "--local"];
   if (persistTo) args.push("--persist-to", persistTo);
-  return run(wranglerBin(), args, { env: { ...process.env, CI: "true" } });
+  return run(wranglerBin(), args, { env: { ...process.env, ...QUIET_WRANGLER_ENV, CI: "true" } });
 }
 
 /**
@@ -155,7 +170,7 @@ export async function startLocalGateway({
 } = {}) {
   const merged = resolveSettings({ devVars: readDotenv(path.join(GATEWAY_DIR, ".dev.vars")), settings });
   let upstream = null;
-  if (!merged.OPENCLAW_URL) {
+  if (!merged.OPENCLAW_URL && !merged.UPSTREAMS) {
     upstream = await startDevUpstream({ port: upstreamPort });
     merged.OPENCLAW_URL = upstream.url;
   }
@@ -173,7 +188,7 @@ export async function startLocalGateway({
   if (persistTo) args.push("--persist-to", persistTo);
   // wrangler ignores --env-file when CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV is false, and
   // CLOUDFLARE_INCLUDE_PROCESS_ENV would add this whole environment to the Worker's.
-  const childEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true" };
+  const childEnv = { ...process.env, ...QUIET_WRANGLER_ENV, NO_COLOR: "1", CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true" };
   delete childEnv.CLOUDFLARE_INCLUDE_PROCESS_ENV;
   const child = spawn(wranglerBin(), args, {
     cwd: GATEWAY_DIR,
@@ -213,6 +228,6 @@ export async function startLocalGateway({
 export function queryLocalD1(sql, { persistTo } = {}) {
   const args = ["d1", "execute", "organized-gateway-db", "--local", "--json", "--command", sql];
   if (persistTo) args.push("--persist-to", persistTo);
-  const out = run(wranglerBin(), args, { env: { ...process.env, CI: "true" } });
+  const out = run(wranglerBin(), args, { env: { ...process.env, ...QUIET_WRANGLER_ENV, CI: "true" } });
   return JSON.parse(out)[0].results;
 }

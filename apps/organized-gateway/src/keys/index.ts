@@ -168,3 +168,8 @@ export async function setBlocked(env: Env, userId: string, blocked: boolean): Pr
   await followRoster(env.DB, userId, "admin", state);
   return state;
 }
+
+/** Puts an attendee on a tier (its limits and its priority in the node queues). */
+export async function setTier(env: Env, userId: string, tier: string): Promise<AttendeeState> {
+  return gateFor(env.ATTENDEE_GATE, userId).setTier(tier);
+}
