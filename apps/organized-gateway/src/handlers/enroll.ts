@@ -9,19 +9,16 @@
  * (ENROLLMENTS_PER_NETWORK_PER_MINUTE) and per event (MAX_ATTENDEES). Every attempt is
  * logged; a failed one under `unauthenticated`, never under the id it asked for.
  */
-import type { Context } from "hono";
 import { z } from "zod";
 import { NetworkGuardClient } from "../admit/guesses";
-import type { AppEnv } from "../app-env";
 import { configFor } from "../config";
 import { readJsonObject } from "../envelope/body";
 import { bearerToken } from "../identify";
 import { USER_ID_RULE, userIdSchema } from "../identify/user-id";
 import { enrollKey } from "../keys";
-import { settle, endStateForStatus } from "../settle";
-import { newRequestRow } from "../settle/request-row";
+import { logged } from "../settle/logged";
 import { keyedHash, secretsEqual } from "../shared/crypto";
-import { GatewayError, errorResponse, toGatewayError } from "../shared/errors";
+import { GatewayError } from "../shared/errors";
 import { ipHash } from "../shared/network";
 
 export const EVENT_CODE_GUESSES = { what: "event codes", purpose: "event-code", code: "too_many_wrong_codes", perMinute: 20 };
@@ -47,52 +44,41 @@ const ENROLMENT_FIELD_HELP: Record<string, string> = {
   body: "Send {\"event_code\": \"...\", \"user_id\": \"...\"}: the event code is on the room's screen.",
 };
 
-export async function enroll(c: Context<AppEnv>): Promise<Response> {
-  const startedAt = Date.now();
-  const row = newRequestRow(c.get("requestId"), "/enroll", "POST", startedAt);
-  let flushMs = 0;
-  try {
-    const config = configFor(c.env);
-    flushMs = config.logFlushMs;
-    row.ip_hash = await ipHash(config.hashSecret, c.req.raw.headers);
-    if (!config.event.code) {
-      throw new GatewayError(403, "permission_error", "enrollment_closed",
-        "Enrollment is not open on this gateway. Ask the organiser for a gateway key.");
-    }
-    const parsed = enrollment.safeParse(await readJsonObject(c.req.raw, 4096));
-    if (!parsed.success) {
-      const field = String(parsed.error.issues[0]?.path[0] ?? "body");
-      throw new GatewayError(400, "invalid_request_error", `invalid_${field}`, ENROLMENT_FIELD_HELP[field] ?? ENROLMENT_FIELD_HELP.body);
-    }
-    const { event_code, user_id, email } = parsed.data;
-    const guard = await NetworkGuardClient.forRequest(c.env, config, c.req.raw.headers);
-    if (!(await guard.judge(EVENT_CODE_GUESSES, await sameCode(event_code, config.event.code), startedAt))) {
-      throw new GatewayError(403, "permission_error", "invalid_event_code",
-        "That event code is not right. Check EVENT_CODE in your .env against the code on the room's screen.");
-    }
-    const seatTaken = await guard.take({
-      budget: ENROLMENTS,
-      perMinute: config.event.enrollmentsPerNetworkPerMinute,
-      code: "too_many_enrollments",
-      message: (wait) => `Many people on your network are enrolling right now. Wait ${wait} seconds and run setup.sh again.`,
-    }, startedAt);
-    const byokToken = bearerToken(c.req.header("authorization"));
-    const byokHash = byokToken ? await keyedHash(config.hashSecret, "byok", byokToken) : null;
-    let issued;
-    try {
-      issued = await enrollKey(c.env, user_id, byokHash, config.event.maxAttendees, email ?? null);
-    } catch (error) {
-      await guard.refund(ENROLMENTS, seatTaken).catch(() => {});
-      throw error;
-    }
-    Object.assign(row, { user_id: issued.user_id, auth: "key", status: 201, latency_ms: Date.now() - startedAt });
-    return c.json({ user_id: issued.user_id, key: issued.key, key_hint: issued.hint }, 201);
-  } catch (thrown) {
-    const error = toGatewayError(thrown);
-    Object.assign(row, { status: error.status, latency_ms: Date.now() - startedAt,
-      end_state: endStateForStatus(error.status), error_code: error.code });
-    return errorResponse(error);
-  } finally {
-    c.executionCtx.waitUntil(settle({ gate: null, leaseId: null, db: c.env.DB, flushMs }, row));
+export const enroll = logged(async (c, log) => {
+  const { row, startedAt } = log;
+  const config = configFor(c.env);
+  log.target.flushMs = config.logFlushMs;
+  row.ip_hash = await ipHash(config.hashSecret, c.req.raw.headers);
+  if (!config.event.code) {
+    throw new GatewayError(403, "permission_error", "enrollment_closed",
+      "Enrollment is not open on this gateway. Ask the organiser for a gateway key.");
   }
-}
+  const parsed = enrollment.safeParse(await readJsonObject(c.req.raw, 4096));
+  if (!parsed.success) {
+    const field = String(parsed.error.issues[0]?.path[0] ?? "body");
+    throw new GatewayError(400, "invalid_request_error", `invalid_${field}`, ENROLMENT_FIELD_HELP[field] ?? ENROLMENT_FIELD_HELP.body);
+  }
+  const { event_code, user_id, email } = parsed.data;
+  const guard = await NetworkGuardClient.forRequest(c.env, config, c.req.raw.headers);
+  if (!(await guard.judge(EVENT_CODE_GUESSES, await sameCode(event_code, config.event.code), startedAt))) {
+    throw new GatewayError(403, "permission_error", "invalid_event_code",
+      "That event code is not right. Check EVENT_CODE in your .env against the code on the room's screen.");
+  }
+  const seatTaken = await guard.take({
+    budget: ENROLMENTS,
+    perMinute: config.event.enrollmentsPerNetworkPerMinute,
+    code: "too_many_enrollments",
+    message: (wait) => `Many people on your network are enrolling right now. Wait ${wait} seconds and run setup.sh again.`,
+  }, startedAt);
+  const byokToken = bearerToken(c.req.header("authorization"));
+  const byokHash = byokToken ? await keyedHash(config.hashSecret, "byok", byokToken) : null;
+  let issued;
+  try {
+    issued = await enrollKey(c.env, user_id, byokHash, config.event.maxAttendees, email ?? null);
+  } catch (error) {
+    await guard.refund(ENROLMENTS, seatTaken).catch(() => {});
+    throw error;
+  }
+  Object.assign(row, { user_id: issued.user_id, auth: "key", status: 201, latency_ms: Date.now() - startedAt });
+  return c.json({ user_id: issued.user_id, key: issued.key, key_hint: issued.hint }, 201);
+});

@@ -24,6 +24,8 @@ export interface RequestRow {
   status: number;
   latency_ms: number;
   ttfb_ms: number | null;
+  /** Time from arrival to admission: the queues (the attendee's slots, the node's) included. */
+  queue_ms: number | null;
   prompt_tokens: number | null;
   completion_tokens: number | null;
   tokens_est: number;
@@ -39,7 +41,7 @@ export interface RequestRow {
 export function newRequestRow(requestId: string, endpoint: string, method: string, startedAt: number): RequestRow {
   return {
     request_id: requestId, user_id: UNAUTHENTICATED, endpoint, method, auth: "none", model: null, upstream: null,
-    stream: false, free: false, status: 0, latency_ms: 0, ttfb_ms: null, prompt_tokens: null, completion_tokens: null,
+    stream: false, free: false, status: 0, latency_ms: 0, ttfb_ms: null, queue_ms: null, prompt_tokens: null, completion_tokens: null,
     tokens_est: 0, usage_source: "none", end_state: "complete", error_code: null, ip_hash: null,
     created_at: sqliteTimestamp(startedAt),
   };
@@ -51,7 +53,7 @@ export function sqliteTimestamp(epochMs: number): string {
 
 const COLUMNS = [
   "request_id", "user_id", "endpoint", "method", "auth", "model", "upstream", "stream", "free", "status",
-  "latency_ms", "ttfb_ms", "prompt_tokens", "completion_tokens", "tokens_est", "usage_source",
+  "latency_ms", "ttfb_ms", "queue_ms", "prompt_tokens", "completion_tokens", "tokens_est", "usage_source",
   "end_state", "error_code", "ip_hash", "created_at",
 ] as const satisfies readonly (keyof RequestRow)[];
 
