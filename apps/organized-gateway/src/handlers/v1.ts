@@ -20,6 +20,7 @@ import {
   type PreparedBody, type RouteTable, type Upstream,
 } from "../route";
 import { matchEndpoint, type Endpoint } from "../route/endpoints";
+import { withPoolModels } from "../route/models";
 import type { ModelRoute } from "../route/pool";
 import { upstreamSession } from "../route/session";
 import { logged, type RequestLog } from "../settle/logged";
@@ -83,9 +84,14 @@ export const proxyV1 = logged(async (c, log) => {
     row.model = modelOf(json)?.slice(0, 128) ?? null;
     row.prompt_tokens = estimateTokens(promptChars(json));
   }
-  const { response, body } = await forwardWithFailover({
+  const forwarded = await forwardWithFailover({
     c, log, config, table, route, gate, admission, principal, session, endpoint, json, url,
   });
+  const { body } = forwarded;
+  // The model list covers the whole pool: what the attendee's node serves, and every model route.
+  const response = url.pathname === "/v1/models" && table.routesByModel
+    ? await withPoolModels(forwarded.response, table.upstreams, principal, session)
+    : forwarded.response;
 
   const extra = log.headers;
   const replaced = normaliseUpstreamError(response, extra);

@@ -130,6 +130,15 @@ describe("a pool of three nodes and a free one", () => {
     for (const user of onA) expect(back.has(user), `${user} back on a`).toBe(true);
   }, 120_000);
 
+  it("lists the models of the attendee's node and of the free route in /v1/models", async () => {
+    const response = await fetch(`${gateway.url}/v1/models`, { headers: { "x-user-id": "pool-02", authorization: "Bearer sk-pool-02" } });
+    expect(response.status).toBe(200);
+    const ids = ((await response.json()) as { data: { id: string }[] }).data.map((m) => m.id);
+    expect(ids).toContain("gpt-4o");
+    expect(ids).toContain("noclaw/gpt-4o");
+    expect(ids.filter((id) => id === "gpt-4o")).toHaveLength(1);
+  });
+
   it("sends a noclaw/* model only to the free node, without its prefix, and marks its row free", async () => {
     up.noclaw.stats.reset();
     const response = await chat(gateway, "pool-01", "noclaw/gemma3:27b");
