@@ -1,14 +1,28 @@
 #!/usr/bin/env bash
 # setup.sh: checks your .env, connects you to the workshop gateway, gets your personal
-# gateway key, sends one real test request and prints "Agent ready."
+# gateway key, sends one real test request and prints "Agent ready." Then it writes the
+# settings your editor's AI tools need (editors.sh), so they talk to the same gateway.
 #
 # Boring on purpose so it runs the same on macOS (bash 3.2), Linux and Git Bash on Windows:
-# it needs only curl, and it changes nothing but .env (to save what you typed and your key).
-# Running it again after it worked is harmless: it reuses the key saved in .env.
+# it needs only curl. It changes .env (to save what you typed and your key) and the editor
+# settings; nothing outside this folder. Running it again after it worked is harmless: it
+# reuses the key saved in .env.
 #
 # Exit codes: 0 ready; 2 .env missing or a value wrong; 3 gateway unreachable or wrong URL;
-# 4 enrollment refused (event code, USER_ID taken, closed); 5 a key rejected;
-# 6 rate-limited; 7 the AI server behind the gateway is down; 1 anything else.
+# 4 the gateway refused this USER_ID or the enrollment (event code, taken, revoked, paused,
+# full, closed); 5 a key rejected; 6 rate-limited; 7 the AI server behind the gateway is
+# down; 1 anything else.
+
+# `sh setup.sh` (dash, zsh...) reads these first lines too, so they are plain POSIX sh: they
+# hand the script to bash before any line that only bash understands is read.
+if [ -z "${BASH_VERSION:-}" ]; then
+  if command -v bash >/dev/null 2>&1 && [ -f "$0" ]; then exec bash "$0" "$@"; fi
+  printf '\nProblem: %s\nNext:    %s\n' "setup.sh needs bash, and this shell is not bash." \
+    "run: bash setup.sh (on Windows: in Git Bash, which comes with Git for Windows)" >&2
+  exit 2
+fi
+# macOS's `sh` is bash in POSIX mode; the rest is written for bash as bash.
+set +o posix
 
 set -u
 
@@ -18,6 +32,11 @@ EXAMPLE_FILE="$KIT_DIR/.env.example"
 TEST_MODEL="gpt-4o-mini"
 OPENCLAW_MODEL="openclaw/main"
 AGAIN="then run: bash setup.sh"
+# What Windows and Notepad make of ".env": a file setup.sh would otherwise never see.
+MISNAMED_ENV_FILES=".env.txt env env.txt .env.env"
+# How often, and how long each time, enrolling waits its turn when the room's network is busy.
+ENROLL_WAITS=3
+ENROLL_MAX_WAIT=60
 
 WORK=$(mktemp -d 2>/dev/null || mktemp -d -t ocg-setup)
 trap 'rm -rf "$WORK"' EXIT
@@ -39,12 +58,18 @@ mask() {
   if [ "$n" -ge 14 ]; then printf '%s...%s' "${v:0:6}" "${v:$((n - 4))}"; else printf '%s...' "${v:0:3}"; fi
 }
 
+# The text without surrounding spaces, a Windows \r, or one pair of quotes around it: what
+# people paste ("sk-..." copied from a password manager) means the value inside.
+unquote() {
+  printf '%s' "$1" | tr -d '\r' |
+    sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' -e 's/^"\(.*\)"$/\1/' -e "s/^'\\(.*\\)'\$/\\1/"
+}
+
 # ---------- .env ----------
 
-# The value of NAME in .env (the last line that sets it), without quotes or a Windows \r.
+# The value of NAME in .env (the last line that sets it), unquoted.
 env_get() {
-  sed -n "s/^[[:space:]]*$1[[:space:]]*=//p" "$ENV_FILE" | tail -n 1 | tr -d '\r' |
-    sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' -e 's/^"\(.*\)"$/\1/' -e "s/^'\\(.*\\)'\$/\\1/"
+  unquote "$(sed -n "s/^[[:space:]]*$1[[:space:]]*=//p" "$ENV_FILE" | tail -n 1)"
 }
 
 # Sets NAME=VALUE in .env: replaces its line, or adds one. Other lines stay exactly as they
@@ -60,7 +85,8 @@ env_set() {
     fail 2 "Could not save $1 into $ENV_FILE." "Check that the kit folder is not read-only (move it to your Documents folder), $AGAIN"
 }
 
-# ask "question" [secret]: reads one line into ANSWER; fails (returns 1) when nothing is typed.
+# ask "question" [secret]: reads one line into ANSWER (unquoted, like .env values); fails
+# (returns 1) when nothing is typed.
 ask() {
   printf '%s' "$1" >&2
   ANSWER=""
@@ -70,7 +96,7 @@ ask() {
   else
     IFS= read -r ANSWER
   fi
-  ANSWER=$(printf '%s' "$ANSWER" | tr -d '\r' | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')
+  ANSWER=$(unquote "$ANSWER")
   [ -n "$ANSWER" ]
 }
 
@@ -81,7 +107,7 @@ need() {
   [ -n "$VALUE" ] && return 0
   if ask "$2" "${4:-}"; then
     VALUE=$ANSWER
-    # Names are compared exactly by the gateway: "Sam" and "sam" would be two people.
+    # The gateway folds ids to lower case; saving them that way shows what it will use.
     [ "$1" = USER_ID ] && VALUE=$(printf '%s' "$VALUE" | tr 'A-Z' 'a-z')
     [ -n "${5:-}" ] && "$5" "$VALUE"
     env_set "$1" "$VALUE"
@@ -95,6 +121,7 @@ need() {
 check_url() {
   case "$1" in
     *" "*) fail 2 "OPENCLAW_GATEWAY_URL has a space in it: '$1'." "Copy the gateway address again from the join page into OPENCLAW_GATEWAY_URL in .env, $AGAIN" ;;
+    *'"'*|*\\*) fail 2 "OPENCLAW_GATEWAY_URL has a quote or a backslash in it: '$1'." "Copy the gateway address again from the join page into OPENCLAW_GATEWAY_URL in .env, $AGAIN" ;;
     http://?*|https://?*) ;;
     *) fail 2 "OPENCLAW_GATEWAY_URL is not a web address: '$1' (it must start with https://)." "Copy the gateway address from the join page (it starts with https://) into OPENCLAW_GATEWAY_URL in .env, $AGAIN" ;;
   esac
@@ -123,6 +150,12 @@ check_gateway_key() {
   fi
 }
 
+check_email() {
+  if ! printf '%s' "$1" | grep -Eq '^[^[:space:]"\\@]+@[^[:space:]"\\@]+\.[^[:space:]"\\@]+$'; then
+    fail 2 "EMAIL in .env does not look like an email address: '$1'." "Fix EMAIL in .env (e.g. EMAIL=sam@example.com), or leave it empty, $AGAIN"
+  fi
+}
+
 # ---------- HTTP ----------
 
 # request METHOD URL [JSON body]: sets STATUS, BODY, RETRY_AFTER (and CURL_EXIT). Any
@@ -145,9 +178,12 @@ auth_with() {
   : >"$WORK/auth"
   local h
   for h in "$@"; do
-    printf 'header = "%s"\n' "$(printf '%s' "$h" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g')" >>"$WORK/auth"
+    printf 'header = "%s"\n' "$(json_escape "$h")" >>"$WORK/auth"
   done
 }
+
+# The text with backslashes and double quotes escaped, as JSON and curl config strings want.
+json_escape() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g'; }
 
 # json_text NAME: the string field NAME in BODY (JSON escapes of quotes undone). Our bodies
 # are small and flat enough that each name we read appears once.
@@ -168,15 +204,26 @@ unreachable() {
   esac
 }
 
+# The same USER_ID on a second laptop (or after a re-download) looks like someone else to the
+# gateway; only the organiser can tell, so the advice names both cases.
+user_id_taken() {
+  local yours="copy OCG_KEY from the .env on your first laptop"
+  [ "$AUTH" = byok ] && yours="use the OpenAI key you used the first time"
+  fail 4 "USER_ID '$USER_ID' is already taken." "If this is you (a second laptop, a re-download), ask the organiser to reset it (or $yours); otherwise put another USER_ID in .env (add your last name's initial: USER_ID=$USER_ID-k), $AGAIN"
+}
+
 # Failures every call to the gateway can meet.
 common_failures() {
   local code message
   code=$(json_text code)
   message=$(json_text message)
   case "$STATUS:$code" in
+    429:too_many_refused_requests) fail 6 "The gateway refused many requests from your network in the last minute (wrong or old keys)." "Check the keys in .env, wait ${RETRY_AFTER:-60} seconds, $AGAIN" ;;
     429:*) fail 6 "The gateway is rate-limiting you (too many requests in the last minute)." "Wait ${RETRY_AFTER:-60} seconds, $AGAIN" ;;
     502:*|503:*|504:*) fail 7 "The gateway works, but the AI server behind it is not answering right now (${code:-HTTP $STATUS})." "Nothing to fix on your side: the organiser is on it. Run bash setup.sh again in a few minutes." ;;
-    403:user_id_taken|409:user_id_taken) fail 4 "USER_ID '$USER_ID' is already taken by someone else." "Pick another: add your last name's initial in .env (e.g. USER_ID=$USER_ID-k), $AGAIN" ;;
+    403:user_id_taken|409:user_id_taken) user_id_taken ;;
+    403:user_id_revoked) fail 4 "USER_ID '$USER_ID' was switched off by the organiser." "Ask the organiser to reinstate '$USER_ID' (or put another USER_ID in .env), $AGAIN" ;;
+    403:user_blocked) fail 4 "The organiser has paused your access to the agent for now." "Ask the organiser to unblock '$USER_ID', $AGAIN" ;;
     401:revoked_gateway_key) fail 5 "Your gateway key ($(mask "$OCG_KEY")) was switched off by the organiser." "Empty the OCG_KEY line in .env (leave just OCG_KEY=) to get a new key, $AGAIN (or ask the organiser)." ;;
     401:invalid_gateway_key) fail 5 "The gateway does not recognise your gateway key ($(mask "$OCG_KEY"))." "Empty the OCG_KEY line in .env (leave just OCG_KEY=) to get a new key, $AGAIN" ;;
     401:invalid_api_key) [ "$AUTH" = byok ] && fail 5 "OpenAI did not accept your key ($(mask "$OPENAI_API_KEY"))." "Copy your key again from https://platform.openai.com/api-keys into OPENAI_API_KEY in .env (check it has credit), $AGAIN" ;;
@@ -188,6 +235,12 @@ common_failures() {
 
 find_env() {
   [ -f "$ENV_FILE" ] && return 0
+  local misnamed
+  for misnamed in $MISNAMED_ENV_FILES; do
+    if [ -f "$KIT_DIR/$misnamed" ]; then
+      fail 2 "Your settings file is named '$misnamed', so setup.sh does not see it: it must be named exactly .env (Windows and Notepad often add .txt)." "Rename $misnamed to .env (in this terminal: mv $misnamed .env), $AGAIN"
+    fi
+  done
   if [ ! -f "$EXAMPLE_FILE" ]; then
     fail 2 "There is no .env file in $KIT_DIR (and no .env.example to copy)." "Run setup.sh from inside the kit folder you unzipped, or download the kit again from the join page."
   fi
@@ -220,35 +273,65 @@ detect_server() {
   fail 3 "$GATEWAY_URL answers (HTTP $health_status), but it is not the workshop gateway or an OpenClaw." "Copy the gateway address from the join page into OPENCLAW_GATEWAY_URL in .env, $AGAIN"
 }
 
+# The optional EMAIL goes to the gateway only with the attendee's yes (EMAIL_CONSENT=yes in
+# .env, or asked once here). Sets EMAIL_FIELDS to the JSON to add to the enrollment, or "".
+email_fields() {
+  EMAIL_FIELDS=""
+  local email consent
+  email=$(env_get EMAIL)
+  [ -n "$email" ] || return 0
+  check_email "$email"
+  consent=$(env_get EMAIL_CONSENT | tr 'A-Z' 'a-z')
+  case "$consent" in
+    yes|no) ;;
+    *)
+      if ask "May the organiser keep $email to send you the workshop follow-up? [y/N] "; then
+        case "$ANSWER" in [Yy]*) consent=yes ;; *) consent=no ;; esac
+        env_set EMAIL_CONSENT "$consent"
+      fi ;;
+  esac
+  [ "$consent" = yes ] && EMAIL_FIELDS=',"email":"'"$(json_escape "$email")"'","email_consent":true'
+  return 0
+}
+
 enroll() {
-  local body tries=0
+  local body code waits=0
   need EVENT_CODE "Event code (shown on the room's screen): " "the code shown on the room's screen"
   EVENT_CODE=$VALUE
-  body=$(printf '{"event_code":"%s","user_id":"%s"}' "$(printf '%s' "$EVENT_CODE" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g')" "$USER_ID")
+  email_fields
+  body='{"event_code":"'"$(json_escape "$EVENT_CODE")"'","user_id":"'"$USER_ID"'"'"$EMAIL_FIELDS"'}'
   # The OpenAI key, when there is one, proves this is the same person who already used this USER_ID.
   if [ -n "$OPENAI_API_KEY" ]; then auth_with "Authorization: Bearer $OPENAI_API_KEY"; else auth_with; fi
   while :; do
     request POST "$GATEWAY_URL/enroll" "$body"
     [ "$CURL_EXIT" -eq 0 ] || unreachable
-    # A room full of people enrolling from one Wi-Fi shares one allowance: wait our turn.
-    if [ "$STATUS" = 429 ] && [ "$tries" -lt 3 ] && [ "${RETRY_AFTER:-99}" -le 60 ]; then
-      tries=$((tries + 1))
-      say "Many people are signing up right now; waiting ${RETRY_AFTER} seconds..."
+    code=$(json_text code)
+    # A room full of people enrolling from one Wi-Fi shares one allowance: wait our turn,
+    # as long as the gateway says (Retry-After), a few times.
+    if [ "$STATUS:$code" = 429:too_many_enrollments ] && [ "$waits" -lt "$ENROLL_WAITS" ] &&
+      [ "${RETRY_AFTER:-0}" -ge 1 ] && [ "$RETRY_AFTER" -le "$ENROLL_MAX_WAIT" ]; then
+      waits=$((waits + 1))
+      say "Many people are signing up on this network right now; waiting ${RETRY_AFTER} seconds for your turn..."
       sleep "$RETRY_AFTER"
       continue
     fi
     break
   done
-  case "$STATUS:$(json_text code)" in
+  case "$STATUS:$code" in
     201:*)
       OCG_KEY=$(json_text key)
       check_gateway_key "$OCG_KEY"
       env_set OCG_KEY "$OCG_KEY"
       say "Enrolled as $USER_ID. Your gateway key $(mask "$OCG_KEY") is saved in .env (keep it secret)."
+      [ -n "$EMAIL_FIELDS" ] && say "The organiser may email you the follow-up at $(env_get EMAIL)."
       return 0 ;;
     403:invalid_event_code) fail 4 "The event code '$EVENT_CODE' is not right." "Check EVENT_CODE in .env against the code on the room's screen, $AGAIN" ;;
     403:enrollment_closed) fail 4 "This gateway is not handing out keys (enrollment is closed)." "Ask the organiser for your gateway key, put it after OCG_KEY= in .env, $AGAIN" ;;
+    403:event_full) fail 4 "This event is full: as many people as the organiser allowed have joined." "Ask the organiser for a gateway key, put it after OCG_KEY= in .env, $AGAIN" ;;
+    429:too_many_enrollments) fail 6 "Many people on this network are signing up at once, and the gateway asked for a longer wait than setup.sh waits by itself." "Wait ${RETRY_AFTER:-60} seconds, $AGAIN" ;;
+    429:too_many_wrong_codes) fail 6 "Too many wrong event codes came from your network in the last minute (someone here may be guessing), so the gateway is not checking codes for a moment." "Check EVENT_CODE in .env against the code on the room's screen, wait ${RETRY_AFTER:-60} seconds, $AGAIN" ;;
     400:invalid_user_id) fail 2 "The gateway does not accept USER_ID '$USER_ID'." "Use your first name with letters and digits only in USER_ID in .env (e.g. USER_ID=sam), $AGAIN" ;;
+    400:invalid_email|400:invalid_email_consent) fail 2 "The gateway did not accept EMAIL: $(json_text message)" "Fix EMAIL in .env, or leave it empty, $AGAIN" ;;
   esac
   common_failures
 }
@@ -329,8 +412,8 @@ else
 
   if [ "$key_required" = true ]; then
     # The gateway pays for the AI server: your gateway key is your pass.
-    [ -z "$OCG_KEY" ] && enroll
     AUTH=gateway-key
+    [ -z "$OCG_KEY" ] && enroll
     test_request
   else
     # Your key is tested first: that also ties USER_ID to it, so enrolling next keeps it yours.
@@ -341,5 +424,14 @@ else
 fi
 
 say "The test request went through: the AI answered."
+# The editors' settings follow what was just proven to work; a failure there is reported
+# but does not undo "Agent ready.": the agent itself works.
+if ! "${BASH:-bash}" "$KIT_DIR/editors.sh" "$AUTH" "$GATEWAY_URL" "$(env_get MODEL)" "$USER_ID"; then
+  say "(The settings for your editor could not be written; the agent works all the same.)"
+fi
 say "Agent ready."
-say "Next: npm install (once), then npm run agent"
+say "Next: bash agent.sh    (your first agent: describe your business, get a workflow)"
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  say "  or: npm install && npm run agent    (the same agent, with Node.js)"
+fi
+say "Your editor (Continue in VS Code or Cursor) and Codex are set up too: see README.md."

@@ -32,7 +32,10 @@ describe("buildKitZip", () => {
   const files = Object.fromEntries(Object.entries(unzipSync(zip)).map(([name, bytes]) => [name, strFromU8(bytes)]));
 
   it("puts every kit file under openclaw-kit/ with the gateway's address and the event code filled in", () => {
-    expect(Object.keys(files)).toHaveLength(6);
+    expect(Object.keys(files).sort()).toEqual([
+      ".claude/agents/project-agent.json", ".env.example", ".gitignore", "README.md", "agent.mjs", "agent.sh",
+      "codex.sh", "editors.sh", "package.json", "setup.sh",
+    ].map((name) => `openclaw-kit/${name}`));
     const env = files["openclaw-kit/.env.example"];
     expect(env).toMatch(/^OPENCLAW_GATEWAY_URL=https:\/\/gw\.example\.org$/m);
     expect(env).toMatch(/^EVENT_CODE=ROOM-1$/m);
@@ -43,10 +46,17 @@ describe("buildKitZip", () => {
     expect(files["openclaw-kit/setup.sh"].startsWith("#!/usr/bin/env bash\n")).toBe(true);
   });
 
-  it("marks setup.sh executable (0755, unix) and the other files 0644", () => {
+  it("marks the shell scripts executable (0755, unix) and the other files 0644", () => {
     const modes = unixModes(zip);
-    expect(modes["openclaw-kit/setup.sh"]).toEqual({ madeBy: 3, mode: 0o100755 });
+    for (const script of ["setup.sh", "agent.sh", "codex.sh", "editors.sh"]) {
+      expect(modes[`openclaw-kit/${script}`], script).toEqual({ madeBy: 3, mode: 0o100755 });
+    }
     expect(modes["openclaw-kit/.env.example"]).toEqual({ madeBy: 3, mode: 0o100644 });
+    expect(modes["openclaw-kit/.gitignore"]).toEqual({ madeBy: 3, mode: 0o100644 });
+  });
+
+  it("keeps .env out of git in the attendee's folder (it holds their keys)", () => {
+    expect(files["openclaw-kit/.gitignore"].split("\n")).toContain(".env");
   });
 
   it("leaves EVENT_CODE empty when no code is given", () => {

@@ -1,6 +1,8 @@
-// The real setup.sh, run by bash, against real gateways started like `npm start`: the happy
-// path from an empty .env, re-runs, and every failure an attendee can meet, each provoked
-// for real (closed ports, wrong codes, taken ids, rejected keys, rate limits, a dead upstream).
+// The real setup.sh, run by bash (and by dash, and by bash 3.2 where there is one), against
+// real gateways started like `npm start`: the happy path from an empty .env, re-runs, and
+// every failure an attendee can meet, each provoked for real (closed ports, wrong codes,
+// taken, revoked and paused ids, rejected keys, rate limits, a crowded room, a full event, a
+// dead upstream).
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,60 +11,81 @@ import { promisify } from "node:util";
 import { startDevUpstream } from "@ocg/dev-upstream";
 import { startLocalGateway } from "organized-gateway/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { linkAgentDependencies, makeKitDir, runSetup } from "./kit-dir.mjs";
+import { findBash32 } from "./bash-3.2.mjs";
+import { envText, kitToolsPath, linkAgentDependencies, makeKitDir, readEnv, runSetup } from "./kit-dir.mjs";
 
 const EVENT_CODE = "CLAW-ROOM-7";
 const ADMIN = "kit-setup-admin-token-01";
 const OPERATOR_TOKEN = "openclaw-operator-token-kit";
 const CLOSED_PORT = 19198; // nothing listens here: an unreachable gateway
 const DEAD_UPSTREAM = "http://127.0.0.1:19199"; // nothing listens here: a dead AI server
+const DASH = "/usr/bin/dash";
+const bash32 = findBash32();
 
 const gateways = {};
 let openclawLike; // the dev upstream SIMULATOR demanding an operator token, like OpenClaw does
-const stateDirs = [];
-const kitDirs = [];
+const tempDirs = [];
+let crowdRun; // setup.sh started in beforeAll in a crowded room; its test checks it last
 
 function start(name, port, upstreamPort, settings) {
   const persistTo = mkdtempSync(path.join(tmpdir(), `ocg-kit-${name}-`));
-  stateDirs.push(persistTo);
+  tempDirs.push(persistTo);
   return startLocalGateway({
     port, upstreamPort, persistTo,
     settings: { HASH_SECRET: `kit-setup-hash-secret-${name}`, ADMIN_TOKEN: ADMIN, EVENT_CODE, LOG_FLUSH_MS: "100", ...settings },
   }).then((gateway) => (gateways[name] = gateway));
 }
 
+function enrollDirectly(gateway, userId, eventCode = EVENT_CODE) {
+  return fetch(`${gateway.url}/enroll`, {
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ event_code: eventCode, user_id: userId }),
+  });
+}
+
 beforeAll(async () => {
   openclawLike = await startDevUpstream({ port: 19117, requireToken: OPERATOR_TOKEN });
+  const keyedSettings = { OPENCLAW_URL: openclawLike.url, OPENCLAW_TOKEN: OPERATOR_TOKEN };
   await Promise.all([
     start("byok", 19110, 19111, {}),
     start("limited", 19112, 19113, { RATE_LIMIT_PER_MINUTE: "1" }),
     start("down", 19114, 19115, { OPENCLAW_URL: DEAD_UPSTREAM }),
-    start("keyed", 19116, 19119, { OPENCLAW_URL: openclawLike.url, OPENCLAW_TOKEN: OPERATOR_TOKEN }),
+    start("keyed", 19116, 19119, keyedSettings),
+    // Two enrolments a minute from one network, three attendees in all: a room's Wi-Fi at
+    // its busiest, and an event that fills up.
+    start("crowded", 19120, 19121, { ...keyedSettings, ENROLLMENTS_PER_NETWORK_PER_MINUTE: "2", MAX_ATTENDEES: "3" }),
   ]);
+  // The room's minute is used up by two others just now, so this attendee must wait for
+  // the gateway's Retry-After (about a minute): started here, it waits while the rest runs.
+  for (const other of ["cara0", "cara1"]) expect((await enrollDirectly(gateways.crowded, other)).status).toBe(201);
+  const crowdKit = kit({ gatewayUrl: gateways.crowded.url, eventCode: EVENT_CODE });
+  crowdRun = runSetup(crowdKit, "\ncara\n").then((result) => ({ ...result, dir: crowdKit }));
 });
 
 afterAll(async () => {
+  await crowdRun?.catch(() => {});
   await Promise.all(Object.values(gateways).map((gateway) => gateway.stop()));
   await openclawLike?.close();
-  for (const dir of [...stateDirs, ...kitDirs]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 function kit(options) {
   const dir = makeKitDir(options);
-  kitDirs.push(dir);
+  tempDirs.push(dir);
   return dir;
 }
 
-function readEnv(dir) {
-  return Object.fromEntries(readFileSync(path.join(dir, ".env"), "utf8").split("\n")
-    .map((line) => /^([A-Z_]+)=(.*)$/.exec(line)).filter(Boolean).map((m) => [m[1], m[2]]));
-}
-
-function envText(values) {
-  return Object.entries(values).map(([name, value]) => `${name}=${value}`).join("\n") + "\n";
+function toolsOnly(options) {
+  const bin = kitToolsPath(options);
+  tempDirs.push(bin);
+  return bin;
 }
 
 const lines = (text) => text.split("\n");
+
+function expectReady(result) {
+  expect(result.code, result.output).toBe(0);
+  expect(lines(result.stdout)).toContain("Agent ready.");
+}
 
 function expectFailure(result, exitCode, problem, next) {
   expect(result.code, result.output).toBe(exitCode);
@@ -81,8 +104,7 @@ describe("setup.sh on the happy path", () => {
     const dir = kit({ gatewayUrl: gateways.byok.url });
     const key = "sk-proj-AmyWorkshopKey0001";
     const result = await runSetup(dir, `\n${key}\nAmy\n${EVENT_CODE}\n`);
-    expect(result.code, result.output).toBe(0);
-    expect(lines(result.stdout)).toContain("Agent ready.");
+    expectReady(result);
     const env = readEnv(dir);
     expect(env).toMatchObject({ OPENCLAW_GATEWAY_URL: gateways.byok.url, OPENAI_API_KEY: key, USER_ID: "amy", EVENT_CODE });
     expect(env.OCG_KEY).toMatch(/^ocg_amy_[A-Za-z0-9]{40}$/);
@@ -104,8 +126,7 @@ describe("setup.sh on the happy path", () => {
     expect((await runSetup(dir, `\nsk-proj-BenWorkshopKey0002\nben\n${EVENT_CODE}\n`)).code).toBe(0);
     const before = readFileSync(path.join(dir, ".env"), "utf8");
     const again = await runSetup(dir);
-    expect(again.code, again.output).toBe(0);
-    expect(lines(again.stdout)).toContain("Agent ready.");
+    expectReady(again);
     expect(again.output).not.toContain("Enrolled");
     expect(readFileSync(path.join(dir, ".env"), "utf8")).toBe(before);
     expect((await admin(gateways.byok, "/keys?user_id=ben")).data).toHaveLength(1);
@@ -114,8 +135,7 @@ describe("setup.sh on the happy path", () => {
   it("on a gateway that pays for the AI (OpenClaw route) enrolls from an empty .env and sends only the gateway key", async () => {
     const dir = kit({ gatewayUrl: gateways.keyed.url, env: "" });
     const result = await runSetup(dir, `${gateways.keyed.url}/join\nbob\n${EVENT_CODE}\n`);
-    expect(result.code, result.output).toBe(0);
-    expect(lines(result.stdout)).toContain("Agent ready.");
+    expectReady(result);
     const env = readEnv(dir);
     expect(env.OPENCLAW_GATEWAY_URL).toBe(`${gateways.keyed.url}/join`);
     expect(env.OCG_KEY).toMatch(/^ocg_bob_/);
@@ -124,7 +144,21 @@ describe("setup.sh on the happy path", () => {
     expect(JSON.stringify(seen)).not.toContain(env.OCG_KEY);
   });
 
-  it("says a revoked gateway key was switched off, and emptying OCG_KEY gets a new one", async () => {
+  it("takes the event code in any case, as it is read off the screen", async () => {
+    const dir = kit({ gatewayUrl: gateways.keyed.url });
+    const result = await runSetup(dir, `\nlou\n${EVENT_CODE.toLowerCase()}\n`);
+    expectReady(result);
+    expect(readEnv(dir).OCG_KEY).toMatch(/^ocg_lou_/);
+  });
+
+  it("accepts a key pasted with quotes at the hidden prompt, as it accepts quotes in .env", async () => {
+    const dir = kit({ gatewayUrl: gateways.byok.url, eventCode: EVENT_CODE });
+    const result = await runSetup(dir, `\n"sk-proj-QuinnQuoted00011"\n'quinn'\n`);
+    expectReady(result);
+    expect(readEnv(dir)).toMatchObject({ OPENAI_API_KEY: "sk-proj-QuinnQuoted00011", USER_ID: "quinn" });
+  });
+
+  it("says a revoked gateway key was switched off; the revoked id waits for the organiser to reinstate it, then gets a new key", async () => {
     const dir = kit({ gatewayUrl: gateways.keyed.url });
     expect((await runSetup(dir, `\ncarla\n${EVENT_CODE}\n`)).code).toBe(0);
     const [issued] = (await admin(gateways.keyed, "/keys?user_id=carla")).data;
@@ -135,13 +169,75 @@ describe("setup.sh on the happy path", () => {
 
     const env = readEnv(dir);
     writeFileSync(path.join(dir, ".env"), envText({ ...env, OCG_KEY: "" }));
+    // Its last key revoked, the id itself is switched off until the organiser says otherwise.
+    expectFailure(await runSetup(dir), 4, /USER_ID 'carla' was switched off by the organiser/, /Ask the organiser to reinstate 'carla'/);
+
+    await admin(gateways.keyed, "/users/carla/reinstate", { method: "POST" });
     const renewed = await runSetup(dir);
-    expect(renewed.code, renewed.output).toBe(0);
+    expectReady(renewed);
     expect(readEnv(dir).OCG_KEY).not.toBe(env.OCG_KEY);
+  });
+
+  it("suggests `bash agent.sh` always, and `npm install && npm run agent` only where node is on PATH", async () => {
+    const withNode = await runSetup(kit({ gatewayUrl: gateways.byok.url, eventCode: EVENT_CODE }), "\nsk-proj-NoraNode0000012\nnora\n");
+    expectReady(withNode);
+    expect(withNode.stdout).toContain("Next: bash agent.sh");
+    expect(withNode.stdout).toContain("npm install && npm run agent");
+
+    const noNodePath = toolsOnly();
+    const withoutNode = await runSetup(kit({ gatewayUrl: gateways.byok.url, eventCode: EVENT_CODE }), "\nsk-proj-NedNoNode000013\nned\n", { path: noNodePath });
+    expectReady(withoutNode);
+    expect(withoutNode.stdout).toContain("Next: bash agent.sh");
+    expect(withoutNode.stdout).not.toContain("npm");
+  });
+
+  it("sends the optional EMAIL only with consent (EMAIL_CONSENT=yes, or yes when asked), and the organiser sees it", async () => {
+    const given = kit({ gatewayUrl: gateways.keyed.url, eventCode: EVENT_CODE });
+    writeFileSync(path.join(given, ".env"), readFileSync(path.join(given, ".env.example"), "utf8")
+      .replace(/^USER_ID=$/m, "USER_ID=emma").replace(/^EMAIL=$/m, "EMAIL=emma@example.org").replace(/^EMAIL_CONSENT=$/m, "EMAIL_CONSENT=yes"));
+    const consented = await runSetup(given);
+    expectReady(consented);
+    expect(consented.stdout).toContain("The organiser may email you the follow-up at emma@example.org.");
+    expect((await admin(gateways.keyed, "/users/emma")).roster.email).toBe("emma@example.org");
+
+    const unasked = { OPENCLAW_GATEWAY_URL: gateways.keyed.url, EVENT_CODE };
+    const asked = kit({ env: envText({ ...unasked, USER_ID: "eli", EMAIL: "eli@example.org" }) });
+    const yes = await runSetup(asked, "y\n");
+    expectReady(yes);
+    expect(yes.stderr).toContain("May the organiser keep eli@example.org to send you the workshop follow-up? [y/N]");
+    expect(readEnv(asked).EMAIL_CONSENT).toBe("yes");
+    expect((await admin(gateways.keyed, "/users/eli")).roster.email).toBe("eli@example.org");
+
+    const declined = kit({ env: envText({ ...unasked, USER_ID: "ezra", EMAIL: "ezra@example.org" }) });
+    expectReady(await runSetup(declined, "n\n"));
+    expect(readEnv(declined).EMAIL_CONSENT).toBe("no");
+    expect((await admin(gateways.keyed, "/users/ezra")).roster.email).toBeNull();
   });
 });
 
-describe("setup.sh when something is wrong", () => {
+describe("setup.sh started the wrong way", () => {
+  it("hands over to bash when started as `sh setup.sh` (dash), and gets to 'Agent ready.'", async () => {
+    const dir = kit({ gatewayUrl: gateways.byok.url, eventCode: EVENT_CODE });
+    const result = await runSetup(dir, "\nsk-proj-ShaneDash000014\nshane\n", { shell: DASH, path: toolsOnly() });
+    expectReady(result);
+    expect(result.output).not.toMatch(/Syntax error/);
+  });
+
+  it("says `run: bash setup.sh` when started by sh where there is no bash", async () => {
+    const dir = kit({ gatewayUrl: gateways.byok.url });
+    expectFailure(await runSetup(dir, "", { shell: DASH, path: toolsOnly({ bash: null }) }), 2,
+      /setup\.sh needs bash, and this shell is not bash/, /run: bash setup\.sh/);
+  });
+
+  it.each([".env.txt", "env"])("says to rename %s to .env (the name Windows or Notepad gave it), not to change folders", async (misnamed) => {
+    const dir = kit({ gatewayUrl: gateways.byok.url });
+    writeFileSync(path.join(dir, misnamed), envText({ OPENCLAW_GATEWAY_URL: gateways.byok.url, USER_ID: "win" }));
+    const result = await runSetup(dir, "\n");
+    expectFailure(result, 2, new RegExp(`Your settings file is named '${misnamed.replace(".", "\\.")}'`), new RegExp(`Rename ${misnamed.replace(".", "\\.")} to \\.env`));
+    expect(result.stderr).not.toMatch(/inside the kit folder/);
+    expect(readFileSync(path.join(dir, misnamed), "utf8")).toContain("USER_ID=win");
+  });
+
   it("stops when there is no .env and no .env.example to copy", async () => {
     const dir = kit({ gatewayUrl: gateways.byok.url });
     rmSync(path.join(dir, ".env.example"));
@@ -152,7 +248,9 @@ describe("setup.sh when something is wrong", () => {
     const dir = kit({ gatewayUrl: gateways.byok.url });
     expectFailure(await runSetup(dir, "n\n"), 2, /There is no \.env file/, /Copy \.env\.example to a file named \.env/);
   });
+});
 
+describe("setup.sh when something is wrong", () => {
   it("names an empty value it needs when nothing is typed", async () => {
     const dir = kit({ env: envText({ OPENCLAW_GATEWAY_URL: gateways.byok.url, OPENAI_API_KEY: "", USER_ID: "dan" }) });
     expectFailure(await runSetup(dir), 2, /OPENAI_API_KEY is empty in \.env/, /put it right after OPENAI_API_KEY=/);
@@ -195,19 +293,33 @@ describe("setup.sh when something is wrong", () => {
     expectFailure(await runSetup(dir), 4, /The event code 'WRONG-CODE' is not right/, /against the code on the room's screen/);
   });
 
-  it("says a USER_ID used with someone else's key is taken and suggests a last-name initial", async () => {
+  it("says a USER_ID used with someone else's key is taken: ask the organiser if it is you, else add a last-name initial", async () => {
     const first = kit({ gatewayUrl: gateways.byok.url });
     expect((await runSetup(first, `\nsk-proj-FayOriginal0006\nfay\n${EVENT_CODE}\n`)).code).toBe(0);
     const second = kit({ gatewayUrl: gateways.byok.url, eventCode: EVENT_CODE });
-    expectFailure(await runSetup(second, `\nsk-proj-FayImpostor0007\nfay\n`), 4,
-      /USER_ID 'fay' is already taken by someone else/, /add your last name's initial in \.env \(e\.g\. USER_ID=fay-k\)/);
+    expectFailure(await runSetup(second, `\nsk-proj-FayImpostor0007\nfay\n`), 4, /USER_ID 'fay' is already taken/,
+      /If this is you \(a second laptop, a re-download\), ask the organiser to reset it .*USER_ID=fay-k/);
   });
 
-  it("says a USER_ID already enrolled on the OpenClaw route is taken", async () => {
+  it("says a USER_ID already enrolled on the OpenClaw route is taken, and enrolls the second laptop once the organiser resets it", async () => {
     const first = kit({ gatewayUrl: gateways.keyed.url, eventCode: EVENT_CODE });
     expect((await runSetup(first, "\ngus\n")).code).toBe(0);
     const second = kit({ gatewayUrl: gateways.keyed.url, eventCode: EVENT_CODE });
-    expectFailure(await runSetup(second, "\ngus\n"), 4, /USER_ID 'gus' is already taken/, /USER_ID=gus-k/);
+    expectFailure(await runSetup(second, "\ngus\n"), 4, /USER_ID 'gus' is already taken/,
+      /If this is you \(a second laptop, a re-download\), ask the organiser to reset it .*USER_ID=gus-k/);
+
+    await admin(gateways.keyed, "/users/gus/reset-binding", { method: "POST" });
+    expectReady(await runSetup(second));
+    expect(readEnv(second).OCG_KEY).toMatch(/^ocg_gus_/);
+  });
+
+  it("says when the organiser has paused the attendee, and works again once they are unblocked", async () => {
+    const dir = kit({ gatewayUrl: gateways.keyed.url, eventCode: EVENT_CODE });
+    expect((await runSetup(dir, "\nblake\n")).code).toBe(0);
+    await admin(gateways.keyed, "/users/blake/block", { method: "POST" });
+    expectFailure(await runSetup(dir), 4, /The organiser has paused your access/, /Ask the organiser to unblock 'blake'/);
+    await admin(gateways.keyed, "/users/blake/unblock", { method: "POST" });
+    expectReady(await runSetup(dir));
   });
 
   it("says OpenAI rejected the key, showing it masked", async () => {
@@ -229,6 +341,18 @@ describe("setup.sh when something is wrong", () => {
     expectFailure(await runSetup(dir), 6, /rate-limiting you/, /Wait \d+ seconds, then run: bash setup\.sh/);
   });
 
+  it("says too many wrong event codes came from the network, without waiting in a loop", async () => {
+    // Someone on this network (which has never shown the right code) guesses past the budget.
+    let last;
+    for (let i = 0; i < 21; i++) last = await enrollDirectly(gateways.limited, `guess${i}`, `WRONG-${i}`);
+    expect(last.status).toBe(429);
+    const dir = kit({ env: envText({ OPENCLAW_GATEWAY_URL: gateways.limited.url, OPENAI_API_KEY: "sk-proj-Wes00000000015", USER_ID: "wes", EVENT_CODE }) });
+    const result = await runSetup(dir);
+    expectFailure(result, 6, /Too many wrong event codes came from your network/, /Check EVENT_CODE in \.env against the code on the room's screen, wait \d+ seconds, then run: bash setup\.sh/);
+    expect(result.output).not.toContain("waiting");
+    expect(result.ms).toBeLessThan(15_000);
+  });
+
   it("says the AI server is down and that the organiser is on it", async () => {
     const dir = kit({ env: envText({ OPENCLAW_GATEWAY_URL: gateways.down.url, OPENAI_API_KEY: "sk-proj-Jo00000000010", USER_ID: "jo", EVENT_CODE }) });
     expectFailure(await runSetup(dir), 7, /the AI server behind it is not answering right now \(upstream_unreachable\)/, /the organiser is on it/);
@@ -241,9 +365,8 @@ describe("setup.sh against an OpenClaw directly (path B, no gateway)", () => {
   it("notices there is no gateway, uses OPENCLAW_TOKEN and the model openclaw/main", async () => {
     const dir = kit({ env: envText({ OPENCLAW_GATEWAY_URL: openclawLike.url, OPENCLAW_TOKEN: OPERATOR_TOKEN, USER_ID: "kim" }) });
     const result = await runSetup(dir);
-    expect(result.code, result.output).toBe(0);
+    expectReady(result);
     expect(result.stdout).toContain("Found an OpenClaw");
-    expect(lines(result.stdout)).toContain("Agent ready.");
     const seen = await (await fetch(`${openclawLike.url}/__dev/last-request`)).json();
     expect(JSON.stringify(seen)).toContain("openclaw/main");
     expect(result.output).not.toContain(OPERATOR_TOKEN);
@@ -260,5 +383,48 @@ describe("setup.sh against an OpenClaw directly (path B, no gateway)", () => {
     // Asynchronously: the simulator answering it runs in this very process.
     const { stdout: out } = await promisify(execFile)(process.execPath, ["agent.mjs", "I run a flower shop"], { cwd: dir });
     expect(out).toMatch(/Here is a 5-step workflow for "My business: I run a flower shop/);
+  });
+});
+
+describe.skipIf(!bash32.bash)(`setup.sh under bash 3.2 (macOS's bash)${bash32.bash ? "" : `: skipped, ${bash32.reason}`}`, () => {
+  it("goes from no .env to 'Agent ready.' with the kit's tools only", async () => {
+    const dir = kit({ gatewayUrl: gateways.byok.url });
+    const result = await runSetup(dir, `\n"sk-proj-MacBash32Key0016"\nMia\n${EVENT_CODE.toLowerCase()}\n`,
+      { shell: bash32.bash, path: toolsOnly({ bash: bash32.bash }) });
+    expectReady(result);
+    expect(readEnv(dir)).toMatchObject({ OPENAI_API_KEY: "sk-proj-MacBash32Key0016", USER_ID: "mia" });
+    expect(readEnv(dir).OCG_KEY).toMatch(/^ocg_mia_/);
+  });
+
+  it("gets to 'Agent ready.' as `sh setup.sh` on a Mac (bash 3.2 started as sh, in POSIX mode)", async () => {
+    const dir = kit({ gatewayUrl: gateways.keyed.url, eventCode: EVENT_CODE });
+    const result = await runSetup(dir, "\nmax\n", { shell: bash32.bash, argv0: "sh", path: toolsOnly({ bash: bash32.bash }) });
+    expectReady(result);
+    expect(readEnv(dir).OCG_KEY).toMatch(/^ocg_max_/);
+  });
+
+  it("gives the same message for a failure (a taken USER_ID)", async () => {
+    expect((await enrollDirectly(gateways.keyed, "gwen")).status).toBe(201);
+    const dir = kit({ gatewayUrl: gateways.keyed.url, eventCode: EVENT_CODE });
+    expectFailure(await runSetup(dir, "\ngwen\n", { shell: bash32.bash, path: toolsOnly({ bash: bash32.bash }) }), 4,
+      /USER_ID 'gwen' is already taken/, /ask the organiser to reset it/);
+  });
+});
+
+// Last: the crowded room's setup.sh has been waiting its turn since beforeAll.
+describe("setup.sh in a crowded room", () => {
+  it("waits as long as the gateway's Retry-After says when the network's enrolments are used up, then enrolls", { timeout: 150_000 }, async () => {
+    const result = await crowdRun;
+    expectReady(result);
+    expect(result.stdout).toMatch(/Many people are signing up on this network right now; waiting \d+ seconds for your turn\.\.\./);
+    const waited = Number(/waiting (\d+) seconds/.exec(result.stdout)[1]);
+    expect(waited).toBeGreaterThan(30);
+    expect(result.ms).toBeGreaterThanOrEqual(waited * 1000);
+    expect(readEnv(result.dir).OCG_KEY).toMatch(/^ocg_cara_/);
+  });
+
+  it("says the event is full once every seat is taken, and to ask the organiser for a key", async () => {
+    const dir = kit({ gatewayUrl: gateways.crowded.url, eventCode: EVENT_CODE });
+    expectFailure(await runSetup(dir, "\nlate\n"), 4, /This event is full/, /Ask the organiser for a gateway key, put it after OCG_KEY= in \.env/);
   });
 });
