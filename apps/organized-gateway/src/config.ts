@@ -12,6 +12,17 @@ const int = (min: number, max: number, fallback: number) =>
 const optionalSecret = (min: number) =>
   z.preprocess((v) => (v === "" ? undefined : v), z.string().min(min).optional());
 
+/** A setting that holds JSON (a list of nodes, a table of tiers), validated after parsing. */
+const jsonSetting = <T extends z.ZodType>(schema: T) => z.preprocess((v) => {
+  if (v === undefined || v === "") return undefined;
+  if (typeof v !== "string") return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v; // not JSON: the schema names the setting
+  }
+}, schema.optional());
+
 const baseUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ""));
 
 const AGENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -31,18 +42,28 @@ const nodeSchema = z.strictObject({
 
 export type NodeSettings = z.infer<typeof nodeSchema>;
 
-const upstreamsSchema = z.preprocess((v) => {
-  if (v === undefined || v === "") return undefined;
-  if (typeof v !== "string") return v;
-  try {
-    return JSON.parse(v);
-  } catch {
-    return v; // not JSON: the array check below names the setting
-  }
-}, z.array(nodeSchema).min(1).max(50).refine((nodes) => new Set(nodes.map((n) => n.name)).size === nodes.length,
-  "node names must be unique").optional());
+const upstreamsSchema = jsonSetting(z.array(nodeSchema).min(1).max(50)
+  .refine((nodes) => new Set(nodes.map((n) => n.name)).size === nodes.length, "node names must be unique"));
+
+/** One row of `TIERS` (admit/tiers.ts has the defaults: the seed's tiers and the event tier). */
+const tierSchema = z.strictObject({
+  requests_per_month: z.number().int().min(0).nullable(),
+  projects: z.number().int().min(1).nullable(),
+  priority: z.number().int().min(0).max(100),
+  price_ids: z.array(z.string().min(1)).default([]),
+  requests_per_minute: z.number().int().min(1).max(100_000).optional(),
+  max_inflight: z.number().int().min(1).max(1_000).optional(),
+  node: z.string().optional(),
+});
+
+export type TierSettings = z.infer<typeof tierSchema>;
+
 
 const settingsSchema = z.object({
+  TIERS: jsonSetting(z.record(z.string().regex(/^[a-z0-9-]{1,32}$/), tierSchema)),
+  DEFAULT_TIER: z.string().regex(/^[a-z0-9-]{1,32}$/).default("event"),
+  STRIPE_SECRET_KEY: optionalSecret(1),
+  STRIPE_WEBHOOK_SECRET: optionalSecret(1),
   AUTH_MODE: z.enum(["openai"]).default("openai"),
   UPSTREAMS: upstreamsSchema,
   NODE_QUEUE_MAX: int(0, 10_000, 100),
@@ -72,6 +93,12 @@ const settingsSchema = z.object({
   CF_ACCESS_CLIENT_SECRET: optionalSecret(1),
   KIT_INCLUDE_EVENT_CODE: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
 }).superRefine((s, ctx) => {
+  const nodeNames = new Set((s.UPSTREAMS ?? []).map((n) => n.name));
+  for (const [id, tier] of Object.entries(s.TIERS ?? {})) {
+    if (tier.node !== undefined && !nodeNames.has(tier.node)) {
+      ctx.addIssue({ code: "custom", path: ["TIERS"], message: `tier ${id}: no UPSTREAMS node named ${tier.node}` });
+    }
+  }
   if (!s.UPSTREAMS && !s.OPENCLAW_URL) {
     ctx.addIssue({ code: "custom", path: ["OPENCLAW_URL"], message: "set OPENCLAW_URL or UPSTREAMS" });
   }
@@ -118,6 +145,9 @@ export interface Config {
   authMode: Settings["AUTH_MODE"];
   /** The upstream nodes: `UPSTREAMS`, or the one node OPENCLAW_URL / OPENCLAW_TOKEN describe. */
   upstreams: UpstreamNode[];
+  /** `TIERS` as given (admit/tiers.ts merges it over the defaults), and the tier of an attendee who has none. */
+  tiers: { overrides?: Record<string, TierSettings>; defaultTier: string };
+  stripe: { secretKey?: string; webhookSecret?: string };
   /** Each node's queue past its `max_concurrent`. */
   nodeQueue: { max: number; ms: number };
   limits: {
@@ -150,6 +180,8 @@ export function parseConfig(bindings: Record<string, unknown>): Config {
   return {
     authMode: s.AUTH_MODE,
     upstreams: nodesOf(s),
+    tiers: { overrides: s.TIERS, defaultTier: s.DEFAULT_TIER },
+    stripe: { secretKey: s.STRIPE_SECRET_KEY, webhookSecret: s.STRIPE_WEBHOOK_SECRET },
     nodeQueue: { max: s.NODE_QUEUE_MAX, ms: s.NODE_QUEUE_MS },
     limits: {
       perMinute: s.RATE_LIMIT_PER_MINUTE,

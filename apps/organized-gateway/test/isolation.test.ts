@@ -306,10 +306,11 @@ describe("in-flight slots", () => {
 
   it("are freed soon when a settle never comes, and handed to a queued request; renewal keeps one alive", async () => {
     const stub = env.ATTENDEE_GATE.get(env.ATTENDEE_GATE.idFromName("lost-settle"));
-    const tiers = { event: { perMinute: 100, maxInflight: 1, priority: 0 } };
+    const tiers = { event: { perMinute: 100, maxInflight: 1, priority: 0, requestsPerMonth: null, projects: null, priceIds: [] } };
     const ask = (queueMs: number) => stub.admit({
-      now: Date.now(), credential: { kind: "anonymous" }, tiers, queueMs, leaseMs: 300,
+      now: Date.now(), userId: "lost-settle", credential: { kind: "anonymous" }, tiers, queueMs, leaseMs: 300,
       nodes: [{ name: "lost-settle-node", key: "node:lost-settle-node", maxConcurrent: 10 }], nodeQueue: { max: 10, ms: 1_000 },
+      defaultTier: "event", dedicatedNodes: {}, project: "default", free: false,
     });
     const held = await ask(0);
     expect(held.ok).toBe(true);

@@ -20,11 +20,12 @@ import { AttendeeRecord } from "./attendee-record";
 import { decideInOrder, type Step } from "./decision";
 import type { NodeGate, NodeOutcome } from "./node-gate";
 import type {
-  AdmitRequest, AdmitResult, AttendeeState, EnrollResult, FailoverResult, NodeChoice, SettleRequest,
+  AdmitRequest, AdmitResult, AttendeeState, EnrollResult, FailoverResult, NodeChoice, QuotaDetail, SettleRequest,
 } from "./protocol";
 import { RollingWindow } from "./rolling-window";
 import { SlotPool } from "./slot-pool";
-import { tierLimits } from "./tiers";
+import { MonthlyQuota, periodOf } from "./monthly-quota";
+import { EVENT_TIER, tierLimits } from "./tiers";
 
 /** The object that limits one BYOK key across every id it is used with. */
 export function keyGateName(keyHash: string): string {
@@ -40,23 +41,41 @@ export class AttendeeGate extends DurableObject<Env> {
   private readonly window: RollingWindow;
   private readonly slots = new SlotPool();
   private readonly rows: RowBatcher;
-  /** Node slots this attendee holds, by its own lease (node = the node object's key): renewals and settle reach them. */
-  private readonly nodeLeases = new Map<string, { node: string; leaseId: string }>();
+  private readonly quota: MonthlyQuota;
+  /** This object's attendee, as the latest admission named it (for the ledger's rows). */
+  private userId: string | null = null;
+  /**
+   * What each granted request holds besides its own slot, by that slot's lease: its node
+   * slot (node = the node object's key; "" once given up) and the month's unit it reserved.
+   */
+  private readonly held = new Map<string, { node: string; leaseId: string; quota: { period: string; project: string } | null }>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.record = new AttendeeRecord(ctx.storage);
     this.window = new RollingWindow(ctx.storage);
-    this.rows = new RowBatcher(ctx.storage, env.DB);
+    this.quota = new MonthlyQuota(ctx.storage);
+    this.rows = new RowBatcher(ctx.storage, env.DB, () => this.quota.ledger(env.DB, this.userId));
   }
 
   async admit(request: AdmitRequest): Promise<AdmitResult> {
     const { now, credential } = request;
-    const limits = tierLimits(request.tiers, this.record.state.tier);
+    this.userId = request.userId;
+    const tier = this.record.state.tier ?? request.defaultTier;
+    const tierRow = tierLimits(request.tiers, tier);
+    // Without a tier the checks still run in order (a wrong key is told so first), with the
+    // event tier's pace, and the quota step refuses.
+    const limits = tierRow ?? tierLimits(request.tiers, EVENT_TIER)!;
     const verdict = this.record.check(credential);
     const keyGate = credential.kind === "byok" ? this.keyGate(credential.keyHash) : null;
+    const period = periodOf(now);
+    const counted = !request.free && tierRow !== null && (tierRow.requestsPerMonth !== null || tierRow.projects !== null);
     let leaseId = "";
     let node: { node: string; leaseId: string } | null = null;
+    let detail: QuotaDetail | undefined;
+    // A tier with a dedicated node goes there, and only there.
+    const dedicated = limits.node ? request.dedicatedNodes[limits.node] : undefined;
+    const nodes = dedicated ? [dedicated] : request.nodes;
 
     const steps: Step[] = [
       { name: "credential", run: () => (verdict.refusal ? { ok: false, refusal: verdict.refusal, retryAfterMs: 0 } : { ok: true }) },
@@ -78,6 +97,21 @@ export class AttendeeGate extends DurableObject<Env> {
         },
       },
       {
+        name: "quota",
+        run: () => {
+          if (tierRow === null) return { ok: false, refusal: "subscription_required", retryAfterMs: 0 };
+          if (!counted) return { ok: true };
+          const answer = this.quota.reserve(period, request.project, tierRow);
+          if (answer.ok) return { ok: true };
+          const { reason, ...rest } = answer;
+          detail = rest;
+          return { ok: false, refusal: reason, retryAfterMs: 0 };
+        },
+        undo: () => {
+          if (counted) this.quota.refund(period, request.project);
+        },
+      },
+      {
         name: "slot",
         run: async () => {
           const answer = await this.slots.acquire({
@@ -92,7 +126,7 @@ export class AttendeeGate extends DurableObject<Env> {
       {
         name: "node",
         run: async () => {
-          const result = await this.reserveNode(request.nodes, limits.priority, request, Date.now());
+          const result = await this.reserveNode(nodes, limits.priority, request, Date.now());
           if (!result.ok) return result;
           node = { node: result.key, leaseId: result.nodeLeaseId };
           return { ok: true };
@@ -101,12 +135,14 @@ export class AttendeeGate extends DurableObject<Env> {
     ];
     const decision = await decideInOrder(steps);
     const allowance = this.window.allowance(Date.now(), limits.perMinute);
-    if (!decision.ok) return { ok: false, refusal: decision.refusal, retryAfterMs: decision.retryAfterMs, limits, ...allowance };
+    if (!decision.ok) {
+      return { ok: false, refusal: decision.refusal, retryAfterMs: decision.retryAfterMs, tier, limits: tierRow, detail, ...allowance };
+    }
     const granted = node as unknown as { node: string; leaseId: string };
-    this.nodeLeases.set(leaseId, granted);
+    this.held.set(leaseId, { ...granted, quota: counted ? { period, project: request.project } : null });
     return {
-      ok: true, leaseId, node: request.nodes.find((n) => n.key === granted.node)!.name, nodeLeaseId: granted.leaseId,
-      generation: this.record.state.generation, provisional: verdict.provisional, tier: this.record.state.tier, limits,
+      ok: true, leaseId, node: nodes.find((n) => n.key === granted.node)!.name, nodeLeaseId: granted.leaseId,
+      generation: this.record.state.generation, provisional: verdict.provisional, tier, limits,
       ...allowance,
     };
   }
@@ -115,23 +151,24 @@ export class AttendeeGate extends DurableObject<Env> {
    * The granted node could not be reached: it is marked down, and the request moves to the
    * next node in the attendee's order (the upstream never saw it, so nothing is done twice).
    */
-  async failover(leaseId: string, remaining: readonly NodeChoice[], request: Pick<AdmitRequest, "tiers" | "leaseMs" | "nodeQueue">): Promise<FailoverResult> {
-    const held = this.nodeLeases.get(leaseId);
-    if (held) await this.nodeGate(held.node).release(held.leaseId, "unreachable").catch(() => {});
-    const limits = tierLimits(request.tiers, this.record.state.tier);
+  async failover(leaseId: string, remaining: readonly NodeChoice[], request: Pick<AdmitRequest, "tiers" | "leaseMs" | "nodeQueue" | "defaultTier">): Promise<FailoverResult> {
+    const held = this.held.get(leaseId);
+    if (!held) return { ok: false, refusal: "host_down", retryAfterMs: 1_000 };
+    await this.nodeGate(held.node).release(held.leaseId, "unreachable").catch(() => {});
+    const limits = tierLimits(request.tiers, this.record.state.tier ?? request.defaultTier) ?? tierLimits(request.tiers, EVENT_TIER)!;
     const result = await this.reserveNode(remaining, limits.priority, request, Date.now());
     if (!result.ok) {
-      this.nodeLeases.delete(leaseId);
+      held.node = "";
       return result;
     }
-    this.nodeLeases.set(leaseId, { node: result.key, leaseId: result.nodeLeaseId });
+    Object.assign(held, { node: result.key, leaseId: result.nodeLeaseId });
     return { ok: true, node: result.node, nodeLeaseId: result.nodeLeaseId };
   }
 
   /** Keeps a lease (and its node slot) alive while its request runs; false when already freed. */
   async renew(leaseId: string): Promise<boolean> {
-    const held = this.nodeLeases.get(leaseId);
-    if (held) await this.nodeGate(held.node).renew(held.leaseId).catch(() => false);
+    const held = this.held.get(leaseId);
+    if (held?.node) await this.nodeGate(held.node).renew(held.leaseId).catch(() => false);
     return this.slots.renew(leaseId);
   }
 
@@ -142,10 +179,12 @@ export class AttendeeGate extends DurableObject<Env> {
   async settle(request: SettleRequest, row: RequestRow, flushMs: number): Promise<void> {
     if (request.leaseId) {
       this.slots.release(request.leaseId);
-      const held = this.nodeLeases.get(request.leaseId);
-      this.nodeLeases.delete(request.leaseId);
+      const held = this.held.get(request.leaseId);
+      this.held.delete(request.leaseId);
+      // A request that never reached the upstream does not use up the month.
+      if (held?.quota && !request.reachedUpstream) this.quota.refund(held.quota.period, held.quota.project);
       const outcome: NodeOutcome = request.nodeOutcome ?? "answered";
-      if (held) await this.nodeGate(held.node).release(held.leaseId, outcome).catch(() => {});
+      if (held?.node) await this.nodeGate(held.node).release(held.leaseId, outcome).catch(() => {});
     }
     if (request.binding && this.record.bindAccepted(request.binding.keyHash)) {
       await this.rosterBinding(request.binding.userId);
@@ -181,7 +220,7 @@ export class AttendeeGate extends DurableObject<Env> {
     return this.record.setBlocked(blocked);
   }
 
-  setTier(tier: string): AttendeeState {
+  setTier(tier: string | null): AttendeeState {
     return this.record.setTier(tier);
   }
 

@@ -12,7 +12,6 @@
 import { digestsEqual } from "../shared/crypto";
 import type { Credential } from "../identify";
 import type { AttendeeState, CredentialRefusal, EnrollResult } from "./protocol";
-import { EVENT_TIER } from "./tiers";
 
 type KeyRecord = { hash: string; revoked_at: number | null };
 
@@ -35,7 +34,7 @@ export class AttendeeRecord {
 
   get state(): AttendeeState {
     this.current ??= {
-      status: "open", generation: 1, blocked: false, tier: EVENT_TIER,
+      status: "open", generation: 1, blocked: false, tier: null,
       ...this.storage.kv.get<AttendeeState>("state"),
     };
     return this.current;
@@ -120,7 +119,7 @@ export class AttendeeRecord {
     return this.state;
   }
 
-  setTier(tier: string): AttendeeState {
+  setTier(tier: string | null): AttendeeState {
     this.save({ ...this.state, tier });
     return this.state;
   }

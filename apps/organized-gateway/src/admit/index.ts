@@ -8,8 +8,8 @@ import type { Principal } from "../identify";
 import { GatewayError, retryAfterHeaders } from "../shared/errors";
 import type { AttendeeGate } from "./attendee-gate";
 import { nodeGateName } from "./node-gate";
-import type { Upstream } from "../route";
-import { isCredentialRefusal, type AdmitResult, type Allowance, type Grant, type NodeChoice } from "./protocol";
+import { routeTableFor, type Upstream } from "../route";
+import { isCredentialRefusal, type AdmitRequest, type AdmitResult, type Allowance, type Grant, type NodeChoice } from "./protocol";
 import { tierTableFor } from "./tiers";
 
 export type Gate = DurableObjectStub<AttendeeGate>;
@@ -42,9 +42,33 @@ export interface Admission extends Grant {
 /** A refusal of the caller's credential: logged under `unauthenticated`, never the claimed id. */
 export class CredentialRefused extends GatewayError {}
 
-/** What admission needs from config besides the principal: built once per config. */
+const terms = new WeakMap<Config, Pick<AdmitRequest, "tiers" | "queueMs" | "leaseMs" | "nodeQueue" | "defaultTier" | "dedicatedNodes">>();
+
+/** What admission needs from config besides the request: built once per config. */
 function admissionTerms(config: Config) {
-  return { tiers: tierTableFor(config), queueMs: config.limits.queueMs, leaseMs: LEASE_MS, nodeQueue: config.nodeQueue };
+  let found = terms.get(config);
+  if (!found) {
+    const tiers = tierTableFor(config);
+    const table = routeTableFor(config);
+    const dedicatedNodes = Object.fromEntries(Object.values(tiers).flatMap((tier) => {
+      const node = tier.node ? table.byName.get(tier.node) : undefined;
+      return node ? [[node.name, nodeChoices([node])[0]]] : [];
+    }));
+    found = {
+      tiers, queueMs: config.limits.queueMs, leaseMs: LEASE_MS, nodeQueue: config.nodeQueue,
+      defaultTier: config.tiers.defaultTier, dedicatedNodes,
+    };
+    terms.set(config, found);
+  }
+  return found;
+}
+
+/** What this request adds to admission: its project, whether its route is free, where to upgrade. */
+export interface AdmissionAsk {
+  project: string;
+  free: boolean;
+  /** The billing page an attendee over quota is sent to. */
+  billingUrl: string;
 }
 
 export function nodeChoices(nodes: readonly Upstream[]): NodeChoice[] {
@@ -56,14 +80,16 @@ export function nodeChoices(nodes: readonly Upstream[]): NodeChoice[] {
  * slot on the first node of `nodes` that is up — or throws the refusal as a GatewayError
  * carrying the rate headers.
  */
-export async function admit(gate: Gate, principal: Principal, config: Config, nodes: readonly Upstream[], now: number): Promise<Admission> {
+export async function admit(
+  gate: Gate, principal: Principal, config: Config, nodes: readonly Upstream[], ask: AdmissionAsk, now: number,
+): Promise<Admission> {
   const result = (await gate.admit({
-    now, credential: principal.credential, nodes: nodeChoices(nodes), ...admissionTerms(config),
+    now, userId: principal.userId, credential: principal.credential, nodes: nodeChoices(nodes), project: ask.project, free: ask.free, ...admissionTerms(config),
   })) as AdmitResult;
   if (result.ok) return { ...result, headers: rateLimitHeaders(result) };
   // A caller who has not shown they are this attendee learns nothing of the attendee's window.
   const headers = isCredentialRefusal(result.refusal) ? {} : rateLimitHeaders(result);
-  throw refusalError(result, principal, config, headers);
+  throw refusalError(result, principal, config, headers, ask);
 }
 
 /**
@@ -100,8 +126,10 @@ function refusalError(
   principal: Principal,
   config: Config,
   headers: Record<string, string>,
+  ask: AdmissionAsk,
 ): GatewayError {
   const retryAfter = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
+  const detail = result.detail ?? {};
   switch (result.refusal) {
     case "invalid_key":
       return new CredentialRefused(401, "authentication_error", "invalid_gateway_key",
@@ -122,16 +150,27 @@ function refusalError(
         "The organiser has paused your access to the agent for now. Ask the organiser.", headers);
     case "rate_limited":
       return new GatewayError(429, "rate_limit_error", "rate_limit_exceeded",
-        `Rate limit reached: ${result.limits.perMinute} requests per minute per attendee. Try again in ${retryAfter} seconds.`,
+        `Rate limit reached: ${result.limit} requests per minute per attendee. Try again in ${retryAfter} seconds.`,
         { ...headers, ...retryAfterHeaders(result.retryAfterMs) });
     case "key_rate_limited":
       return new GatewayError(429, "rate_limit_error", "rate_limit_exceeded",
-        `Rate limit reached for this API key: ${result.limits.perMinute} requests per minute, however many USER_IDs use it. Try again in ${retryAfter} seconds.`,
+        `Rate limit reached for this API key: ${result.limit} requests per minute, however many USER_IDs use it. Try again in ${retryAfter} seconds.`,
         { ...headers, ...retryAfterHeaders(result.retryAfterMs) });
     case "too_many_inflight":
       return new GatewayError(429, "rate_limit_error", "too_many_requests_in_flight",
-        `You already have ${result.limits.maxInflight} requests running. Wait for one to finish, then try again.`,
+        `You already have ${result.limits?.maxInflight ?? config.limits.maxInflight} requests running. Wait for one to finish, then try again.`,
         { ...headers, ...retryAfterHeaders(result.retryAfterMs) });
+    case "quota_exceeded":
+      return new GatewayError(402, "insufficient_quota", "quota_exceeded",
+        `Your ${result.tier} plan's ${detail.limit} requests for this month are used up (${detail.used} used). It resets on ${detail.resetsAt?.slice(0, 10)} (UTC); to go on now, upgrade at ${ask.billingUrl}`,
+        headers);
+    case "project_limit":
+      return new GatewayError(403, "permission_error", "project_limit",
+        `Your ${result.tier} plan allows ${detail.limit} project${detail.limit === 1 ? "" : "s"} a month, already used by: ${(detail.projects ?? []).join(", ")}. Send one of those as X-Project-ID, or upgrade at ${ask.billingUrl}`,
+        headers);
+    case "subscription_required":
+      return new GatewayError(402, "insufficient_quota", "subscription_required",
+        `Your workshop access has ended. To keep using the agent, pick a plan at ${ask.billingUrl}`, headers);
     case "host_busy":
     case "host_down":
       return hostError(result.refusal, result.retryAfterMs, headers);

@@ -13,6 +13,8 @@ export interface NodeChoice {
 
 export interface AdmitRequest {
   now: number;
+  /** The canonical id this object serves (the object's name). */
+  userId: string;
   credential: Credential;
   tiers: TierTable;
   /** How long a request waits for one of the attendee's own in-flight slots. */
@@ -21,6 +23,14 @@ export interface AdmitRequest {
   leaseMs: number;
   nodes: readonly NodeChoice[];
   nodeQueue: { max: number; ms: number };
+  /** The tier of an attendee who has none of their own (DEFAULT_TIER). */
+  defaultTier: string;
+  /** Nodes reserved for a tier (a tier's `node`), by node name. */
+  dedicatedNodes: Readonly<Record<string, NodeChoice>>;
+  /** The project the request counts against (X-Project-ID, or `default`). */
+  project: string;
+  /** A free route: limited, but never counted against the month. */
+  free: boolean;
 }
 
 /** Refusals of the credential: the caller has not shown they are this attendee. */
@@ -36,6 +46,9 @@ export type Refusal =
   | "rate_limited"
   | "key_rate_limited"
   | "too_many_inflight"
+  | "quota_exceeded"
+  | "project_limit"
+  | "subscription_required"
   | "host_busy"
   | "host_down";
 
@@ -68,9 +81,17 @@ export interface Grant extends Allowance {
   limits: TierLimits;
 }
 
+/** What a quota refusal tells the caller: the tier, the month's usage and when it resets, or the projects used. */
+export interface QuotaDetail {
+  used?: number;
+  limit?: number;
+  resetsAt?: string;
+  projects?: string[];
+}
+
 export type AdmitResult =
   | Grant
-  | ({ ok: false; refusal: Refusal; retryAfterMs: number; limits: TierLimits } & Allowance);
+  | ({ ok: false; refusal: Refusal; retryAfterMs: number; tier: string; limits: TierLimits | null; detail?: QuotaDetail } & Allowance);
 
 export type EnrollResult =
   | { ok: true; generation: number }
@@ -81,6 +102,8 @@ export interface SettleRequest {
   leaseId: string | null;
   /** How the request went on its node (an unreachable node is marked down). */
   nodeOutcome?: NodeOutcome;
+  /** The request reached the upstream: its unit of the month stays spent (otherwise it is given back). */
+  reachedUpstream?: boolean;
   /** A BYOK key the upstream accepted for a provisional id. */
   binding?: SettleBinding;
 }
@@ -99,5 +122,6 @@ export interface AttendeeState {
   generation: number;
   /** Paused by the organiser: every request refused until unblocked; the session is kept. */
   blocked: boolean;
-  tier: string;
+  /** Set by the organiser or a subscription; null: DEFAULT_TIER applies. */
+  tier: string | null;
 }

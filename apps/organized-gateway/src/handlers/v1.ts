@@ -14,7 +14,7 @@ import { forward, isEventStream, normaliseUpstreamError, responseHeaders } from 
 import { observe, readWholeJson, type BodyOutcome } from "../forward/observe";
 import { estimateTokens, promptChars } from "../forward/usage";
 import { identify, type Principal } from "../identify";
-import { UNAUTHENTICATED } from "../identify/user-id";
+import { UNAUTHENTICATED, USER_ID_RULE, canonicalUserId } from "../identify/user-id";
 import {
   buildUpstreamRequest, prepareBody, requireServedEndpoint, routeFor, routeTableFor,
   type PreparedBody, type RouteTable, type Upstream,
@@ -68,7 +68,8 @@ export const proxyV1 = logged(async (c, log) => {
 
   const gate = gateFor(c.env.ATTENDEE_GATE, principal.userId);
   log.target.gate = gate;
-  const admission = await admit(gate, principal, config, route.order, startedAt).catch(async (thrown) => {
+  const ask = { project: projectOf(request.headers), free: route.free, billingUrl: `${config.kit.publicUrl ?? url.origin}/billing` };
+  const admission = await admit(gate, principal, config, route.order, ask, startedAt).catch(async (thrown) => {
     throw thrown instanceof CredentialRefused ? await refused(thrown) : thrown;
   });
   row.queue_ms = Date.now() - startedAt;
@@ -150,7 +151,9 @@ async function forwardWithFailover(a: Attempt): Promise<{ response: Response; bo
     if (body) a.log.row.stream = body.stream;
     const call = buildUpstreamRequest(upstream, a.principal, a.session, a.endpoint, request, a.url.pathname + a.url.search, body);
     try {
-      return { response: await forward(call, a.config.limits.upstreamTimeoutMs, request.signal), body };
+      const response = await forward(call, a.config.limits.upstreamTimeoutMs, request.signal);
+      a.log.target.reachedUpstream = true;
+      return { response, body };
     } catch (failed) {
       if (!isUnreachable(failed)) throw failed;
       const remaining = a.route.order.slice(a.route.order.indexOf(upstream) + 1);
@@ -175,6 +178,21 @@ function settleCredential(c: Context<AppEnv>, config: Config, log: RequestLog, p
     log.row.user_id = UNAUTHENTICATED;
     c.executionCtx.waitUntil(chargeUpstreamRefusal(c.env, config, c.req.raw.headers));
   }
+}
+
+/**
+ * The project a request counts against: `X-Project-ID` (the same rule as user ids), or
+ * `default`. A tier's project count limits how many a month.
+ */
+function projectOf(headers: Headers): string {
+  const typed = headers.get("x-project-id");
+  if (typed === null || typed.trim() === "") return "default";
+  const project = canonicalUserId(typed);
+  if (project === null) {
+    throw new GatewayError(400, "invalid_request_error", "invalid_project_id",
+      `X-Project-ID must be ${USER_ID_RULE}.`);
+  }
+  return project;
 }
 
 function modelOf(json: JsonObject | null): string | null {

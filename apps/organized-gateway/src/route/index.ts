@@ -40,12 +40,14 @@ export function routeTableFor(config: Config): RouteTable {
 }
 
 function buildRouteTable(config: Config): RouteTable {
+  // A tier's dedicated node serves that tier alone: it is in no one else's order.
+  const dedicated = new Set(Object.values(config.tiers.overrides ?? {}).flatMap((tier) => (tier.node ? [tier.node] : [])));
   const upstreams = config.upstreams.map((node): Upstream => ({
     name: node.name,
     baseUrl: node.url,
     strategy: node.token ? openclaw(node.token, node.agent) : passthrough(),
     maxConcurrent: node.maxConcurrent,
-    weight: node.weight,
+    weight: dedicated.has(node.name) ? 0 : node.weight,
     models: node.models,
     free: node.free,
     fixedHeaders: node.access

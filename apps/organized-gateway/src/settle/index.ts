@@ -21,12 +21,15 @@ export interface SettleTarget {
   binding?: SettleBinding;
   /** How the request went on its node (an unreachable one is marked down). */
   nodeOutcome?: NodeOutcome;
+  /** The request reached the upstream (its unit of the month stays spent). */
+  reachedUpstream?: boolean;
 }
 
 export async function settle(target: SettleTarget, row: RequestRow): Promise<void> {
   if (target.gate) {
     try {
-      await target.gate.settle({ leaseId: target.leaseId, binding: target.binding, nodeOutcome: target.nodeOutcome }, row, target.flushMs);
+      const { leaseId, binding, nodeOutcome, reachedUpstream } = target;
+      await target.gate.settle({ leaseId, binding, nodeOutcome, reachedUpstream }, row, target.flushMs);
       return;
     } catch (error) {
       reportFailure("settle_via_object_failed", row, error);

@@ -70,12 +70,15 @@ function values(row: RequestRow): unknown[] {
 }
 
 /**
- * Writes rows in one D1 batch (one transaction), several rows per statement.
+ * Writes rows in one D1 batch (one transaction), several rows per statement, with any
+ * statements that should land with them (the monthly ledger).
  * Re-sending a row is harmless: request ids are unique.
  */
-export async function insertRequestRows(db: D1Database, rows: readonly RequestRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const statements: D1PreparedStatement[] = [];
+export async function insertRequestRows(
+  db: D1Database, rows: readonly RequestRow[], alongside: readonly D1PreparedStatement[] = [],
+): Promise<void> {
+  if (rows.length === 0 && alongside.length === 0) return;
+  const statements: D1PreparedStatement[] = [...alongside];
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const group = rows.slice(i, i + ROWS_PER_STATEMENT);
     statements.push(db.prepare(insertSql(group.length)).bind(...group.flatMap(values)));

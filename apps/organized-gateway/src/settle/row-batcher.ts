@@ -37,7 +37,15 @@ export class RowBatcher {
   private writing = 0;
   private outboxRows: number;
 
-  constructor(private readonly storage: DurableObjectStorage, private readonly db: D1Database) {
+  /**
+   * `alongside` gives statements to write in the same transaction as each batch (the
+   * attendee's monthly ledger); it is asked again after a failed write.
+   */
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly db: D1Database,
+    private readonly alongside: () => { statements: D1PreparedStatement[]; written: () => void } = () => ({ statements: [], written: () => {} }),
+  ) {
     storage.sql.exec("CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, row TEXT NOT NULL)");
     this.outboxRows = storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
   }
@@ -85,8 +93,10 @@ export class RowBatcher {
     this.open = null;
     if (batch.timer) clearTimeout(batch.timer);
     this.writing += batch.rows.length;
+    const extra = this.alongside();
     try {
-      await insertRequestRows(this.db, batch.rows);
+      await insertRequestRows(this.db, batch.rows, extra.statements);
+      extra.written();
     } catch {
       this.writing -= batch.rows.length;
       try {
