@@ -20,7 +20,7 @@ import { AttendeeRecord } from "./attendee-record";
 import { decideInOrder, type Step } from "./decision";
 import type { NodeGate, NodeOutcome } from "./node-gate";
 import type {
-  AdmitRequest, AdmitResult, AttendeeState, EnrollResult, FailoverResult, NodeChoice, QuotaDetail, SettleRequest,
+  AdmitRequest, AdmitResult, AttendeeState, EnrollResult, FailoverResult, NodeChoice, QuotaDetail, SettleRequest, StoredCredential,
 } from "./protocol";
 import { RollingWindow } from "./rolling-window";
 import { SlotPool } from "./slot-pool";
@@ -143,7 +143,7 @@ export class AttendeeGate extends DurableObject<Env> {
     return {
       ok: true, leaseId, node: nodes.find((n) => n.key === granted.node)!.name, nodeLeaseId: granted.leaseId,
       generation: this.record.state.generation, provisional: verdict.provisional, tier, limits,
-      ...allowance,
+      credential: this.record.credential(), ...allowance,
     };
   }
 
@@ -186,6 +186,7 @@ export class AttendeeGate extends DurableObject<Env> {
       const outcome: NodeOutcome = request.nodeOutcome ?? "answered";
       if (held?.node) await this.nodeGate(held.node).release(held.leaseId, outcome).catch(() => {});
     }
+    if (request.credentialResult) this.record.noteCredentialUse(request.credentialResult, new Date().toISOString());
     if (request.binding && this.record.bindAccepted(request.binding.keyHash)) {
       await this.rosterBinding(request.binding.userId);
     }
@@ -218,6 +219,15 @@ export class AttendeeGate extends DurableObject<Env> {
 
   setBlocked(blocked: boolean): AttendeeState {
     return this.record.setBlocked(blocked);
+  }
+
+  /** The attendee's sealed model credential (the Worker seals and opens it; see credentials/). */
+  getCredential(): StoredCredential | null {
+    return this.record.credential();
+  }
+
+  setCredential(credential: StoredCredential | null): void {
+    this.record.setCredential(credential);
   }
 
   setTier(tier: string | null): AttendeeState {

@@ -11,7 +11,7 @@
  */
 import { digestsEqual } from "../shared/crypto";
 import type { Credential } from "../identify";
-import type { AttendeeState, CredentialRefusal, EnrollResult } from "./protocol";
+import type { AttendeeState, CredentialRefusal, EnrollResult, StoredCredential } from "./protocol";
 
 type KeyRecord = { hash: string; revoked_at: number | null };
 
@@ -23,6 +23,7 @@ export interface CredentialVerdict {
 
 export class AttendeeRecord {
   private byokBinding: string | null | undefined;
+  private sealedCredential: StoredCredential | null | undefined;
   private current: AttendeeState | undefined;
   private readonly keyRecords = new Map<string, KeyRecord | null>();
 
@@ -122,6 +123,26 @@ export class AttendeeRecord {
   setTier(tier: string | null): AttendeeState {
     this.save({ ...this.state, tier });
     return this.state;
+  }
+
+  /** The sealed credential (attendee's model account), or null. */
+  credential(): StoredCredential | null {
+    if (this.sealedCredential === undefined) this.sealedCredential = this.storage.kv.get<StoredCredential>("credential") ?? null;
+    return this.sealedCredential;
+  }
+
+  setCredential(credential: StoredCredential | null): void {
+    if (credential) this.storage.kv.put("credential", credential);
+    else this.storage.kv.delete("credential");
+    this.sealedCredential = credential;
+  }
+
+  /** Notes how the provider took the credential on its latest use; stored only when that changes. */
+  noteCredentialUse(result: "ok" | "rejected", at: string): void {
+    const current = this.credential();
+    if (!current) return;
+    this.sealedCredential = { ...current, last_used_at: at, last_result: result };
+    if (current.last_result !== result) this.storage.kv.put("credential", this.sealedCredential);
   }
 
   activeKeyCount(): number {

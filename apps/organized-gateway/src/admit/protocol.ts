@@ -79,6 +79,8 @@ export interface Grant extends Allowance {
   provisional: boolean;
   tier: string;
   limits: TierLimits;
+  /** The attendee's sealed model credential, for routes that spend it (null: none stored). */
+  credential: StoredCredential | null;
 }
 
 /** What a quota refusal tells the caller: the tier, the month's usage and when it resets, or the projects used. */
@@ -104,6 +106,8 @@ export interface SettleRequest {
   nodeOutcome?: NodeOutcome;
   /** The request reached the upstream: its unit of the month stays spent (otherwise it is given back). */
   reachedUpstream?: boolean;
+  /** How the provider took the attendee's credential, when the route spent it. */
+  credentialResult?: "ok" | "rejected";
   /** A BYOK key the upstream accepted for a provisional id. */
   binding?: SettleBinding;
 }
@@ -124,4 +128,20 @@ export interface AttendeeState {
   blocked: boolean;
   /** Set by the organiser or a subscription; null: DEFAULT_TIER applies. */
   tier: string | null;
+}
+
+/**
+ * An attendee's model credential as their object stores it: sealed by the Worker (AES-GCM
+ * under CREDENTIAL_KEY, the canonical user id as additional data), so the object — and any
+ * dump of its storage — holds nothing usable. Only kind, dates, fingerprint and the last
+ * use's outcome are readable.
+ */
+export interface StoredCredential {
+  kind: "openai" | "openai-codex" | "anthropic";
+  /** base64 of IV ‖ ciphertext. */
+  sealed: string;
+  fingerprint: string;
+  stored_at: string;
+  last_used_at: string | null;
+  last_result: "ok" | "rejected" | null;
 }

@@ -23,13 +23,15 @@ export interface SettleTarget {
   nodeOutcome?: NodeOutcome;
   /** The request reached the upstream (its unit of the month stays spent). */
   reachedUpstream?: boolean;
+  /** How the provider took the attendee's credential, when the route spent it. */
+  credentialResult?: "ok" | "rejected";
 }
 
 export async function settle(target: SettleTarget, row: RequestRow): Promise<void> {
   if (target.gate) {
     try {
-      const { leaseId, binding, nodeOutcome, reachedUpstream } = target;
-      await target.gate.settle({ leaseId, binding, nodeOutcome, reachedUpstream }, row, target.flushMs);
+      const { leaseId, binding, nodeOutcome, reachedUpstream, credentialResult } = target;
+      await target.gate.settle({ leaseId, binding, nodeOutcome, reachedUpstream, credentialResult }, row, target.flushMs);
       return;
     } catch (error) {
       reportFailure("settle_via_object_failed", row, error);
