@@ -6,19 +6,23 @@
  * Every answer is bounded whatever D1 holds: lists take a `limit` (with a maximum) and
  * say when they were cut (`truncated`, `*_truncated`) or where the next page starts
  * (`next_cursor`). Figure definitions are in figures.ts, listings in listings.ts.
+ * Every route that changes something records it in the audit trail (actions.ts) once the
+ * change has taken effect, whether the dashboard or the admin token asked.
  */
 import { Hono } from "hono";
 import { z } from "zod";
 import { gateFor } from "../admit";
 import type { AppEnv } from "../app-env";
 import { configFor } from "../config";
-import { issueKey, reinstateUser, resetUser, revokeKey, setBlocked } from "../keys";
+import { tierTableFor } from "../admit/tiers";
+import { issueKey, reinstateUser, resetUser, revokeKey, setBlocked, setTier } from "../keys";
 import { GatewayError } from "../shared/errors";
+import { listActions, recordAction } from "./actions";
 import { adminAuth } from "./auth";
 import { attendeeFigures, overview, perMinute, perMinuteOfTopAttendees, recentRequests, type MinuteRow } from "./figures";
 import { keysOfUser, listKeyPage, listUsers } from "./listings";
 import {
-  attendeesQuery, keysQuery, optionalJson, parse, requestsQuery, timeseriesQuery, userIdSchema, usersQuery, windowQuery,
+  actionsQuery, attendeesQuery, keysQuery, optionalJson, parse, requestsQuery, timeseriesQuery, userIdSchema, usersQuery, windowQuery,
 } from "./params";
 import { fillMinutes, minuteKeys, windowStart } from "./window";
 
@@ -29,12 +33,19 @@ import { fillMinutes, minuteKeys, windowStart } from "./window";
 export const SERIES_POINTS_MAX = 14_400;
 
 export const adminApi = new Hono<AppEnv>()
+  // Every answer names its request, which the audit trail records: a change can be traced both ways.
+  .use("*", async (c, next) => {
+    await next();
+    c.res.headers.set("x-request-id", c.get("requestId"));
+  })
   .use("*", adminAuth())
   .get("/overview", async (c) => {
     const query = parse(windowQuery, c.req.query(), "query");
     const now = Date.now();
     const since = windowStart(now, query);
-    const figures = await overview(c.env.DB, since, windowStart(now, { minutes: query.active_minutes }));
+    const figures = await overview(c.env.DB, {
+      since, activeSince: windowStart(now, { minutes: query.active_minutes }), now, includeTestUsers: query.include_test,
+    });
     const { limits, event } = configFor(c.env);
     return c.json({
       window: { since, minutes: query.minutes ?? null },
@@ -51,9 +62,11 @@ export const adminApi = new Hono<AppEnv>()
     // One more than asked for tells whether the list was cut.
     const rows = await attendeeFigures(c.env.DB, {
       since, activeSince: windowStart(now, { minutes: query.active_minutes }), sort: query.sort, limit: query.limit + 1,
+      includeTestUsers: query.include_test, includeIdle: query.include_idle,
     });
     return c.json({
       window: { since, minutes: query.minutes ?? null }, active_minutes: query.active_minutes,
+      include_test: query.include_test, include_idle: query.include_idle,
       data: rows.slice(0, query.limit), truncated: rows.length > query.limit,
     });
   })
@@ -98,7 +111,9 @@ export const adminApi = new Hono<AppEnv>()
   .post("/users/:userId/keys", async (c) => {
     const userId = parse(userIdSchema, c.req.param("userId"), "user_id");
     const { label } = parse(z.object({ label: z.string().max(100).optional() }), await optionalJson(c.req.raw), "body");
-    return c.json(await issueKey(c.env, userId, label ?? null), 201);
+    const issued = await issueKey(c.env, userId, label ?? null);
+    await recordAction(c, "issue_key", { userId, keyId: issued.id });
+    return c.json(issued, 201);
   })
   .delete("/keys/:keyId", async (c) => {
     const keyId = parse(z.string().regex(/^[0-9A-Za-z]{8}$/), c.req.param("keyId"), "key_id");
@@ -106,38 +121,62 @@ export const adminApi = new Hono<AppEnv>()
     if (!revocation) {
       throw new GatewayError(404, "not_found_error", "key_not_found", `No active key with id ${keyId}.`);
     }
+    await recordAction(c, "revoke_key", { userId: revocation.user_id, keyId });
     return c.json({ ...revocation, revoked: true });
   })
   .get("/users/:userId", async (c) => {
     const userId = parse(userIdSchema, c.req.param("userId"), "user_id");
     const now = Date.now();
-    const [state, summary, [figures], keys] = await Promise.all([
+    const [state, summary, [figures], keys, roster] = await Promise.all([
       gateFor(c.env.ATTENDEE_GATE, userId).describe(),
       c.env.DB.prepare("SELECT * FROM user_summary WHERE user_id = ?").bind(userId).first(),
+      // Asked for by name, so a test user's figures are shown too.
       attendeeFigures(c.env.DB, {
         since: windowStart(now, {}), activeSince: windowStart(now, { minutes: 5 }), sort: "requests", limit: 1, userId,
+        includeTestUsers: true,
       }),
       keysOfUser(c.env.DB, userId),
+      c.env.DB.prepare("SELECT source, status, blocked, email, created_at, updated_at FROM attendees WHERE user_id = ?")
+        .bind(userId).first<{ blocked: number } & Record<string, unknown>>(),
     ]);
-    return c.json({ user_id: userId, gate: state, summary, figures: figures ?? null, ...keys });
+    return c.json({
+      user_id: userId, gate: state, summary, figures: figures ?? null,
+      roster: roster ? { ...roster, blocked: roster.blocked === 1 } : null, ...keys,
+    });
   })
   .post("/users/:userId/reset-binding", async (c) => {
     const userId = parse(userIdSchema, c.req.param("userId"), "user_id");
     const { reset, generation, revoked_keys } = await resetUser(c.env, userId);
+    await recordAction(c, "reset_binding", { userId });
     return c.json({ user_id: userId, binding_reset: reset, revoked_keys, generation });
   })
   .post("/users/:userId/block", async (c) => {
     const userId = parse(userIdSchema, c.req.param("userId"), "user_id");
     const { blocked, status, generation } = await setBlocked(c.env, userId, true);
+    await recordAction(c, "block", { userId });
     return c.json({ user_id: userId, blocked, status, generation });
+  })
+  .put("/users/:userId/tier", async (c) => {
+    const userId = parse(userIdSchema, c.req.param("userId"), "user_id");
+    const tiers = Object.keys(tierTableFor(configFor(c.env)));
+    const { tier } = parse(z.object({ tier: z.enum(tiers as [string, ...string[]]) }), await optionalJson(c.req.raw), "body");
+    const state = await setTier(c.env, userId, tier);
+    await recordAction(c, "set_tier", { userId });
+    return c.json({ user_id: userId, tier: state.tier });
   })
   .post("/users/:userId/unblock", async (c) => {
     const userId = parse(userIdSchema, c.req.param("userId"), "user_id");
     const { blocked, status, generation } = await setBlocked(c.env, userId, false);
+    await recordAction(c, "unblock", { userId });
     return c.json({ user_id: userId, blocked, status, generation });
   })
   .post("/users/:userId/reinstate", async (c) => {
     const userId = parse(userIdSchema, c.req.param("userId"), "user_id");
     const { reinstated, status, generation } = await reinstateUser(c.env, userId);
+    await recordAction(c, "reinstate", { userId });
     return c.json({ user_id: userId, reinstated, status, generation });
+  })
+  .get("/actions", async (c) => {
+    const query = parse(actionsQuery, c.req.query(), "query");
+    return c.json(await listActions(c.env.DB, { userId: query.user_id, before: query.before, limit: query.limit }));
   });

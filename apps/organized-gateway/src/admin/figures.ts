@@ -1,6 +1,7 @@
 /**
- * The organiser's figures, read from D1's `requests` log: per-attendee summaries, totals,
- * status codes, latency percentiles, requests per minute and the raw recent rows.
+ * The organiser's figures, read from D1's `requests` log and the roster (`attendees`):
+ * per-attendee summaries and states, totals, status codes, latency percentiles, requests
+ * per minute and the raw recent rows.
  *
  * Definitions, shared by the dashboard, the CLI and the report:
  * - rate_limited: answers with status 429 (the attendee's limiter said no).
@@ -9,14 +10,27 @@
  * - latency figures cover served requests only (end_state other than `rejected`): a refusal
  *   takes ~0 ms and would hide how slow the upstream is. Percentiles are nearest-rank,
  *   computed in SQL with window functions (D1 is SQLite: there is no percentile function).
+ * - attendees (the table, "Active now", ready / stuck): the roster and the ids with /v1
+ *   traffic of their own, without refused callers, enrolment-only rows or test users
+ *   (audience.ts). Totals still count every logged request.
+ * - an attendee's state, from their roster row and their last /v1 request (ever):
+ *   blocked or revoked (the organiser's doing); `setup` — never made a /v1 request (stuck
+ *   at setup); `failing` — the last request failed (an error as above); else `ready`.
+ *   `setup` and `failing` are "stuck".
  *
  * Every answer is bounded whatever D1 holds: each list has a LIMIT and says when it was
  * cut, and text that a caller or the upstream chose (paths, methods, models, error codes)
  * is clipped to CLIP characters; user ids are checked before any row is written.
  */
+import { ERROR_SPIKE, errorRate, isErrorSpike } from "./alerts";
+import { attendeeTraffic, rosterAttendees, V1_TRAFFIC } from "./audience";
+import { errorHelp } from "./error-help";
+import { windowStart } from "./window";
 
 const SERVED = "COALESCE(end_state, 'complete') <> 'rejected'";
 const ERROR = "(status >= 400 AND status <> 429)";
+/** ERROR for the columns of a named row (the state expression reads the last request as `lr`). */
+const ERROR_OF = (row: string) => `(${row}.status >= 400 AND ${row}.status <> 429)`;
 const UPSTREAM_ERROR = "end_state IN ('upstream_error', 'timeout')";
 
 /** Longest text a figure shows from a column a caller or the upstream filled in. */
@@ -43,14 +57,39 @@ export interface RequestCounts {
   streamed: number;
 }
 
+/** Where an attendee is, from the roster and their last /v1 request (see the header). */
+export type AttendeeState = "ready" | "setup" | "failing" | "blocked" | "revoked";
+/** The states that need the organiser: counted as "stuck" on the dashboard and the projector. */
+export const STUCK_STATES: readonly AttendeeState[] = ["setup", "failing"];
+
+/**
+ * The state of a roster row `a` joined with the id's last /v1 request `lr` (either may be
+ * missing): the one definition, used by the table and by the counts.
+ */
+const STATE = `CASE WHEN a.blocked = 1 THEN 'blocked' WHEN a.status = 'revoked' THEN 'revoked'
+  WHEN lr.status IS NULL THEN 'setup' WHEN ${ERROR_OF("lr")} THEN 'failing' ELSE 'ready' END`;
+
 export interface AttendeeFigures extends RequestCounts {
   user_id: string;
+  state: AttendeeState;
+  /** The roster's word on the id; null when it is not on the roster (BYOK ids the organiser never touched). */
+  roster_status: "active" | "revoked" | null;
+  blocked: boolean;
   endpoints: number;
   avg_latency_ms: number | null;
   p50_latency_ms: number | null;
   p95_latency_ms: number | null;
-  first_seen: string;
-  last_seen: string;
+  /** First and last request in the window; null when none fell in it. */
+  first_seen: string | null;
+  last_seen: string | null;
+  /** The last /v1 request ever, whatever the window: its status and time. */
+  last_status: number | null;
+  last_request_at: string | null;
+  /** The last failed /v1 request ever (status >= 400, 429s included), with the organiser's sentence for it. */
+  last_error_code: string | null;
+  last_error_message: string | null;
+  last_error_at: string | null;
+  /** A /v1 request within the active window (5 minutes unless asked). */
   active: boolean;
 }
 
@@ -62,16 +101,37 @@ const ATTENDEE_SORT: Record<string, string> = {
   last_seen: "last_seen DESC, user_id",
   user_id: "user_id",
   p95_latency_ms: "p95_latency_ms DESC, user_id",
+  // Who needs the organiser first: failing, stuck at setup, then the organiser's own blocks.
+  state: `CASE state WHEN 'failing' THEN 0 WHEN 'setup' THEN 1 WHEN 'blocked' THEN 2 WHEN 'revoked' THEN 3 ELSE 4 END,
+          last_request_at DESC, user_id`,
 };
 
-/** One row per attendee seen since `since`: the seed's user_summary and the rest. */
-export async function attendeeFigures(
-  db: D1Database,
-  options: { since: string; activeSince: string; sort: string; limit: number; userId?: string },
-): Promise<AttendeeFigures[]> {
-  const userFilter = options.userId === undefined ? "" : "AND user_id = ?3";
+export interface AttendeeQuery {
+  since: string;
+  activeSince: string;
+  sort: string;
+  limit: number;
+  userId?: string;
+  /** Count `smoke-` and `loadtest-` ids as attendees too. */
+  includeTestUsers?: boolean;
+  /** Also list roster attendees with no /v1 request in the window (stuck at setup, or idle). */
+  includeIdle?: boolean;
+}
+
+/**
+ * One row per attendee: everyone with /v1 traffic in the window and (includeIdle) everyone
+ * on the roster, with the seed's user_summary figures for the window and their state.
+ */
+export async function attendeeFigures(db: D1Database, options: AttendeeQuery): Promise<AttendeeFigures[]> {
+  const tests = options.includeTestUsers ?? false;
+  const onlyUser = options.userId === undefined ? "" : "AND user_id = ?3";
+  const idle = (options.includeIdle ?? true)
+    ? `UNION SELECT user_id FROM attendees WHERE ${rosterAttendees(tests)} ${onlyUser}`
+    : "";
   const sql = `
-    WITH win AS (SELECT * FROM requests WHERE created_at >= ?1 ${userFilter}),
+    WITH v1 AS (SELECT * FROM requests WHERE ${attendeeTraffic(tests)} ${onlyUser}),
+    win AS (SELECT * FROM v1 WHERE created_at >= ?1),
+    ids AS (SELECT user_id FROM win ${idle}),
     served AS (
       SELECT user_id, latency_ms,
              ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY latency_ms) AS rn,
@@ -96,16 +156,56 @@ export async function attendeeFigures(
              COUNT(DISTINCT endpoint) AS endpoints,
              MIN(created_at) AS first_seen,
              MAX(created_at) AS last_seen
-      FROM win GROUP BY user_id)
-    SELECT counts.*, latency.avg_latency_ms, latency.p50_latency_ms, latency.p95_latency_ms,
-           counts.last_seen >= ?2 AS active
-    FROM counts LEFT JOIN latency USING (user_id)
+      FROM win GROUP BY user_id),
+    latest AS (
+      SELECT user_id, MAX(id) AS last_id, MAX(CASE WHEN status >= 400 THEN id END) AS error_id
+      FROM v1 WHERE user_id IN (SELECT user_id FROM ids) GROUP BY user_id)
+    SELECT ids.user_id AS user_id, ${STATE} AS state,
+           a.status AS roster_status, COALESCE(a.blocked, 0) AS blocked,
+           COALESCE(counts.requests, 0) AS requests, COALESCE(counts.tokens, 0) AS tokens,
+           COALESCE(counts.prompt_tokens, 0) AS prompt_tokens, COALESCE(counts.completion_tokens, 0) AS completion_tokens,
+           COALESCE(counts.rate_limited, 0) AS rate_limited, COALESCE(counts.errors, 0) AS errors,
+           COALESCE(counts.upstream_errors, 0) AS upstream_errors, COALESCE(counts.streamed, 0) AS streamed,
+           COALESCE(counts.endpoints, 0) AS endpoints,
+           latency.avg_latency_ms, latency.p50_latency_ms, latency.p95_latency_ms,
+           counts.first_seen, counts.last_seen,
+           lr.status AS last_status, lr.created_at AS last_request_at,
+           er.status AS error_status, substr(er.error_code, 1, ${CLIP.error_code}) AS last_error_code, er.created_at AS last_error_at,
+           COALESCE(lr.created_at >= ?2, 0) AS active
+    FROM ids
+    LEFT JOIN counts ON counts.user_id = ids.user_id
+    LEFT JOIN latency ON latency.user_id = ids.user_id
+    LEFT JOIN latest ON latest.user_id = ids.user_id
+    LEFT JOIN requests lr ON lr.id = latest.last_id
+    LEFT JOIN requests er ON er.id = latest.error_id
+    LEFT JOIN attendees a ON a.user_id = ids.user_id
     ORDER BY ${ATTENDEE_SORT[options.sort] ?? ATTENDEE_SORT.requests}
     LIMIT ${Math.trunc(options.limit)}`;
   const binds: unknown[] = [options.since, options.activeSince];
   if (options.userId !== undefined) binds.push(options.userId);
-  const { results } = await db.prepare(sql).bind(...binds).all<Omit<AttendeeFigures, "active"> & { active: number }>();
-  return results.map((row) => ({ ...row, active: row.active === 1 }));
+  type Raw = Omit<AttendeeFigures, "active" | "blocked" | "last_error_message"> & { active: number; blocked: number; error_status: number | null };
+  const { results } = await db.prepare(sql).bind(...binds).all<Raw>();
+  return results.map(({ error_status, ...row }) => ({
+    ...row,
+    blocked: row.blocked === 1,
+    last_error_message: errorHelp(row.last_error_code, error_status),
+    active: row.active === 1,
+  }));
+}
+
+/** How many attendees are in each state, and how many are stuck; over the whole log. */
+export type AttendeeStateCounts = Record<AttendeeState, number> & { stuck: number; total: number };
+
+/** What the /v1 traffic of the last ERROR_SPIKE.minutes looks like, and whether it is a spike. */
+export interface RecentTrafficFigures {
+  minutes: number;
+  requests: number;
+  errors: number;
+  error_rate: number | null;
+  /** /v1 requests in the last 60 seconds: the projector's "requests per minute". */
+  requests_last_minute: number;
+  /** The most frequent error code in the window, with the organiser's sentence for it. */
+  top_error: { code: string; count: number; status: number; message: string | null } | null;
 }
 
 export interface Overview {
@@ -115,17 +215,28 @@ export interface Overview {
   end_states: { end_state: string; count: number }[];
   error_codes: { error_code: string; count: number }[];
   error_codes_truncated: boolean;
-  /** Who sent a request since `activeSince`: the exact count; ids most recently seen first, at most ACTIVE_IDS_MAX. */
+  /** Attendees (see the header) with a /v1 request since `activeSince`: the exact count; ids most recently seen first, at most ACTIVE_IDS_MAX. */
   active_attendees: { count: number; user_ids: string[]; user_ids_truncated: boolean };
+  attendee_states: AttendeeStateCounts;
+  recent: RecentTrafficFigures;
+  alerts: { error_spike: boolean; error_spike_threshold: { minutes: number; min_requests: number; error_rate: number } };
   enrollment: { attendees: number };
 }
 
 /**
- * Totals, latency percentiles and breakdowns for everything since `since`. Status codes
- * and end states need no cap: there are at most a few hundred HTTP statuses and five end states.
+ * Totals, latency percentiles and breakdowns for everything since `since`; attendee
+ * counts and recent traffic as of `now`. Status codes and end states need no cap: there
+ * are at most a few hundred HTTP statuses and five end states.
  */
-export async function overview(db: D1Database, since: string, activeSince: string): Promise<Overview> {
-  const [totals, latency, statuses, endStates, errorCodes, activeCount, active, enrolled] = await db.batch([
+export async function overview(
+  db: D1Database,
+  options: { since: string; activeSince: string; now: number; includeTestUsers?: boolean },
+): Promise<Overview> {
+  const { since, activeSince } = options;
+  const traffic = attendeeTraffic(options.includeTestUsers ?? false);
+  const recentSince = windowStart(options.now, { minutes: ERROR_SPIKE.minutes });
+  const minuteAgo = windowStart(options.now, { minutes: 1 });
+  const [totals, latency, statuses, endStates, errorCodes, activeCount, active, enrolled, states, recent, topError] = await db.batch([
     db.prepare(`
       SELECT COUNT(*) AS requests, COUNT(DISTINCT user_id) AS attendees,
              COALESCE(SUM(tokens_est), 0) AS tokens,
@@ -150,15 +261,34 @@ export async function overview(db: D1Database, since: string, activeSince: strin
     db.prepare("SELECT COALESCE(end_state, 'complete') AS end_state, COUNT(*) AS count FROM requests WHERE created_at >= ?1 GROUP BY 1 ORDER BY 2 DESC").bind(since),
     db.prepare(`SELECT ${clip("error_code")} AS error_code, COUNT(*) AS count FROM requests WHERE created_at >= ?1 AND error_code IS NOT NULL
                 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${ERROR_CODES_MAX + 1}`).bind(since),
-    db.prepare("SELECT COUNT(DISTINCT user_id) AS count FROM requests WHERE created_at >= ?1").bind(activeSince),
-    db.prepare(`SELECT user_id FROM requests WHERE created_at >= ?1
+    db.prepare(`SELECT COUNT(DISTINCT user_id) AS count FROM requests WHERE created_at >= ?1 AND ${traffic}`).bind(activeSince),
+    db.prepare(`SELECT user_id FROM requests WHERE created_at >= ?1 AND ${traffic}
                 GROUP BY user_id ORDER BY MAX(created_at) DESC, user_id LIMIT ${ACTIVE_IDS_MAX}`).bind(activeSince),
     // `attendees` (migration 0002): one row per enrolled attendee, active or revoked.
     db.prepare("SELECT COUNT(*) AS attendees FROM attendees"),
+    db.prepare(`
+      WITH v1 AS (SELECT id, user_id FROM requests WHERE ${traffic}),
+      ids AS (SELECT user_id FROM v1 UNION SELECT user_id FROM attendees WHERE ${rosterAttendees(options.includeTestUsers ?? false)}),
+      latest AS (SELECT user_id, MAX(id) AS last_id FROM v1 GROUP BY user_id)
+      SELECT ${STATE} AS state, COUNT(*) AS count
+      FROM ids
+      LEFT JOIN latest ON latest.user_id = ids.user_id
+      LEFT JOIN requests lr ON lr.id = latest.last_id
+      LEFT JOIN attendees a ON a.user_id = ids.user_id
+      GROUP BY 1`),
+    db.prepare(`
+      SELECT COUNT(*) AS requests, COALESCE(SUM(${ERROR}), 0) AS errors, COALESCE(SUM(created_at >= ?2), 0) AS requests_last_minute
+      FROM requests WHERE created_at >= ?1 AND ${V1_TRAFFIC}`).bind(recentSince, minuteAgo),
+    db.prepare(`
+      SELECT ${clip("error_code")} AS code, COUNT(*) AS count, MAX(status) AS status FROM requests
+      WHERE created_at >= ?1 AND ${V1_TRAFFIC} AND ${ERROR} AND error_code IS NOT NULL
+      GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1`).bind(recentSince),
   ]);
   const activeIds = (active.results as { user_id: string }[]).map((r) => r.user_id);
   const activeTotal = (activeCount.results[0] as { count: number }).count;
   const codes = errorCodes.results as Overview["error_codes"];
+  const recentCounts = recent.results[0] as { requests: number; errors: number; requests_last_minute: number };
+  const top = topError.results[0] as { code: string; count: number; status: number } | undefined;
   return {
     totals: totals.results[0] as Overview["totals"],
     latency_ms: latency.results[0] as Overview["latency_ms"],
@@ -167,8 +297,29 @@ export async function overview(db: D1Database, since: string, activeSince: strin
     error_codes: codes.slice(0, ERROR_CODES_MAX),
     error_codes_truncated: codes.length > ERROR_CODES_MAX,
     active_attendees: { count: activeTotal, user_ids: activeIds, user_ids_truncated: activeTotal > activeIds.length },
+    attendee_states: stateCounts(states.results as { state: AttendeeState; count: number }[]),
+    recent: {
+      minutes: ERROR_SPIKE.minutes,
+      ...recentCounts,
+      error_rate: errorRate(recentCounts),
+      top_error: top ? { ...top, message: errorHelp(top.code, top.status) } : null,
+    },
+    alerts: {
+      error_spike: isErrorSpike(recentCounts),
+      error_spike_threshold: { minutes: ERROR_SPIKE.minutes, min_requests: ERROR_SPIKE.minRequests, error_rate: ERROR_SPIKE.errorRate },
+    },
     enrollment: enrolled.results[0] as Overview["enrollment"],
   };
+}
+
+function stateCounts(rows: readonly { state: AttendeeState; count: number }[]): AttendeeStateCounts {
+  const counts: AttendeeStateCounts = { ready: 0, setup: 0, failing: 0, blocked: 0, revoked: 0, stuck: 0, total: 0 };
+  for (const { state, count } of rows) {
+    counts[state] = count;
+    counts.total += count;
+    if (STUCK_STATES.includes(state)) counts.stuck += count;
+  }
+  return counts;
 }
 
 export interface MinuteRow {
@@ -243,7 +394,7 @@ export interface RequestFilter {
   limit: number;
 }
 
-/** Recent rows, newest first; `before` is the cursor (an id) for the next page. */
+/** Recent rows, newest first, each failed one with the organiser's sentence for its code; `before` is the cursor (an id) for the next page. */
 export async function recentRequests(db: D1Database, filter: RequestFilter): Promise<{ data: Record<string, unknown>[]; next_cursor: number | null }> {
   const clauses: string[] = [];
   const binds: unknown[] = [];
@@ -262,5 +413,8 @@ export async function recentRequests(db: D1Database, filter: RequestFilter): Pro
     .bind(...binds)
     .all<Record<string, unknown>>();
   const last = results.at(-1);
-  return { data: results, next_cursor: results.length === filter.limit && last ? Number(last.id) : null };
+  return {
+    data: results.map((row) => ({ ...row, error_message: errorHelp(row.error_code as string | null, row.status as number) })),
+    next_cursor: results.length === filter.limit && last ? Number(last.id) : null,
+  };
 }

@@ -4,6 +4,7 @@
  * no answer grows with what is in D1 (an attacker who invents a thousand attendees, or an
  * organiser who issues a key per load-test run, makes more pages, not a bigger one).
  */
+import { isTestUser } from "../identify/user-id";
 import type { KeyRecord } from "../keys";
 
 const ERROR = "(status >= 400 AND status <> 429)";
@@ -29,6 +30,13 @@ export interface UserKeys {
 
 export interface UserListing extends UserKeys {
   user_id: string;
+  /** From the roster; null (and not blocked) for an id that is not on it. */
+  status: "active" | "revoked" | null;
+  blocked: boolean;
+  /** Given at enrolment with consent, for the follow-up email; null otherwise. */
+  email: string | null;
+  /** An `ocg smoke` / `ocg loadtest` id (identify/user-id.ts), left out of attendee figures. */
+  test_user: boolean;
   requests: number;
   tokens: number;
   rate_limited: number;
@@ -37,12 +45,13 @@ export interface UserListing extends UserKeys {
   active: boolean;
 }
 
-/** Everyone the gateway knows (anyone with a key or a logged request), by id, one page at a time. */
+/** Everyone the gateway knows (on the roster, with a key or with a logged request), by id, one page at a time. */
 export async function listUsers(db: D1Database, options: { after?: string; limit: number; activeSince: string }): Promise<Page<UserListing, string>> {
   const { results } = await db.prepare(`
     WITH ids AS (
       SELECT user_id FROM requests WHERE user_id > ?1
       UNION SELECT user_id FROM gateway_keys WHERE user_id > ?1
+      UNION SELECT user_id FROM attendees WHERE user_id > ?1
       ORDER BY user_id LIMIT ?3),
     counts AS (
       SELECT user_id, COUNT(*) AS requests, COALESCE(SUM(tokens_est), 0) AS tokens,
@@ -50,16 +59,20 @@ export async function listUsers(db: D1Database, options: { after?: string; limit
       FROM requests WHERE user_id IN (SELECT user_id FROM ids) GROUP BY user_id)
     SELECT ids.user_id, COALESCE(counts.requests, 0) AS requests, COALESCE(counts.tokens, 0) AS tokens,
            COALESCE(counts.rate_limited, 0) AS rate_limited, COALESCE(counts.errors, 0) AS errors,
-           counts.last_seen, COALESCE(counts.last_seen >= ?2, 0) AS active
-    FROM ids LEFT JOIN counts USING (user_id)
+           counts.last_seen, COALESCE(counts.last_seen >= ?2, 0) AS active,
+           a.status AS status, COALESCE(a.blocked, 0) AS blocked, a.email AS email
+    FROM ids LEFT JOIN counts USING (user_id) LEFT JOIN attendees a USING (user_id)
     ORDER BY ids.user_id`)
     .bind(options.after ?? "", options.activeSince, Math.trunc(options.limit) + 1)
-    .all<Omit<UserListing, "active" | keyof UserKeys> & { active: number }>();
+    .all<Omit<UserListing, "active" | "blocked" | "test_user" | keyof UserKeys> & { active: number; blocked: number }>();
   const page = results.slice(0, options.limit);
   const last = page.at(-1);
   const keys = last ? await keysOfUsers(db, { after: options.after ?? "", through: last.user_id, perUser: KEYS_PER_LISTED_USER }) : new Map();
   return {
-    data: page.map((row) => ({ ...row, active: row.active === 1, ...(keys.get(row.user_id) ?? NO_KEYS) })),
+    data: page.map((row) => ({
+      ...row, active: row.active === 1, blocked: row.blocked === 1, test_user: isTestUser(row.user_id),
+      ...(keys.get(row.user_id) ?? NO_KEYS),
+    })),
     next_cursor: results.length > options.limit && last ? last.user_id : null,
   };
 }

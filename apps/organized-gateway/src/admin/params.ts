@@ -49,11 +49,18 @@ export const timestampSchema = z.string().transform((value, ctx) => {
 
 export const END_STATES = ["complete", "client_abort", "upstream_error", "rejected", "timeout"] as const;
 
-/** A window of time: the last `minutes`, or everything `since` a time; neither = all time. */
+/** A yes/no in a query string: 1/true or 0/false. */
+const flag = (fallback: boolean) => z.enum(["0", "1", "true", "false"]).transform((v) => v === "1" || v === "true").default(fallback);
+
+/**
+ * A window of time: the last `minutes`, or everything `since` a time; neither = all time.
+ * `include_test=1` counts the organiser's test users (smoke-, loadtest-) as attendees.
+ */
 export const windowQuery = z.strictObject({
   minutes: minutes(525_600).optional(),
   since: timestampSchema.optional(),
   active_minutes: minutes(1_440).default(5),
+  include_test: flag(false),
 });
 
 /**
@@ -62,15 +69,17 @@ export const windowQuery = z.strictObject({
  * (`truncated`, or a `next_cursor` for the next page).
  */
 export const attendeesQuery = windowQuery.extend({
-  sort: z.enum(["requests", "tokens", "rate_limited", "errors", "last_seen", "user_id", "p95_latency_ms"]).default("requests"),
+  sort: z.enum(["requests", "tokens", "rate_limited", "errors", "last_seen", "user_id", "p95_latency_ms", "state"]).default("requests"),
   limit: z.coerce.number().int().min(1).max(1_000).default(500),
+  /** 0: only attendees with /v1 traffic in the window; 1 (default): the roster's idle and never-seen attendees too. */
+  include_idle: flag(true),
 });
 
 /** by_user: the top `limit` attendees by requests in the window (see SERIES_POINTS_MAX in api.ts). */
 export const timeseriesQuery = z.strictObject({
   minutes: minutes(1_440).default(30),
   user_id: userIdSchema.optional(),
-  by_user: z.enum(["0", "1", "true", "false"]).transform((v) => v === "1" || v === "true").default(false),
+  by_user: flag(false),
   limit: z.coerce.number().int().min(1).max(50).default(10),
 });
 
@@ -94,4 +103,11 @@ export const keysQuery = z.strictObject({
   user_id: userIdSchema.optional(),
   after: z.string().regex(/^[0-9A-Za-z]{8}$/, "a key id is 8 letters or digits").optional(),
   limit: z.coerce.number().int().min(1).max(1_000).default(100),
+});
+
+/** A page of the organiser's actions, newest first; `before` is the next_cursor of the previous page. */
+export const actionsQuery = z.strictObject({
+  user_id: userIdSchema.optional(),
+  before: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
 });

@@ -1,36 +1,50 @@
 /**
- * dashboard.js, the page's script (served as /admin/assets/dashboard.js, kept as text here
- * because the Worker bundles no browser code). It polls the admin API with the session
- * cookie every few seconds and writes figures as text nodes: nothing from the API is ever
- * parsed as HTML. Plain ES2017 so any current browser runs it without a build step.
+ * dashboard.js, the dashboard's script (served as /admin/assets/dashboard.js, kept as text
+ * here because the Worker bundles no browser code). It polls the admin API with the
+ * session cookie every few seconds and writes figures as text nodes: nothing from the API
+ * is ever parsed as HTML. Clicking an attendee opens their last requests and the
+ * organiser's actions (issue and revoke keys, block, unblock, reset, reinstate), which go
+ * through the same admin API routes as the CLI, with the console's CSRF header.
+ * Plain ES2017 so any current browser runs it without a build step.
  */
-export const DASHBOARD_JS = String.raw`(function () {
-  "use strict";
+import { CLIENT_COMMON_JS } from "./client-common";
+
+const DASHBOARD_BODY = String.raw`
   var REFRESH_MS = 5000;
+  /** Attendees in the "Who is stuck" list before it says how many more there are. */
+  var STUCK_SHOWN = 30;
+  var STATE_LABEL = { ready: "ready", setup: "stuck at setup", failing: "stuck", blocked: "blocked", revoked: "revoked" };
+  var STATE_HELP = {
+    setup: "On the roster but no request yet: they have not finished setup.sh (no 'Agent ready.').",
+    blocked: "You blocked them: every request gets 403 user_blocked until you unblock.",
+    revoked: "Their id is revoked: it works again once you reinstate it or issue it a key.",
+  };
+  // Stuck first when the State column sorts.
+  var STATE_RANK = { failing: 0, setup: 1, blocked: 2, revoked: 3, ready: 4 };
+  var ACTION_LABEL = {
+    issue_key: "issued a key", revoke_key: "revoked a key", block: "blocked", unblock: "unblocked",
+    reset_binding: "reset the binding", reinstate: "reinstated", set_tier: "set the tier",
+  };
+  var CONFIRM = {
+    block: "Block {id}? Every request of theirs gets 403 until you unblock them.",
+    reset_binding: "Reset {id}? Their BYOK binding is forgotten and their keys revoked, so setup.sh can enrol or bind the id again (a new session).",
+    revoke_key: "Revoke key {key} of {id}? It stops working at once.",
+  };
+
   var sort = { key: "requests", desc: true };
   var attendees = [];
   var chart = null;
-  var chartEl = document.getElementById("chart");
-  var windowSelect = document.getElementById("window");
+  var detailUser = null;
+  var chartEl = $("chart");
+  var windowSelect = $("window");
+  var includeTest = $("include-test");
+  var dialog = $("detail");
 
-  function $(id) { return document.getElementById(id); }
-  function fmt(n) { return n === null || n === undefined ? "–" : Number(n).toLocaleString("en-US"); }
-  function setText(id, text) { $(id).textContent = text; }
-
-  function api(path) {
-    return fetch("/admin/api" + path, { credentials: "same-origin", headers: { accept: "application/json" } })
-      .then(function (response) {
-        if (response.status === 401) { window.location.reload(); throw new Error("signed out"); }
-        return response.json().then(function (body) {
-          if (!response.ok) throw new Error(body && body.error ? body.error.message : "HTTP " + response.status);
-          return body;
-        });
-      });
-  }
-
-  function windowQuery() {
-    var value = windowSelect.value;
-    return value === "all" ? "" : "minutes=" + encodeURIComponent(value);
+  function query() {
+    var parts = [];
+    if (windowSelect.value !== "all") parts.push("minutes=" + encodeURIComponent(windowSelect.value));
+    if (includeTest.checked) parts.push("include_test=1");
+    return parts.join("&");
   }
 
   function renderEnrollment(enrollment) {
@@ -43,8 +57,12 @@ export const DASHBOARD_JS = String.raw`(function () {
   }
 
   function renderCards(overview) {
-    var t = overview.totals;
+    var t = overview.totals, s = overview.attendee_states;
     renderEnrollment(overview.enrollment);
+    setText("card-ready", fmt(s.ready));
+    setText("card-stuck", fmt(s.stuck));
+    setText("card-stuck-detail", fmt(s.setup) + " at setup · " + fmt(s.failing) + " failing");
+    $("card-stuck").parentNode.classList.toggle("hot", s.stuck > 0);
     setText("card-active", fmt(overview.active_attendees.count));
     setText("card-requests", fmt(t.requests));
     setText("card-tokens", fmt(t.tokens));
@@ -76,6 +94,46 @@ export const DASHBOARD_JS = String.raw`(function () {
     });
   }
 
+  /** What to tell the organiser about an attendee in one sentence. */
+  function whyOf(a) {
+    if (a.state === "failing") return (a.last_error_code || ("HTTP " + a.last_status)) + ": " + (a.last_error_message || "");
+    return STATE_HELP[a.state] || "";
+  }
+
+  function renderStuck() {
+    var stuck = attendees.filter(function (a) { return a.state === "failing" || a.state === "setup"; });
+    // Failing first, then the longest-waiting setups: the order the organiser should walk the room in.
+    stuck.sort(function (a, b) { return STATE_RANK[a.state] - STATE_RANK[b.state] || (a.user_id < b.user_id ? -1 : 1); });
+    var list = $("stuck-list");
+    list.textContent = "";
+    $("stuck-panel").hidden = stuck.length === 0;
+    stuck.slice(0, STUCK_SHOWN).forEach(function (a) {
+      var li = document.createElement("li");
+      li.dataset.user = a.user_id;
+      var name = document.createElement("button");
+      name.type = "button";
+      name.className = "link name";
+      name.textContent = a.user_id;
+      name.addEventListener("click", function () { openDetail(a.user_id); });
+      li.appendChild(name);
+      var badge = document.createElement("span");
+      badge.className = "badge " + a.state;
+      badge.textContent = STATE_LABEL[a.state];
+      li.appendChild(badge);
+      var why = document.createElement("span");
+      why.className = "why";
+      why.textContent = whyOf(a) + (a.last_error_at && a.state === "failing" ? " (" + dbTime(a.last_error_at) + " UTC)" : "");
+      li.appendChild(why);
+      list.appendChild(li);
+    });
+    if (stuck.length > STUCK_SHOWN) {
+      var more = document.createElement("li");
+      more.className = "hint";
+      more.textContent = "… and " + fmt(stuck.length - STUCK_SHOWN) + " more: sort the table by State.";
+      list.appendChild(more);
+    }
+  }
+
   function compare(a, b) {
     var x = a[sort.key], y = b[sort.key];
     if (x === y) return a.user_id < b.user_id ? -1 : 1;
@@ -99,20 +157,33 @@ export const DASHBOARD_JS = String.raw`(function () {
     attendees.slice().sort(compare).forEach(function (a) {
       var tr = document.createElement("tr");
       tr.dataset.user = a.user_id;
-      if (a.errors > 0) tr.className = "has-errors";
+      tr.tabIndex = 0;
+      var classes = ["attendee"];
+      if (a.errors > 0) classes.push("has-errors");
+      if (a.state === "failing" || a.state === "setup") classes.push("is-stuck");
+      tr.className = classes.join(" ");
       var name = cell(tr, "");
       var dot = document.createElement("span");
       dot.className = a.active ? "dot on" : "dot";
       dot.title = a.active ? "active in the last 5 minutes" : "not seen in the last 5 minutes";
       name.appendChild(dot);
       name.appendChild(document.createTextNode(a.user_id));
+      var state = cell(tr, "");
+      var badge = document.createElement("span");
+      badge.className = "badge " + a.state;
+      badge.textContent = STATE_LABEL[a.state];
+      state.appendChild(badge);
       cell(tr, fmt(a.requests));
       cell(tr, fmt(a.tokens));
       cell(tr, fmt(a.rate_limited), a.rate_limited > 0 ? "hot-warn" : "");
       cell(tr, fmt(a.errors), a.errors > 0 ? "hot-bad" : "");
       cell(tr, fmt(a.p50_latency_ms));
       cell(tr, fmt(a.p95_latency_ms));
-      cell(tr, a.last_seen ? a.last_seen.slice(11) + " UTC" : "–");
+      cell(tr, dbTime(a.last_request_at));
+      var last = cell(tr, a.last_error_code ? dbTime(a.last_error_at) + " " + a.last_error_code : "–", "last-error");
+      if (a.last_error_message) last.title = a.last_error_message;
+      tr.addEventListener("click", function () { openDetail(a.user_id); });
+      tr.addEventListener("keydown", function (event) { if (event.key === "Enter") openDetail(a.user_id); });
       body.appendChild(tr);
     });
     $("no-attendees").hidden = attendees.length > 0;
@@ -139,10 +210,12 @@ export const DASHBOARD_JS = String.raw`(function () {
     var size = chartSize();
     chart = new uPlot({
       width: size.width, height: size.height,
+      // The axis and the legend in UTC like every other time on the page, not the laptop's zone.
+      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"); },
       scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(5, Math.ceil(max * 1.2))]; } } },
-      axes: [{}, { size: 40 }],
+      axes: [{ values: function (u, splits) { return splits.map(utcMinute); } }, { size: 40 }],
       series: [
-        {},
+        { label: "UTC", value: function (u, ts) { return ts === null || ts === undefined ? "–" : utcMinute(ts); } },
         { label: "requests", stroke: "#2f6fde", fill: "rgba(47,111,222,0.10)", width: 2, points: { show: false } },
         { label: "429s", stroke: "#b26a00", width: 2, points: { show: false } },
         { label: "errors", stroke: "#c0262d", width: 2, points: { show: false } },
@@ -150,13 +223,26 @@ export const DASHBOARD_JS = String.raw`(function () {
     }, data, chartEl);
   }
 
-  function renderHealth(health) {
+  function renderHealth(healthBody) {
     var pill = $("upstream");
-    var up = health && health.upstream && health.upstream.reachable;
+    var up = healthBody && healthBody.upstream && healthBody.upstream.reachable;
     pill.className = "pill " + (up ? "ok" : "down");
-    pill.textContent = up
-      ? "upstream ok · " + health.upstream.latency_ms + " ms"
-      : "upstream unreachable";
+    pill.textContent = up ? "upstream ok · " + healthBody.upstream.latency_ms + " ms" : "upstream unreachable";
+  }
+
+  function renderActions(page) {
+    var body = document.querySelector("#actions tbody");
+    body.textContent = "";
+    page.data.forEach(function (a) {
+      var tr = document.createElement("tr");
+      cell(tr, dbTime(a.created_at));
+      cell(tr, ACTION_LABEL[a.action] || a.action);
+      cell(tr, a.user_id);
+      cell(tr, a.key_id || "–");
+      cell(tr, a.actor === "dashboard" ? "dashboard" : "admin token");
+      body.appendChild(tr);
+    });
+    $("no-actions").hidden = page.data.length > 0;
   }
 
   function showProblem(message) {
@@ -166,26 +252,182 @@ export const DASHBOARD_JS = String.raw`(function () {
   }
 
   function refresh() {
-    var q = windowQuery();
+    var q = query();
     return Promise.all([
       api("/overview?" + q),
       api("/attendees?" + q),
       api("/timeseries?minutes=30"),
-      fetch("/health").then(function (r) { return r.json(); }).catch(function () { return null; }),
+      health(),
+      api("/actions?limit=10"),
     ]).then(function (results) {
       renderCards(results[0]);
-      attendees = results[1].data;
+      attendees = results[1].data.map(function (a) { a.state_rank = STATE_RANK[a.state]; return a; });
       renderTable();
+      renderStuck();
       $("attendees-truncated").hidden = !results[1].truncated;
       setText("attendees-truncated", "Showing the " + fmt(attendees.length) + " attendees with the most requests; the others are in ocg users list.");
       renderChart(results[2]);
       renderHealth(results[3]);
+      renderBanner(problemsOf(results[3], results[0]));
+      renderActions(results[4]);
       showProblem("");
-      setText("updated", "updated " + new Date().toLocaleTimeString());
+      setText("updated", "updated " + utcClock(new Date()) + " UTC");
+      if (detailUser && dialog.open) return loadDetail(detailUser);
     }).catch(function (error) {
       showProblem("Could not refresh: " + error.message + ". Retrying every few seconds.");
     });
   }
+
+  // --- One attendee: their last requests and what the organiser can do. ---
+
+  function setResult(text, bad) {
+    var p = $("detail-result");
+    p.textContent = text;
+    p.className = "detail-result" + (bad ? " bad" : "");
+  }
+
+  function hideIssuedKey() {
+    $("issued").hidden = true;
+    $("issued-key").value = "";
+  }
+
+  function openDetail(userId) {
+    if (detailUser !== userId) { hideIssuedKey(); setResult(""); }
+    detailUser = userId;
+    setText("detail-user", userId);
+    if (!dialog.open) dialog.showModal();
+    return loadDetail(userId);
+  }
+
+  function loadDetail(userId) {
+    return Promise.all([
+      api("/users/" + encodeURIComponent(userId)),
+      api("/requests?limit=20&user_id=" + encodeURIComponent(userId)),
+    ]).then(function (results) {
+      if (userId !== detailUser) return;
+      renderDetail(results[0], results[1].data);
+    }).catch(function (error) { setResult("Could not load " + userId + ": " + error.message, true); });
+  }
+
+  function renderDetail(user, requests) {
+    var f = user.figures, gate = user.gate;
+    var badge = $("detail-state");
+    badge.className = "badge " + (f ? f.state : "unknown");
+    badge.textContent = f ? STATE_LABEL[f.state] : "not seen yet";
+    var summary = [];
+    if (!f) summary.push("Not on the roster and no request under this id yet: issue it a key if it is theirs.");
+    else if (!f.last_request_at) summary.push(STATE_HELP.setup);
+    else summary.push("Last request " + dbTime(f.last_request_at) + " UTC (HTTP " + f.last_status + ").");
+    if (f && f.last_error_code) summary.push("Last error " + dbTime(f.last_error_at) + " UTC, " + f.last_error_code + ": " + (f.last_error_message || ""));
+    summary.push(gate.activeKeys + " active " + (gate.activeKeys === 1 ? "key" : "keys") + (gate.byokBound ? ", bound to a BYOK key" : "") + ".");
+    if (gate.blocked) summary.push(STATE_HELP.blocked);
+    if (gate.status === "revoked") summary.push(STATE_HELP.revoked);
+    setText("detail-summary", summary.join(" "));
+    // Offer what makes sense now; every button still works through the API's own checks.
+    dialog.querySelector('[data-action="block"]').hidden = gate.blocked;
+    dialog.querySelector('[data-action="unblock"]').hidden = !gate.blocked;
+    dialog.querySelector('[data-action="reinstate"]').hidden = gate.status !== "revoked";
+
+    var keys = document.querySelector("#detail-keys tbody");
+    keys.textContent = "";
+    user.keys.forEach(function (k) {
+      var tr = document.createElement("tr");
+      tr.dataset.key = k.id;
+      cell(tr, k.hint + " (" + k.id + ")");
+      cell(tr, dbTime(k.created_at));
+      cell(tr, k.revoked_at ? "revoked " + dbTime(k.revoked_at) : "active", k.revoked_at ? "" : "ok-text");
+      var actions = cell(tr, "");
+      if (!k.revoked_at) {
+        var revoke = document.createElement("button");
+        revoke.type = "button";
+        revoke.className = "danger small";
+        revoke.dataset.revoke = k.id;
+        revoke.textContent = "Revoke";
+        revoke.addEventListener("click", function () { act("revoke_key", k.id, k.hint); });
+        actions.appendChild(revoke);
+      }
+      keys.appendChild(tr);
+    });
+    $("detail-no-keys").hidden = user.keys.length > 0;
+
+    var rows = document.querySelector("#detail-requests tbody");
+    rows.textContent = "";
+    requests.forEach(function (r) {
+      var tr = document.createElement("tr");
+      if (r.status >= 400) tr.className = r.status === 429 ? "warn-row" : "bad-row";
+      cell(tr, dbTime(r.created_at));
+      cell(tr, r.method + " " + r.endpoint);
+      cell(tr, String(r.status));
+      var error = cell(tr, r.error_code ? r.error_code + (r.error_message ? ": " + r.error_message : "") : "–", "wrap");
+      error.title = r.request_id || "";
+      cell(tr, fmt(r.latency_ms));
+      rows.appendChild(tr);
+    });
+    $("detail-no-requests").hidden = requests.length > 0;
+  }
+
+  function confirmed(action, keyHint) {
+    var text = CONFIRM[action];
+    return !text || window.confirm(text.replace("{id}", detailUser).replace("{key}", keyHint || ""));
+  }
+
+  function act(action, keyId, keyHint) {
+    var userId = detailUser;
+    if (!userId || !confirmed(action, keyHint)) return Promise.resolve();
+    var id = encodeURIComponent(userId);
+    var call = {
+      issue_key: function () { return change("POST", "/users/" + id + "/keys", { label: "dashboard" }); },
+      revoke_key: function () { return change("DELETE", "/keys/" + encodeURIComponent(keyId)); },
+      block: function () { return change("POST", "/users/" + id + "/block"); },
+      unblock: function () { return change("POST", "/users/" + id + "/unblock"); },
+      reset_binding: function () { return change("POST", "/users/" + id + "/reset-binding"); },
+      reinstate: function () { return change("POST", "/users/" + id + "/reinstate"); },
+    }[action];
+    setResult("Working…");
+    return call().then(function (result) {
+      if (action === "issue_key") {
+        $("issued-key").value = result.key;
+        $("issued").hidden = false;
+        setResult("Issued key " + result.id + " for " + userId + (result.reinstated ? " (the id was revoked: it is reinstated, as a new session)" : "") + ". It is not shown again once you close this.");
+      } else {
+        setResult(describeResult(action, result, userId));
+      }
+      return Promise.all([loadDetail(userId), refresh()]);
+    }).catch(function (error) { setResult(error.message, true); });
+  }
+
+  function describeResult(action, result, userId) {
+    if (action === "revoke_key") return "Revoked key " + result.id + (result.user_status === "revoked" ? "; it was " + userId + "'s last key, so the id is revoked until you reinstate it." : ".");
+    if (action === "block") return userId + " is blocked: their next request gets 403 user_blocked.";
+    if (action === "unblock") return userId + " is unblocked.";
+    if (action === "reset_binding") return result.binding_reset ? "Reset: " + plural(result.revoked_keys, "key", "keys") + " revoked, binding forgotten; setup.sh can enrol or bind " + userId + " again." : "Nothing to reset for " + userId + ".";
+    if (action === "reinstate") return result.reinstated ? userId + " is reinstated: it can be enrolled or bound again." : userId + " was not revoked.";
+    return "Done.";
+  }
+
+  function copyKey() {
+    var input = $("issued-key");
+    var done = function () { setResult("Copied the key to the clipboard."); };
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(input.value).then(done, function () { input.select(); document.execCommand("copy"); done(); });
+    }
+    input.select();
+    document.execCommand("copy");
+    done();
+  }
+
+  dialog.querySelectorAll("[data-action]").forEach(function (button) {
+    button.addEventListener("click", function () { act(button.dataset.action); });
+  });
+  $("copy-key").addEventListener("click", copyKey);
+  $("detail-close").addEventListener("click", function () { dialog.close(); });
+  // A key is shown once: closing the dialog forgets it.
+  dialog.addEventListener("close", function () { hideIssuedKey(); detailUser = null; });
+  $("open-user").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var id = $("open-user-id").value.trim().toLowerCase();
+    if (id) openDetail(id);
+  });
 
   document.querySelectorAll("#attendees th").forEach(function (th) {
     th.addEventListener("click", function () {
@@ -196,9 +438,16 @@ export const DASHBOARD_JS = String.raw`(function () {
     });
   });
   windowSelect.addEventListener("change", refresh);
+  includeTest.addEventListener("change", refresh);
   window.addEventListener("resize", function () { if (chart) chart.setSize(chartSize()); });
 
   refresh();
   setInterval(refresh, REFRESH_MS);
+`;
+
+export const DASHBOARD_JS = `(function () {
+  "use strict";
+${CLIENT_COMMON_JS}
+${DASHBOARD_BODY}
 })();
 `;
