@@ -4,6 +4,7 @@
  * for a body without one, so nobody can make the Worker buffer an unbounded upload on a
  * route that needs no more than a few hundred bytes.
  */
+import { readCappedText as readBodyText } from "../envelope/body";
 import { GatewayError } from "../shared/errors";
 
 /** The sign-in form and the admin API's JSON bodies: a token or a label fits many times over. */
@@ -15,28 +16,6 @@ export function adminBodyTooLarge(maxBytes = ADMIN_BODY_MAX_BYTES): GatewayError
 }
 
 /** The body as text, at most `maxBytes` of it; a larger one is a 413 GatewayError. */
-export async function readCappedText(request: Request, maxBytes = ADMIN_BODY_MAX_BYTES): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? NaN);
-  if (declared > maxBytes) throw adminBodyTooLarge(maxBytes);
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw adminBodyTooLarge(maxBytes);
-    }
-    parts.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+export function readCappedText(request: Request, maxBytes = ADMIN_BODY_MAX_BYTES): Promise<string> {
+  return readBodyText(request, maxBytes, adminBodyTooLarge);
 }

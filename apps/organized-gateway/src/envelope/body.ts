@@ -48,7 +48,7 @@ function tooLarge(maxBytes: number): GatewayError {
     `The request body is larger than this gateway accepts (${maxBytes} bytes). Send a shorter prompt or fewer messages.`);
 }
 
-async function readCapped(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
+async function readCapped(body: ReadableStream<Uint8Array>, maxBytes: number, tooLargeError: (maxBytes: number) => GatewayError): Promise<Uint8Array> {
   const reader = body.getReader();
   const parts: Uint8Array[] = [];
   let size = 0;
@@ -57,8 +57,8 @@ async function readCapped(body: ReadableStream<Uint8Array>, maxBytes: number): P
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes);
+      await reader.cancel().catch(() => {});
+      throw tooLargeError(maxBytes);
     }
     parts.push(value);
   }
@@ -71,14 +71,21 @@ async function readCapped(body: ReadableStream<Uint8Array>, maxBytes: number): P
   return bytes;
 }
 
-export async function readJsonObject(request: Request, maxBytes: number): Promise<JsonObject> {
+/**
+ * The body as text, at most `maxBytes` of it: refused from Content-Length before reading,
+ * counted while reading a body without one. A declared length within the cap is enforced
+ * by the runtime, so that body is read natively.
+ */
+export async function readCappedText(request: Request, maxBytes: number, tooLargeError = tooLarge): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? NaN);
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  // A declared length within the cap is enforced by the runtime, so the native read is safe;
-  // a body without one (chunked) is counted as it arrives.
-  const text = !request.body ? "" : Number.isFinite(declared)
-    ? await request.text()
-    : new TextDecoder().decode(await readCapped(request.body, maxBytes));
+  if (declared > maxBytes) throw tooLargeError(maxBytes);
+  if (!request.body) return "";
+  if (Number.isFinite(declared)) return request.text();
+  return new TextDecoder().decode(await readCapped(request.body, maxBytes, tooLargeError));
+}
+
+export async function readJsonObject(request: Request, maxBytes: number): Promise<JsonObject> {
+  const text = await readCappedText(request, maxBytes);
   if (text.trim() === "") {
     throw new GatewayError(400, "invalid_request_error", "missing_body",
       "The request has no body. Send a JSON object such as {\"model\":\"gpt-4o\",\"messages\":[...]}.");
