@@ -42,6 +42,23 @@ export function unreachableUpstreamReason(value) {
   return null;
 }
 
+/** Why a value can't be UPSTREAMS (the Worker checks the rest and names the setting), or null when it can. */
+export function upstreamsReason(value) {
+  let nodes;
+  try {
+    nodes = JSON.parse(value);
+  } catch {
+    return "it is not JSON: give an array such as [{\"name\":\"mini\",\"url\":\"https://...\",\"token\":\"...\"}]";
+  }
+  if (!Array.isArray(nodes) || nodes.length === 0) return "it must be a non-empty JSON array of nodes";
+  for (const node of nodes) {
+    if (!node || typeof node.name !== "string" || typeof node.url !== "string") return "every node needs a \"name\" and a \"url\"";
+    const why = unreachableUpstreamReason(node.url);
+    if (why) return `node ${node.name}: ${why}`;
+  }
+  return null;
+}
+
 /** Why a URL can't be the address attendees open (PUBLIC_URL), or null when it can. */
 export function publicUrlReason(value) {
   let url;
@@ -63,6 +80,15 @@ export const SECRET_SPECS = [
     required: true,
     question: "Public URL of your OpenClaw (Tailscale Funnel or Cloudflare Tunnel), without /v1",
     check: unreachableUpstreamReason,
+  },
+  {
+    // A list of nodes holds their tokens, so it is a secret like OPENCLAW_TOKEN.
+    name: "UPSTREAMS",
+    required: false,
+    hidden: true,
+    question: "The upstream pool as JSON, one object per OpenClaw host (README: The upstream pool). Empty = one node, the OPENCLAW_URL above",
+    skipMeans: "not set: one node from OPENCLAW_URL / OPENCLAW_TOKEN",
+    check: upstreamsReason,
   },
   {
     name: "OPENCLAW_TOKEN",

@@ -78,10 +78,11 @@ test("a Tailscale 100.x OPENCLAW_URL is refused: a Worker cannot reach the tailn
 
 test("the walk-through asks for each secret, generates an ADMIN_TOKEN and shows it exactly once", () => {
   const a = account();
-  // Answers in order: URL (first a bad one, then a good one), OpenClaw token (empty: BYOK),
+  // Answers in order: URL (first a bad one, then a good one), UPSTREAMS (empty: one node),
+  // OpenClaw token (empty: BYOK),
   // admin token (empty: generate), hash secret (empty: generate), event code.
   // The next two answers leave the Cloudflare Access service token out, the last PUBLIC_URL.
-  const input = ["http://localhost:18789", URL_OK, "", "", "", "room-42", "", "", ""].join("\n") + "\n";
+  const input = ["http://localhost:18789", URL_OK, "", "", "", "", "room-42", "", "", ""].join("\n") + "\n";
   const run = secrets(a, { args: ["--interactive"], input });
   assert.equal(run.code, 0, run.err);
   assert.match(run.err, /That OPENCLAW_URL won't work: it points at this machine/);
@@ -93,14 +94,15 @@ test("the walk-through asks for each secret, generates an ADMIN_TOKEN and shows 
   assert.equal(run.out.split(stored.ADMIN_TOKEN).length - 1, 1, "the generated admin token is printed once");
   assert.ok(!run.out.includes(stored.HASH_SECRET) && !run.err.includes(stored.HASH_SECRET));
   assert.match(run.out, /OPENCLAW_TOKEN: not set: pass-through \(BYOK\)/);
+  assert.match(run.out, /UPSTREAMS: not set: one node from OPENCLAW_URL/);
   assert.match(run.out, /PUBLIC_URL: not set: `npm run deploy` sets it to the Worker's workers\.dev address/);
 });
 
 test("the walk-through keeps a secret that is already set unless the organiser chooses to replace it", () => {
   const a = account({ secrets: { "organized-gateway": { OPENCLAW_URL: URL_OK, HASH_SECRET: "h".repeat(64), ADMIN_TOKEN: ADMIN } } });
-  // OPENCLAW_URL: keep (Enter); OPENCLAW_TOKEN: empty; ADMIN_TOKEN: replace → new value;
+  // OPENCLAW_URL: keep (Enter); UPSTREAMS, OPENCLAW_TOKEN: empty; ADMIN_TOKEN: replace → new value;
   // HASH_SECRET: keep ("n"); EVENT_CODE, the two Access settings and PUBLIC_URL: empty.
-  const input = ["", "", "y", "a-brand-new-admin-token-42", "n", "", "", "", ""].join("\n") + "\n";
+  const input = ["", "", "", "y", "a-brand-new-admin-token-42", "n", "", "", "", ""].join("\n") + "\n";
   const run = secrets(a, { args: ["--interactive"], input });
   assert.equal(run.code, 0, run.err);
   const stored = a.state().secrets["organized-gateway"];
@@ -127,4 +129,13 @@ test("PUBLIC_URL from the environment is set on the Worker; one attendees can't 
 test("every secret the command asks for is a setting the Worker actually reads", () => {
   const config = readFileSync(path.join(GATEWAY_DIR, "src", "config.ts"), "utf8");
   for (const spec of SECRET_SPECS) assert.match(config, new RegExp(`\\b${spec.name}:`), `${spec.name} is parsed in config.ts`);
+});
+
+test("UPSTREAMS must be a JSON list of nodes the Worker can reach", async () => {
+  const { upstreamsReason } = await import("../lib/secret-specs.mjs");
+  assert.match(upstreamsReason("mini"), /not JSON/);
+  assert.match(upstreamsReason("[]"), /non-empty/);
+  assert.match(upstreamsReason('[{"name":"mini"}]'), /"name" and a "url"/);
+  assert.match(upstreamsReason('[{"name":"mini","url":"http://100.82.244.127:18789"}]'), /node mini: .*Tailscale/);
+  assert.equal(upstreamsReason('[{"name":"mini","url":"https://mini.example.ts.net","token":"t"}]'), null);
 });
