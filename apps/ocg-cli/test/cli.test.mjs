@@ -1,6 +1,7 @@
 // `ocg` against the gateway started like `npm start` (wrangler dev, local D1, dev upstream):
-// monitor under a pseudo-terminal, report on known traffic, keys and users, loadtest, and
-// the errors an organiser meets (nothing listening, not a gateway, wrong token).
+// monitor under a pseudo-terminal, report on known traffic, keys and users, loadtest, the
+// report's audience after enrolments and test users, the monitor's banner when the agent
+// server stops, and the errors an organiser meets (nothing listening, not a gateway, wrong token).
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
@@ -13,6 +14,7 @@ import { queryLocalD1, startLocalGateway } from "organized-gateway/local";
 
 const OCG = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "bin", "ocg.mjs");
 const ADMIN_TOKEN = "cli-admin-token-0123456789";
+const EVENT_CODE = "CLI-ROOM";
 const execFileAsync = promisify(execFile);
 let gateway;
 let stateDir;
@@ -55,7 +57,7 @@ before(async () => {
   stateDir = mkdtempSync(path.join(tmpdir(), "ocg-cli-"));
   gateway = await startLocalGateway({
     port: 19210, upstreamPort: 19211, persistTo: stateDir,
-    settings: { HASH_SECRET: "cli-hash-secret-0123456789abc", ADMIN_TOKEN, LOG_FLUSH_MS: "100", EVENT_NAME: "CLI Workshop" },
+    settings: { HASH_SECRET: "cli-hash-secret-0123456789abc", ADMIN_TOKEN, EVENT_CODE, LOG_FLUSH_MS: "100", EVENT_NAME: "CLI Workshop" },
   });
   const statuses = [];
   for (let i = 0; i < 52; i++) statuses.push(await call("/v1/chat/completions", { user: "rep-ann" }));
@@ -220,7 +222,8 @@ describe("ocg loadtest", () => {
     assert.match(stdout, /Rule: The host HELD if errors/);
     assert.match(stderr, /\[█+\] 50\/50 100%/);
     console.log(stdout);
-    const users = await (await fetch(`${gateway.url}/admin/api/attendees?minutes=5`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
+    // Test users are left out of the attendee figures unless asked for.
+    const users = await (await fetch(`${gateway.url}/admin/api/attendees?minutes=5&include_test=1`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
     assert.equal(users.data.filter((a) => a.user_id.startsWith("loadtest-")).length, 10);
   });
 
@@ -241,5 +244,55 @@ describe("ocg loadtest", () => {
     const mine = keys.filter((k) => k.user_id.startsWith("lt-key-"));
     assert.equal(mine.length, 3);
     assert.ok(mine.every((k) => k.revoked_at !== null));
+  });
+});
+
+describe("ocg report, after enrolments, a smoke test and a load test", () => {
+  it("leaves out test users and never-active ids (saying so), addresses drafts to the emails given, and --include-all brings them back", async () => {
+    const enroll = async (body) => {
+      const response = await fetch(`${gateway.url}/enroll`, {
+        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ event_code: EVENT_CODE, ...body }),
+      });
+      assert.equal(response.status, 201, await response.clone().text());
+      return (await response.json()).key;
+    };
+    const eve = await enroll({ user_id: "rep-eve", email: "eve@example.com", email_consent: true });
+    await enroll({ user_id: "rep-fay" });
+    assert.equal(await call("/v1/chat/completions", { user: "ignored", key: eve }), 200);
+    assert.equal(await call("/v1/chat/completions", { user: "smoke-cli-01" }), 200);
+    const before = (await (await fetch(`${gateway.url}/admin/api/overview`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()).totals.requests;
+    await waitForRequests(before);
+
+    const dir = mkdtempSync(path.join(tmpdir(), "ocg-report-people-"));
+    const { code, stdout, stderr } = await ocg(["report", "--emails", dir]);
+    assert.equal(code, 0, stderr);
+    const table = stdout.slice(stdout.indexOf("Most active attendees"), stdout.indexOf("Who hit the rate limit"));
+    assert.match(table, /rep-eve/);
+    for (const id of ["rep-fay", "smoke-cli-01", "loadtest-", "unauthenticated", "anonymous"]) assert.doesNotMatch(table, new RegExp(id), id);
+    // 10 loadtest- ids from `ocg loadtest` and the smoke- one.
+    assert.match(stdout, /Left out: 11 test ids \(smoke-…, loadtest-…\), 1 never active \(enrolled, no request\)\. --include-all to include them\./);
+    const files = readdirSync(dir);
+    assert.ok(files.includes("rep-eve.txt") && !files.includes("rep-fay.txt") && !files.some((f) => f.startsWith("loadtest-") || f.startsWith("smoke-")), files.join(" "));
+    const draft = readFileSync(path.join(dir, "rep-eve.txt"), "utf8");
+    assert.match(draft, /^To: eve@example\.com \(USER_ID rep-eve at CLI Workshop\)$/m);
+    assert.match(draft, /^Hi Rep-Eve,$/m);
+    assert.match(draft, /Your agent made 1 request through the workshop gateway/);
+    assert.match(readFileSync(path.join(dir, "rep-ann.txt"), "utf8"), /^To: \(no email given at enrolment\) USER_ID rep-ann at CLI Workshop$/m);
+    rmSync(dir, { recursive: true, force: true });
+
+    const all = await ocg(["report", "--include-all", "--no-drafts", "--top", "1000"]);
+    assert.equal(all.code, 0, all.stderr);
+    for (const id of ["rep-fay", "smoke-cli-01", "loadtest-"]) assert.match(all.stdout, new RegExp(`\\d+  ${id}`), id);
+    assert.doesNotMatch(all.stdout, /Left out:/);
+  });
+});
+
+// Last: it stops the dev upstream.
+describe("ocg monitor when the agent server stops", () => {
+  it("opens its frame with a HOST DOWN banner", async () => {
+    await gateway.upstream.close();
+    const { code, stdout } = await ocg(["monitor", "--once"]);
+    assert.equal(code, 0);
+    assert.match(stdout.split("\n")[0], /^!! HOST DOWN: the agent server \(upstream 'openclaw'\) does not answer the gateway; every attendee request fails\./);
   });
 });

@@ -46,7 +46,8 @@ describe("the email draft", () => {
       choice: { path: "B", reason: "hit the rate limit 2×" },
       eventName: "HICAM", gatewayUrl: "https://gw.example",
     });
-    assert.match(text, /^To: sam/);
+    assert.match(text, /^To: \(no email given at enrolment\) USER_ID sam at HICAM$/m);
+    assert.match(text, /^Hi Sam,$/m);
     assert.match(text, /52 requests/);
     assert.match(text, /hit the rate limit 2×/);
     assert.match(text, /OPENCLAW_GATEWAY_URL=http:\/\/localhost:18789/);

@@ -1,6 +1,9 @@
-// The join page and the kit ZIP inside workerd: what they link to, what the ZIP holds,
-// that nothing interpolated into the page can break out of its HTML, and that the address
-// they advertise never comes from a caller's Host header.
+// The join page and the kit ZIP inside workerd: what they link to, what the ZIP holds, what
+// the page says for each kind of gateway and device, that nothing interpolated into the page
+// can break out of its HTML, and that the address they advertise never comes from a caller's
+// Host header.
+import { kitFiles } from "@ocg/trainee-kit/build-kit";
+import { qrSvg } from "@ocg/trainee-kit/qr";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { strFromU8, unzipSync } from "fflate";
@@ -8,7 +11,10 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config";
 import app from "../src/index";
 import { isLoopbackHost, kitLinks } from "../src/join/links";
+import { isHandheld } from "../src/join/device";
 import { escapeHtml, renderJoinPage } from "../src/join/page";
+import { JOIN_JS } from "../src/join/script";
+import { joinModeOf, setupWording, type JoinMode } from "../src/join/wording";
 import { GatewayError } from "../src/shared/errors";
 import { TEST_EVENT_CODE } from "./constants";
 
@@ -36,10 +42,12 @@ describe("GET /kit.zip", () => {
     expect(response.headers.get("content-type")).toBe("application/zip");
     expect(response.headers.get("content-disposition")).toBe('attachment; filename="openclaw-kit.zip"');
     const files = await kitEntries(response);
-    expect(Object.keys(files).sort()).toEqual([
-      "openclaw-kit/.claude/agents/project-agent.json", "openclaw-kit/.env.example", "openclaw-kit/README.md",
-      "openclaw-kit/agent.mjs", "openclaw-kit/package.json", "openclaw-kit/setup.sh",
-    ]);
+    // Exactly what the kit's builder makes for this address (apps/trainee-kit pins the list),
+    // and at least what the join page tells attendees to run.
+    const built = kitFiles({ gatewayUrl: LOCAL });
+    expect(Object.keys(files).sort()).toEqual(built.map((f) => `openclaw-kit/${f.path}`).sort());
+    for (const file of built) expect(files[`openclaw-kit/${file.path}`], file.path).toBe(file.text);
+    for (const name of ["setup.sh", "agent.sh", "agent.mjs", ".env.example", "README.md"]) expect(files, name).toHaveProperty([`openclaw-kit/${name}`]);
     expect(files["openclaw-kit/.env.example"]).toMatch(new RegExp(`^OPENCLAW_GATEWAY_URL=${LOCAL}$`, "m"));
     expect(files["openclaw-kit/.env.example"]).toMatch(/^EVENT_CODE=$/m);
     expect(JSON.parse(files["openclaw-kit/.claude/agents/project-agent.json"]).endpoint.base_url).toBe(`${LOCAL}/v1`);
@@ -50,6 +58,26 @@ describe("GET /kit.zip", () => {
     expect(files["openclaw-kit/.env.example"]).toMatch(new RegExp(`^EVENT_CODE=${TEST_EVENT_CODE}$`, "m"));
   });
 });
+
+const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1";
+const LAPTOP = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
+/** Settings of a gateway that pays (the OpenClaw strategy): attendees bring no key. */
+const GATEWAY_PAYS = { OPENCLAW_TOKEN: "join-test-operator-token" };
+
+const BYOK_MODE: JoinMode = { gatewayPays: false, enrollmentOpen: true, eventCodeInKit: false };
+
+async function joinHtml(settings: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<string> {
+  const response = await at(`${LOCAL}/join`, settings, headers);
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+/** The text a reader sees: tags dropped, entities of the escapes undone. */
+function visibleText(html: string): string {
+  return html.replace(/<style>[\s\S]*?<\/style>|<script>[\s\S]*?<\/script>/g, "").replace(/<[^>]+>/g, " ")
+    .replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ");
+}
 
 describe("GET /join", () => {
   it("is an HTML page with the event name, a QR code, the download link and the 3 steps", async () => {
@@ -65,22 +93,136 @@ describe("GET /join", () => {
     expect(html).toContain("bash setup.sh");
   });
 
+  it("draws a QR code of the join page's own address, never of the ZIP (a phone cannot run the kit)", async () => {
+    const html = await joinHtml();
+    expect(html).toContain(await qrSvg(`${LOCAL}/join`));
+    expect(html).not.toContain(await qrSvg(`${LOCAL}/kit.zip`));
+  });
+
   it("escapes the event name and the addresses it prints", () => {
     const html = renderJoinPage({
       eventName: `<script>alert("x")</script> & 'co'`,
       links: { gatewayUrl: "https://a.test", joinUrl: `https://a.test/join?"><b>`, kitUrl: "https://a.test/kit.zip" },
       qrSvg: "<svg></svg>",
-      eventCodeInKit: false,
+      mode: BYOK_MODE,
+      handheld: false,
+      upstreamReachable: true,
     });
-    expect(html).not.toContain("<script>");
+    expect(html).not.toContain("<script>alert");
     expect(html).not.toContain('"><b>');
     expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;");
     expect(escapeHtml(`<>&"'`)).toBe("&lt;&gt;&amp;&quot;&#39;");
   });
 
-  it("asks for the event code in step 2 unless the kit already carries it", async () => {
-    expect(await (await at(`${LOCAL}/join`)).text()).toContain("the event code on the screen");
-    expect(await (await at(`${LOCAL}/join`, { KIT_INCLUDE_EVENT_CODE: "true" })).text()).not.toContain("the event code on the screen");
+  it("on pass-through (BYOK) says setup.sh asks for the attendee's OpenAI key, first name and event code", async () => {
+    const text = visibleText(await joinHtml());
+    expect(text).toContain("setup.sh asks for your OpenAI key (sk-…), your first name and the event code, then prints Agent ready.");
+    expect(text).toContain("Bring your own OpenAI API key");
+    expect(text).toContain("The event code is on the room's screen");
+  });
+
+  it("when the gateway pays (OpenClaw strategy) never asks for an OpenAI key", async () => {
+    const text = visibleText(await joinHtml(GATEWAY_PAYS));
+    expect(text).toContain("setup.sh asks for your first name and the event code, then prints Agent ready.");
+    expect(text).toContain("No OpenAI key needed: the workshop pays for the AI.");
+    expect(text).not.toMatch(/OpenAI key \(sk-|Bring your own/);
+  });
+
+  it("when the gateway pays and enrolment is closed, says the organiser hands out the gateway keys", async () => {
+    const text = visibleText(await joinHtml({ ...GATEWAY_PAYS, EVENT_CODE: "" }));
+    expect(text).toContain("your personal gateway key: the organiser hands those out (put it after OCG_KEY= in .env)");
+    expect(text).not.toContain("event code");
+  });
+
+  it("shows the event code only when the kit carries it (then /kit.zip already gives it to anyone), and never otherwise", async () => {
+    const hidden = await joinHtml();
+    expect(hidden).not.toContain(TEST_EVENT_CODE);
+    expect(await joinHtml(GATEWAY_PAYS)).not.toContain(TEST_EVENT_CODE);
+    const carried = visibleText(await joinHtml({ KIT_INCLUDE_EVENT_CODE: "true" }));
+    expect(carried).toContain(`The kit already carries the event code (${TEST_EVENT_CODE}): you will not type it.`);
+    expect(carried).toContain("setup.sh asks for your OpenAI key (sk-…) and your first name, then prints");
+    expect(visibleText(await joinHtml({ ...GATEWAY_PAYS, KIT_INCLUDE_EVENT_CODE: "true" })))
+      .toContain("setup.sh asks for your first name, then prints Agent ready.");
+  });
+
+  it("says the agent runs with bash and curl alone, and that Node.js is optional", async () => {
+    const text = visibleText(await joinHtml());
+    expect(text).toContain("bash agent.sh");
+    expect(text).toContain("It needs only bash and curl.");
+    expect(text).toContain("Node.js is optional: with Node 20 or newer, npm install then npm run agent");
+  });
+
+  it("puts a full-width banner on top when the agent server does not answer, and keeps it hidden while it does", async () => {
+    const down = await joinHtml({ OPENCLAW_URL: "http://127.0.0.1:1" });
+    expect(down).toMatch(/<div class="banner" id="upstream-down" role="alert">The workshop&#39;s agent server is not answering right now\. The organiser sees this too/);
+    expect(down.indexOf('id="upstream-down"')).toBeLessThan(down.indexOf("<main>"));
+    expect(await joinHtml()).toContain('<div class="banner" id="upstream-down" role="alert" hidden>');
+  });
+
+  it("leads with 'open this page on your laptop' for a phone or tablet, and with the download for a laptop", async () => {
+    expect(await joinHtml({}, { "user-agent": IPHONE })).toContain('<body class="handheld"');
+    expect(await joinHtml({}, { "user-agent": LAPTOP, "sec-ch-ua-mobile": "?1" })).toContain('<body class="handheld"');
+    const laptop = await joinHtml({}, { "user-agent": LAPTOP, "sec-ch-ua-mobile": "?0" });
+    expect(laptop).toContain('<body class="laptop"');
+    // Both layouts are in every page (a narrow window gets the phone one from the stylesheet).
+    for (const html of [laptop, await joinHtml({}, { "user-agent": IPHONE })]) {
+      expect(html).toContain("Open this page on your laptop");
+      expect(html).toContain(`<input id="join-url" class="url-field" type="text" readonly value="${LOCAL}/join">`);
+      expect(html).toContain(`href="mailto:?subject=`);
+      expect(html).toContain(encodeURIComponent(`${LOCAL}/join`));
+    }
+    expect(["Mozilla/5.0 (Linux; Android 15; Pixel 9) Mobile Safari/537.36", IPHONE].every((ua) => isHandheld(new Headers({ "user-agent": ua })))).toBe(true);
+    expect(isHandheld(new Headers({ "user-agent": LAPTOP }))).toBe(false);
+  });
+
+  it("runs only its own script: the CSP admits that one inline script by its SHA-256 and lets it poll /health on this origin", async () => {
+    const response = await at(`${LOCAL}/join`);
+    const csp = response.headers.get("content-security-policy")!;
+    const html = await response.text();
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+    expect(scripts).toEqual([JOIN_JS]);
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JOIN_JS)));
+    expect(csp).toContain(`script-src 'sha256-${btoa(String.fromCharCode(...digest))}'`);
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+  });
+});
+
+describe("the join page's wording for each kind of gateway", () => {
+  const cases: [string, JoinMode, string, string | null][] = [
+    ["BYOK, enrolment open", BYOK_MODE,
+      "setup.sh asks for your OpenAI key (sk-…), your first name and the event code, then prints Agent ready.",
+      "The event code is on the room's screen; the organiser can tell you too."],
+    ["BYOK, enrolment closed", { gatewayPays: false, enrollmentOpen: false, eventCodeInKit: false },
+      "setup.sh asks for your OpenAI key (sk-…) and your first name, then prints Agent ready.", null],
+    ["BYOK, code in the kit", { gatewayPays: false, enrollmentOpen: true, eventCodeInKit: true, eventCode: "ROOM-1" },
+      "setup.sh asks for your OpenAI key (sk-…) and your first name, then prints Agent ready.",
+      "The kit already carries the event code (ROOM-1): you will not type it."],
+    ["gateway pays, enrolment open", { gatewayPays: true, enrollmentOpen: true, eventCodeInKit: false },
+      "setup.sh asks for your first name and the event code, then prints Agent ready.",
+      "The event code is on the room's screen; the organiser can tell you too."],
+    ["gateway pays, code in the kit", { gatewayPays: true, enrollmentOpen: true, eventCodeInKit: true, eventCode: "ROOM-1" },
+      "setup.sh asks for your first name, then prints Agent ready.",
+      "The kit already carries the event code (ROOM-1): you will not type it."],
+    ["gateway pays, enrolment closed", { gatewayPays: true, enrollmentOpen: false, eventCodeInKit: false },
+      "setup.sh asks for your first name and your personal gateway key: the organiser hands those out (put it after OCG_KEY= in .env), then it prints Agent ready.", null],
+  ];
+  it.each(cases)("%s: says what setup.sh will ask, in its order", (_name, mode, asks, eventCode) => {
+    const wording = setupWording(mode);
+    expect(wording.asks).toBe(asks);
+    expect(wording.eventCode).toBe(eventCode);
+    expect(wording.bring).toEqual(mode.gatewayPays ? "No OpenAI key needed: the workshop pays for the AI." : expect.stringContaining("Bring your own OpenAI API key"));
+  });
+
+  it("derives the mode from the config: the upstream strategy, EVENT_CODE and KIT_INCLUDE_EVENT_CODE", () => {
+    const base = { OPENCLAW_URL: "http://127.0.0.1:1", HASH_SECRET: "join-test-hash-secret-01" };
+    expect(joinModeOf(parseConfig(base))).toEqual({ gatewayPays: false, enrollmentOpen: false, eventCodeInKit: false, eventCode: undefined });
+    expect(joinModeOf(parseConfig({ ...base, OPENCLAW_TOKEN: "t", EVENT_CODE: "C-1" })))
+      .toEqual({ gatewayPays: true, enrollmentOpen: true, eventCodeInKit: false, eventCode: undefined });
+    expect(joinModeOf(parseConfig({ ...base, EVENT_CODE: "C-1", KIT_INCLUDE_EVENT_CODE: "true" })))
+      .toEqual({ gatewayPays: false, enrollmentOpen: true, eventCodeInKit: true, eventCode: "C-1" });
+    // The flag without a code puts nothing in the kit, so nothing is claimed.
+    expect(joinModeOf(parseConfig({ ...base, KIT_INCLUDE_EVENT_CODE: "true" })).eventCodeInKit).toBe(false);
   });
 });
 

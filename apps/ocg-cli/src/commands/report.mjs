@@ -4,15 +4,21 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { CliError } from "../errors.mjs";
 import { toCsv } from "../lib/csv.mjs";
+import { splitAudience } from "../lib/audience.mjs";
 import { draftEmail } from "../lib/email.mjs";
 import { num, table } from "../lib/format.mjs";
+import { plural } from "../lib/plural.mjs";
 import { chooseUpgradePath, PATHS } from "../lib/upgrade-path.mjs";
 
 export const name = "report";
 export const summary = "post-event review: most active attendees, totals, who hit limits, CSV, upgrade-path emails";
-export const usage = `Usage: ocg report [--since <time> | --minutes <n>] [--top 10] [--csv <file>] [--emails <dir>] [--no-drafts]
+export const usage = `Usage: ocg report [--since <time> | --minutes <n>] [--top 10] [--csv <file>] [--emails <dir>] [--no-drafts] [--include-all]
 
-The post-event review from the gateway's request log:
+The post-event review from the gateway's request log, about the attendees: left out
+unless --include-all are the reserved ids (anonymous, unauthenticated: refused callers),
+test users (smoke-…, loadtest-…: ocg smoke and ocg loadtest) and ids that never made a
+request in the window (enrolled, or issued a key, and never used it). The report says
+how many it left out.
   - totals (requests, attendees, tokens, 429s, errors, latency),
   - the most active attendees, ranked by requests,
   - who hit the rate limit, and who saw errors,
@@ -27,9 +33,11 @@ Options:
   --top <n>             how many attendees in the ranking (default 10)
   --csv <file>          also write every attendee's figures and path to this CSV file
   --emails <dir>        write one draft per attendee to <dir>/<user_id>.txt instead of printing them
+                        (addressed to the email the attendee gave at enrolment, where they gave one)
   --no-drafts           leave the email drafts out
   --event-name <name>   the event's name in the drafts (default: the gateway's EVENT_NAME)
-  --checkout-url <url>  the Stripe link path A's draft offers`;
+  --checkout-url <url>  the Stripe link path A's draft offers
+  --include-all         also report the ids left out above`;
 
 export const options = {
   since: { type: "string" },
@@ -40,10 +48,14 @@ export const options = {
   "no-drafts": { type: "boolean", default: false },
   "event-name": { type: "string" },
   "checkout-url": { type: "string" },
+  "include-all": { type: "boolean", default: false },
 };
 
+/** Pages of /users the report reads for emails: 20 × 1,000 ids, far past any room. */
+const USER_PAGES_MAX = 20;
+
 const CSV_COLUMNS = [
-  "rank", "user_id", "requests", "tokens", "prompt_tokens", "completion_tokens", "rate_limited", "errors", "upstream_errors",
+  "rank", "user_id", "email", "requests", "tokens", "prompt_tokens", "completion_tokens", "rate_limited", "errors", "upstream_errors",
   "streamed", "endpoints", "avg_latency_ms", "p50_latency_ms", "p95_latency_ms", "first_seen", "last_seen",
   "upgrade_path", "upgrade_reason",
 ];
@@ -58,30 +70,83 @@ export function rankAttendees(attendees) {
     });
 }
 
+/** Every user's email from /users (where the gateway has them: enrolled with consent). */
+async function emailsOf(gateway) {
+  const emails = new Map();
+  let after = null;
+  for (let page = 0; page < USER_PAGES_MAX; page++) {
+    const listing = await gateway.admin(`/users?${new URLSearchParams({ limit: "1000", ...(after ? { after } : {}) })}`);
+    for (const user of listing.data ?? []) if (user.email) emails.set(user.user_id, user.email);
+    after = listing.next_cursor;
+    if (!after) break;
+  }
+  return emails;
+}
+
+/**
+ * Every row /attendees has for the window, test users included, so the report itself
+ * decides (audience.mjs) and can say how many it left out. A gateway older than the
+ * `include_test` parameter refuses it as unknown, and lists test users anyway.
+ */
+async function attendeesOf(gateway, window) {
+  const listing = new URLSearchParams({ ...Object.fromEntries(window), sort: "requests", limit: "1000", include_test: "1" });
+  try {
+    return await gateway.admin(`/attendees?${listing}`);
+  } catch (error) {
+    if (!(error instanceof CliError) || !/include_test/.test(error.message)) throw error;
+    listing.delete("include_test");
+    return gateway.admin(`/attendees?${listing}`);
+  }
+}
+
+/** "2 test ids, 1 never active": what the report left out, in words. */
+function leftOutSentence(leftOut, windowed) {
+  const parts = [];
+  if (leftOut.test) parts.push(`${plural(leftOut.test, "test id")} (smoke-…, loadtest-…)`);
+  if (leftOut.reserved) parts.push(`${plural(leftOut.reserved, "reserved id")} (anonymous, unauthenticated)`);
+  if (leftOut.inactive) parts.push(`${num(leftOut.inactive)} ${windowed ? "with no request in this window" : "never active (enrolled, no request)"}`);
+  return parts.length ? `Left out: ${parts.join(", ")}. --include-all to include them.` : null;
+}
+
+/** The request counts of these attendees, summed: the totals the report is about. */
+function sumOf(rows, key) {
+  return rows.reduce((total, row) => total + (Number(row[key]) || 0), 0);
+}
+
 export async function run({ values, context }) {
   const { gateway, stdout } = context;
   const top = Number(values.top);
   if (!Number.isInteger(top) || top < 1) throw new CliError(`--top must be a whole number ≥ 1 (got '${values.top}')`, 2);
+  const includeAll = values["include-all"];
   const window = new URLSearchParams();
   if (values.since) window.set("since", values.since);
   if (values.minutes) window.set("minutes", values.minutes);
-  const [health, overview, attendees] = await Promise.all([
+  const [health, overview, attendees, emails] = await Promise.all([
     gateway.health(),
     gateway.admin(`/overview?${window}`),
-    gateway.admin(`/attendees?${new URLSearchParams({ ...Object.fromEntries(window), sort: "requests", limit: "1000" })}`),
+    attendeesOf(gateway, window),
+    emailsOf(gateway),
   ]);
-  const ranked = rankAttendees(attendees.data);
+  const { attendees: people, leftOut } = splitAudience(attendees.data, { includeAll });
+  const ranked = rankAttendees(people.map((a) => ({ ...a, email: a.email ?? emails.get(a.user_id) ?? null })));
   const eventName = values["event-name"] ?? health.event ?? "the workshop";
   const t = overview.totals;
   const l = overview.latency_ms;
+  const requests = sumOf(ranked, "requests");
+  const windowed = Boolean(overview.window.minutes) || !overview.window.since.startsWith("0000");
   const out = [];
   out.push(`Post-event report · ${eventName} · ${gateway.url}`);
-  out.push(`Window: ${overview.window.minutes ? `last ${overview.window.minutes} minutes` : overview.window.since.startsWith("0000") ? "the whole log" : `since ${overview.window.since} UTC`}`);
+  out.push(`Window: ${overview.window.minutes ? `last ${overview.window.minutes} minutes` : windowed ? `since ${overview.window.since} UTC` : "the whole log"}`);
   out.push("");
   out.push("Totals");
-  out.push(`  attendees ${num(t.attendees)} · requests ${num(t.requests)} · tokens ${num(t.tokens)} (${num(t.prompt_tokens)} in, ${num(t.completion_tokens)} out)`);
-  out.push(`  rate-limited (429) ${num(t.rate_limited)} · errors ${num(t.errors)} (upstream ${num(t.upstream_errors)}) · latency p50 ${num(l.p50)} ms, p95 ${num(l.p95)} ms, p99 ${num(l.p99)} ms`);
-  out.push(`  status codes: ${overview.status_codes.map((s) => `${s.status}×${s.count}`).join("  ") || "–"}`);
+  out.push(`  attendees ${num(ranked.length)} · requests ${num(requests)} · tokens ${num(sumOf(ranked, "tokens"))} (${num(sumOf(ranked, "prompt_tokens"))} in, ${num(sumOf(ranked, "completion_tokens"))} out)`);
+  out.push(`  rate-limited (429) ${num(sumOf(ranked, "rate_limited"))} · errors ${num(sumOf(ranked, "errors"))} (upstream ${num(sumOf(ranked, "upstream_errors"))})`);
+  if (t.requests !== requests) {
+    out.push(`  all logged traffic, left-out ids and enrolments included: ${plural(t.requests, "request")} · ${num(t.rate_limited)} × 429 · ${plural(t.errors, "error")}`);
+  }
+  out.push(`  latency (all traffic) p50 ${num(l.p50)} ms, p95 ${num(l.p95)} ms, p99 ${num(l.p99)} ms · status codes: ${overview.status_codes.map((s) => `${s.status}×${s.count}`).join("  ") || "–"}`);
+  const leftOutLine = leftOutSentence(leftOut, windowed);
+  if (leftOutLine) out.push(`  ${leftOutLine}`);
   out.push("");
   out.push(`Most active attendees (top ${Math.min(top, ranked.length)} of ${ranked.length})`);
   if (ranked.length === 0) out.push("  nobody made a request in this window");
@@ -101,17 +166,19 @@ export async function run({ values, context }) {
   out.push("");
   const limited = ranked.filter((a) => a.rate_limited > 0).sort((a, b) => b.rate_limited - a.rate_limited);
   out.push(`Who hit the rate limit (${limited.length})`);
-  out.push(limited.length ? limited.map((a) => `  ${a.user_id}: ${a.rate_limited} × 429 of ${a.requests} requests`).join("\n") : "  nobody");
+  out.push(limited.length ? limited.map((a) => `  ${a.user_id}: ${num(a.rate_limited)} × 429 of ${plural(a.requests, "request")}`).join("\n") : "  nobody");
   const failing = ranked.filter((a) => a.errors > 0).sort((a, b) => b.errors - a.errors);
   out.push(`Who saw errors (${failing.length})`);
-  out.push(failing.length ? failing.map((a) => `  ${a.user_id}: ${a.errors} errors (${a.upstream_errors} from the upstream)`).join("\n") : "  nobody");
+  out.push(failing.length ? failing.map((a) => `  ${a.user_id}: ${plural(a.errors, "error")} (${num(a.upstream_errors)} from the upstream)`).join("\n") : "  nobody");
   out.push("");
   const counts = Object.keys(PATHS).map((key) => `${key} ${ranked.filter((a) => a.upgrade_path === key).length}`);
   out.push(`Upgrade paths: ${counts.join(" · ")}`);
+  const withEmail = ranked.filter((a) => a.email).length;
+  out.push(`Emails on file: ${num(withEmail)} of ${plural(ranked.length, "attendee")}${withEmail < ranked.length ? " (the others gave none at enrolment: their drafts say so)" : ""}`);
 
   if (values.csv) {
     writeFileSync(values.csv, toCsv(ranked, CSV_COLUMNS));
-    out.push(`CSV: ${ranked.length} attendees written to ${values.csv}`);
+    out.push(`CSV: ${plural(ranked.length, "attendee")} written to ${values.csv}`);
   }
   const drafts = ranked.map((attendee) => ({
     attendee,
@@ -120,7 +187,7 @@ export async function run({ values, context }) {
   if (values.emails) {
     mkdirSync(values.emails, { recursive: true });
     for (const draft of drafts) writeFileSync(path.join(values.emails, `${draft.attendee.user_id}.txt`), draft.text);
-    out.push(`Email drafts: ${drafts.length} written to ${values.emails}/<user_id>.txt`);
+    out.push(`Email drafts: ${plural(drafts.length, "draft")} written to ${values.emails}/<user_id>.txt`);
   } else if (!values["no-drafts"] && drafts.length) {
     out.push("", "Email drafts", ...drafts.map((d) => `${"─".repeat(60)}\n${d.text}`));
   }

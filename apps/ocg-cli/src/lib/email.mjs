@@ -1,5 +1,9 @@
 // The post-event email draft for one attendee: their figures and the upgrade path the rule
 // chose, with the one .env line that path changes. A draft: the organiser reads and sends it.
+// Addressed to the email the attendee gave at enrolment (with consent) where there is one;
+// otherwise the To: line says so, and names the USER_ID to find them by.
+import { greetingName } from "./greeting-name.mjs";
+import { plural } from "./plural.mjs";
 import { PATHS } from "./upgrade-path.mjs";
 
 export function draftEmail({ attendee, choice, eventName, gatewayUrl, checkoutUrl }) {
@@ -10,13 +14,16 @@ export function draftEmail({ attendee, choice, eventName, gatewayUrl, checkoutUr
     : choice.path === "B"
       ? "Install ClawBox (clawbox-wiki.pages.dev), connect your Codex plan, then change one line in your project's .env:"
       : "Fork organized-gateway onto your own Cloudflare account, point it at your own OpenClaw, then change one line in your .env:";
+  const to = attendee.email
+    ? `To: ${attendee.email} (USER_ID ${attendee.user_id} at ${eventName})`
+    : `To: (no email given at enrolment) USER_ID ${attendee.user_id} at ${eventName}`;
   return [
-    `To: ${attendee.user_id} (USER_ID at ${eventName})`,
+    to,
     `Subject: Your agent after ${eventName} — path ${choice.path}`,
     "",
-    `Hi ${attendee.user_id},`,
+    `Hi ${greetingName(attendee.user_id)},`,
     "",
-    `Thanks for building with us at ${eventName}. Your agent made ${attendee.requests} request${attendee.requests === 1 ? "" : "s"} through the workshop gateway (${attendee.tokens} tokens).`,
+    `Thanks for building with us at ${eventName}. Your agent made ${plural(attendee.requests, "request")} through the workshop gateway (${plural(attendee.tokens, "token")}).`,
     `From how you used it (${choice.reason}), we think path ${path.name} fits: ${path.who}.`,
     "",
     next,

@@ -11,7 +11,7 @@ export function num(value) {
 /** Colour helpers that do nothing when colour is off. */
 export function palette(enabled) {
   const wrap = (code) => (text) => (enabled ? `\x1b[${code}m${text}\x1b[0m` : String(text));
-  return { red: wrap("31"), yellow: wrap("33"), green: wrap("32"), bold: wrap("1"), dim: wrap("2") };
+  return { red: wrap("31"), yellow: wrap("33"), green: wrap("32"), bold: wrap("1"), dim: wrap("2"), banner: wrap("1;97;41") };
 }
 
 /**

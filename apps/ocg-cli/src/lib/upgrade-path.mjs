@@ -40,5 +40,5 @@ export function chooseUpgradePath(activity) {
     const reason = limited > 0 ? `hit the rate limit ${limited}×` : endpoints >= t.curiousEndpoints ? `used ${endpoints} API endpoints` : `${requests} requests`;
     return { path: "B", reason };
   }
-  return { path: "A", reason: `${requests} request${requests === 1 ? "" : "s"}, chat only` };
+  return { path: "A", reason: requests === 0 ? "no requests yet" : `${requests} request${requests === 1 ? "" : "s"}, chat only` };
 }

@@ -1,0 +1,23 @@
+/**
+ * Is the agent server (the upstream) there? Asked once per join page, so a room that opens
+ * the page while it is down reads so at the top instead of meeting it in setup.sh. The same
+ * probe as /health (src/handlers/health.ts): any HTTP answer from `/healthz` means the host
+ * is up. Shorter timeout than /health's: a phone waits for this page, and a host that takes
+ * longer than this to answer one GET is as good as down for a room of attendees.
+ */
+import type { Upstream } from "../route";
+
+export const JOIN_PROBE_TIMEOUT_MS = 1_500;
+
+export async function upstreamReachable(upstream: Upstream, timeoutMs = JOIN_PROBE_TIMEOUT_MS): Promise<boolean> {
+  try {
+    const response = await fetch(`${upstream.baseUrl}/healthz`, {
+      headers: upstream.fixedHeaders,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await response.body?.cancel();
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * What the join page tells an attendee setup.sh will ask for, derived from the gateway that
+ * serves it, so the page and setup.sh (apps/trainee-kit/kit/setup.sh) never disagree:
+ * - pass-through (BYOK): the attendee's own OpenAI key pays, so setup.sh asks for it;
+ * - a route that spends the gateway's own credential (OpenClaw strategy): no key is asked;
+ *   a gateway key comes from `/enroll`, or from the organiser when enrolment is closed;
+ * - the event code is asked only when enrolment is open and the kit does not carry it.
+ */
+import type { Config } from "../config";
+import { chooseUpstream, routeTableFor } from "../route";
+
+export interface JoinMode {
+  /** The route spends the gateway's credential (strategy.requiresGatewayKey): nobody brings a key. */
+  gatewayPays: boolean;
+  /** EVENT_CODE is set: setup.sh enrols for a gateway key. */
+  enrollmentOpen: boolean;
+  /** KIT_INCLUDE_EVENT_CODE is on and there is a code: the kit's .env.example carries it. */
+  eventCodeInKit: boolean;
+  /**
+   * The code itself, only when the kit carries it. /kit.zip is as public as this page, so
+   * anyone who can read the page can already unzip the code: showing it exposes nothing
+   * more, and helps whoever set up from a neighbour's copy or typed their own .env.
+   */
+  eventCode?: string;
+}
+
+export function joinModeOf(config: Config): JoinMode {
+  const eventCodeInKit = config.kit.includeEventCode && config.event.code !== undefined;
+  return {
+    gatewayPays: chooseUpstream(routeTableFor(config)).strategy.requiresGatewayKey,
+    enrollmentOpen: config.event.code !== undefined,
+    eventCodeInKit,
+    eventCode: eventCodeInKit ? config.event.code : undefined,
+  };
+}
+
+export interface SetupWording {
+  /** Step 2's sentence: what setup.sh asks for, in the order it asks. */
+  asks: string;
+  /** What the attendee brings to the room, for the line under the download button. */
+  bring: string;
+  /** Where the event code comes from; null when setup.sh never asks for it. */
+  eventCode: string | null;
+}
+
+/** Joins ["a", "b", "c"] as "a, b and c". */
+function listOf(items: string[]): string {
+  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}
+
+export function setupWording(mode: JoinMode): SetupWording {
+  const asked: string[] = [];
+  if (!mode.gatewayPays) asked.push("your OpenAI key (sk-…)");
+  asked.push("your first name");
+  const asksForCode = mode.enrollmentOpen && !mode.eventCodeInKit;
+  if (asksForCode) asked.push("the event code");
+
+  let asks = `setup.sh asks for ${listOf(asked)}, then prints Agent ready.`;
+  if (mode.gatewayPays && !mode.enrollmentOpen) {
+    // setup.sh stops here without a key (enrolment closed): say so before it does.
+    asks = "setup.sh asks for your first name and your personal gateway key: the organiser hands those out (put it after OCG_KEY= in .env), then it prints Agent ready.";
+  }
+
+  const bring = mode.gatewayPays
+    ? "No OpenAI key needed: the workshop pays for the AI."
+    : "Bring your own OpenAI API key (it starts with sk-; platform.openai.com/api-keys).";
+
+  let eventCode: string | null = null;
+  if (mode.eventCodeInKit) {
+    eventCode = mode.eventCode === undefined
+      ? "The kit already carries the event code: you will not type it."
+      : `The kit already carries the event code (${mode.eventCode}): you will not type it.`;
+  } else if (asksForCode) {
+    eventCode = "The event code is on the room's screen; the organiser can tell you too.";
+  }
+  return { asks, bring, eventCode };
+}
