@@ -7,24 +7,11 @@ import type { AppEnv } from "../app-env";
 import { configFor } from "../config";
 import { nodeGateName } from "../admit/node-gate";
 import { routeTableFor, chooseUpstream, type Upstream } from "../route";
+import { probeUpstream } from "../route/probe";
 import { toGatewayError } from "../shared/errors";
 
 const PROBE_TIMEOUT_MS = 2_000;
 
-async function probe(upstream: Upstream): Promise<{ reachable: boolean; latency_ms: number | null }> {
-  const started = Date.now();
-  try {
-    const response = await fetch(`${upstream.baseUrl}/healthz`, {
-      headers: upstream.fixedHeaders,
-      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
-    });
-    await response.body?.cancel();
-    // Any HTTP answer means the host is there; OpenAI-like upstreams have no /healthz.
-    return { reachable: true, latency_ms: Date.now() - started };
-  } catch {
-    return { reachable: false, latency_ms: null };
-  }
-}
 
 /** Each node's state as its object holds it: names and counts only, never an address or a token. */
 async function poolState(env: Env, nodes: readonly Upstream[]) {
@@ -48,7 +35,7 @@ export async function health(c: Context<AppEnv>): Promise<Response> {
   }
   const table = routeTableFor(config);
   const upstream = chooseUpstream(table);
-  const [primary, upstreams] = await Promise.all([probe(upstream), poolState(c.env, table.upstreams)]);
+  const [primary, upstreams] = await Promise.all([probeUpstream(upstream, PROBE_TIMEOUT_MS), poolState(c.env, table.upstreams)]);
   return c.json({
     status: "ok",
     gateway: "organized-gateway",

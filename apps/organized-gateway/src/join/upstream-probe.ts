@@ -6,18 +6,10 @@
  * longer than this to answer one GET is as good as down for a room of attendees.
  */
 import type { Upstream } from "../route";
+import { probeUpstream } from "../route/probe";
 
 export const JOIN_PROBE_TIMEOUT_MS = 1_500;
 
 export async function upstreamReachable(upstream: Upstream, timeoutMs = JOIN_PROBE_TIMEOUT_MS): Promise<boolean> {
-  try {
-    const response = await fetch(`${upstream.baseUrl}/healthz`, {
-      headers: upstream.fixedHeaders,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await response.body?.cancel();
-    return true;
-  } catch {
-    return false;
-  }
+  return (await probeUpstream(upstream, timeoutMs)).reachable;
 }
