@@ -221,7 +221,9 @@ describe("ocg loadtest", () => {
     assert.match(stdout, /Verdict: the host HELD/);
     assert.match(stdout, /Rule: The host HELD if errors/);
     assert.match(stderr, /\[█+\] 50\/50 100%/);
-    console.log(stdout);
+    // Per node: the gateway's one node answered all 50, with its in-flight peak from /health.
+    assert.match(stdout, /per node\s+requests\s+2xx\s+503/);
+    assert.match(stdout, /\n  openclaw\s+50\s+50\s+0\s+\d+\s+\d+\s+\d+\/\d+\s+\d+\s+\d+\n/);
     // Test users are left out of the attendee figures unless asked for.
     const users = await (await fetch(`${gateway.url}/admin/api/attendees?minutes=5&include_test=1`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
     assert.equal(users.data.filter((a) => a.user_id.startsWith("loadtest-")).length, 10);
@@ -234,6 +236,7 @@ describe("ocg loadtest", () => {
     assert.equal(result.mode, "key");
     assert.equal(result.ok, 6);
     assert.equal(result.held, true);
+    assert.deepEqual(result.nodes.map((n) => [n.node, n.requests, n.ok, n.busy_503]), [["openclaw", 6, 6, 0]]);
     const keys = [];
     let cursor = null;
     do {

@@ -127,3 +127,20 @@ describe("the command contract", () => {
     await assert.rejects(loadCommands(dir), /broken.mjs does not export 'summary'/);
   });
 });
+
+describe("the loadtest's per-node report", () => {
+  it("groups answers by the node the gateway named, with 503s, latency, queue waits and the /health peaks", async () => {
+    const { perNode } = await import("../src/commands/loadtest.mjs");
+    const results = [
+      { status: 200, ms: 100, node: "mini", queueMs: 0 }, { status: 200, ms: 300, node: "mini", queueMs: 250 },
+      { status: 503, ms: 5, node: "mini", queueMs: 30000 }, { status: 200, ms: 50, node: "box", queueMs: 0 },
+    ];
+    const rows = perNode(results, new Map([["mini", { inflight: 4, queued: 7 }]]));
+    assert.deepEqual(rows.map((r) => r.node), ["box", "mini"]);
+    assert.deepEqual(rows[1], {
+      node: "mini", requests: 3, ok: 2, busy_503: 1, p50_ms: 100, p95_ms: 300,
+      queue_wait_p95_ms: 30000, queue_wait_max_ms: 30000, inflight_peak: 4, queued_peak: 7,
+    });
+    assert.equal(rows[0].inflight_peak, null);
+  });
+});

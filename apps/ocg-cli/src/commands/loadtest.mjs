@@ -65,7 +65,12 @@ async function send(url, attendee, body, timeoutMs) {
       method: "POST", headers: attendee.headers, body, signal: AbortSignal.timeout(timeoutMs),
     });
     await response.arrayBuffer();
-    return { status: response.status, ms: Math.round(performance.now() - started) };
+    const queueMs = Number(response.headers.get("x-ocg-queue-ms") ?? NaN);
+    return {
+      status: response.status, ms: Math.round(performance.now() - started),
+      node: response.headers.get("x-ocg-node") ?? (response.status === 503 ? "(refused)" : "?"),
+      queueMs: Number.isFinite(queueMs) ? queueMs : null,
+    };
   } catch (error) {
     const kind = error?.name === "TimeoutError" ? "timeout" : (error?.cause?.code ?? "network");
     return { status: 0, kind, ms: Math.round(performance.now() - started) };
@@ -88,6 +93,60 @@ export function summarise(results, elapsedMs) {
     latency_ms: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: latencies.length ? Math.max(...latencies) : null },
     elapsed_s: Number((elapsedMs / 1000).toFixed(2)),
     throughput_rps: Number((results.length / (elapsedMs / 1000)).toFixed(2)),
+  };
+}
+
+/**
+ * The capacity check, per node: what each node answered (the gateway names the node in
+ * `x-ocg-node`), its latency, 503s (host_busy: the node's queue was full) and queue waits,
+ * and the node's in-flight peak as /health reported it during the run.
+ */
+export function perNode(results, peaks) {
+  const nodes = new Map();
+  for (const r of results) {
+    const name = r.node ?? "?";
+    if (!nodes.has(name)) nodes.set(name, []);
+    nodes.get(name).push(r);
+  }
+  return [...nodes.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, rows]) => {
+    const ok = rows.filter((r) => r.status >= 200 && r.status < 300).map((r) => r.ms);
+    const waits = rows.map((r) => r.queueMs).filter((w) => w !== null && w !== undefined);
+    return {
+      node: name,
+      requests: rows.length,
+      ok: ok.length,
+      busy_503: rows.filter((r) => r.status === 503).length,
+      p50_ms: percentile(ok, 50),
+      p95_ms: percentile(ok, 95),
+      queue_wait_p95_ms: percentile(waits, 95),
+      queue_wait_max_ms: waits.length ? Math.max(...waits) : null,
+      inflight_peak: peaks.get(name)?.inflight ?? null,
+      queued_peak: peaks.get(name)?.queued ?? null,
+    };
+  });
+}
+
+/** Polls /health for each node's in-flight and queued counts; returns the peaks when stopped. */
+function watchNodes(gateway, everyMs = 500) {
+  const peaks = new Map();
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        for (const node of (await gateway.health()).upstreams ?? []) {
+          const peak = peaks.get(node.name) ?? { inflight: 0, queued: 0 };
+          peaks.set(node.name, { inflight: Math.max(peak.inflight, node.inflight ?? 0), queued: Math.max(peak.queued, node.queued ?? 0) });
+        }
+      } catch {
+        // a missed sample is only a missed sample
+      }
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+    return peaks;
   };
 }
 
@@ -146,6 +205,7 @@ export async function run({ values, context }) {
     stdout.write(`Identity: ${mode === "key" ? "a gateway key each (issued now, revoked at the end)" : "BYOK X-User-ID"} ${attendees[0].id} … ${attendees.at(-1).id}; upstream ${health.upstream?.name ?? "?"}\n`);
   }
   const started = performance.now();
+  const stopWatching = watchNodes(gateway);
   const ticker = setInterval(() => showProgress(), live ? 200 : 1_000);
   // Attendees start spread over one interval, as a room does; each then keeps its own beat.
   await Promise.all(attendees.map(async (attendee, index) => {
@@ -160,6 +220,7 @@ export async function run({ values, context }) {
     await Promise.all(pending);
   }));
   clearInterval(ticker);
+  const nodes = perNode(results, await stopWatching());
   showProgress(true);
   if (live) stderr.write("\n");
   const elapsed = performance.now() - started;
@@ -171,7 +232,7 @@ export async function run({ values, context }) {
   const summary = summarise(results, elapsed);
   const outcome = verdict({ sent: summary.sent, ok: summary.ok, errors: summary.errors, p95: summary.latency_ms.p95 }, rule);
   if (values.json) {
-    stdout.write(`${JSON.stringify({ users, rate_per_minute: rate, duration_s: duration, mode, ...summary, held: outcome.held, because: outcome.because, rule: heldRule(rule) }, null, 2)}\n`);
+    stdout.write(`${JSON.stringify({ users, rate_per_minute: rate, duration_s: duration, mode, ...summary, nodes, held: outcome.held, because: outcome.because, rule: heldRule(rule) }, null, 2)}\n`);
     return outcome.held ? 0 : 1;
   }
   const l = summary.latency_ms;
@@ -184,6 +245,11 @@ export async function run({ values, context }) {
     `status codes        ${Object.entries(summary.statuses).map(([k, v]) => `${k}×${v}`).join("  ")}`,
     `latency (2xx)       p50 ${l.p50 ?? "–"} ms · p95 ${l.p95 ?? "–"} ms · p99 ${l.p99 ?? "–"} ms · max ${l.max ?? "–"} ms`,
     `throughput          ${summary.throughput_rps} requests/s over ${summary.elapsed_s} s`,
+    "",
+    "per node            requests  2xx  503  p50 ms  p95 ms  queue p95/max ms  in-flight peak  queued peak",
+    ...nodes.map((n) => `  ${n.node.padEnd(18)}${String(n.requests).padStart(8)}${String(n.ok).padStart(5)}${String(n.busy_503).padStart(5)}`
+      + `${String(n.p50_ms ?? "–").padStart(8)}${String(n.p95_ms ?? "–").padStart(8)}`
+      + `${`${n.queue_wait_p95_ms ?? "–"}/${n.queue_wait_max_ms ?? "–"}`.padStart(18)}${String(n.inflight_peak ?? "–").padStart(16)}${String(n.queued_peak ?? "–").padStart(13)}`),
     "",
     `Verdict: the host ${outcome.held ? "HELD" : "DID NOT HOLD"} — ${outcome.because}.`,
     `Rule: ${heldRule(rule)}`,

@@ -145,6 +145,8 @@ async function forwardWithFailover(a: Attempt): Promise<{ response: Response; bo
   const pristine = a.json && a.route.order.length > 1 ? structuredClone(a.json) : null;
   for (let attempt = 0; ; attempt++) {
     a.log.row.upstream = upstream.name;
+    // Which node answered, and how long admission queued: what `ocg loadtest` reports per node.
+    Object.assign(a.log.headers, { "x-ocg-node": upstream.name, "x-ocg-queue-ms": String(a.log.row.queue_ms ?? 0) });
     requireServedEndpoint(upstream, a.endpoint, a.url.pathname);
     const fresh = attempt > 0 && pristine ? structuredClone(pristine) : a.json;
     const body = fresh ? prepareBody(fresh, upstream, a.principal, a.endpoint, a.session, a.route.model) : null;
