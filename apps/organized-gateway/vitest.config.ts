@@ -10,6 +10,17 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
     plugins: [
+      // The stripe package's source maps name files it does not ship: vite would print a
+      // warning for each of them on every run, burying real ones.
+      {
+        name: "quiet-missing-dependency-sources",
+        configResolved(config: { logger: { warnOnce: (message: string, options?: unknown) => void } }) {
+          const warnOnce = config.logger.warnOnce.bind(config.logger);
+          config.logger.warnOnce = (message, options) => {
+            if (!message.includes("/node_modules/") || !message.includes("points to missing source files")) warnOnce(message, options);
+          };
+        },
+      },
       cloudflareTest({
         wrangler: { configPath: "./wrangler.jsonc" },
         miniflare: {

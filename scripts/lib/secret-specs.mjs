@@ -149,6 +149,22 @@ export const SECRET_SPECS = [
     skipMeans: "not set: `npm run deploy` sets it to the Worker's workers.dev address (give it here for a custom domain)",
     check: publicUrlReason,
   },
+  {
+    name: "STRIPE_SECRET_KEY",
+    required: false,
+    hidden: true,
+    question: "Stripe API key (sk_live_… or a restricted rk_… with Checkout Sessions and Customer portal write, Subscriptions read), for paid tiers. Empty = no billing",
+    skipMeans: "not set: /billing says billing is not configured",
+    check: (v) => (/^(sk|rk)_(live|test)_\S+$/.test(v) ? null : "it should start with sk_live_, sk_test_, rk_live_ or rk_test_"),
+  },
+  {
+    name: "STRIPE_WEBHOOK_SECRET",
+    required: false,
+    hidden: true,
+    question: "The signing secret (whsec_…) of the Stripe webhook endpoint <PUBLIC_URL>/stripe/webhook. Empty = no webhooks",
+    skipMeans: "not set: Stripe's deliveries get 503 (and Stripe retries them)",
+    check: (v) => (/^whsec_\S+$/.test(v) ? null : "it should start with whsec_"),
+  },
 ];
 
 /** The specs in effect for this config; later-phase secrets declare `enabledWhen(vars)`. */

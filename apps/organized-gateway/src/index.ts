@@ -6,11 +6,13 @@ import { Hono } from "hono";
 import { adminApi } from "./admin/api";
 import { adminConsole } from "./admin/console";
 import type { AppEnv } from "./app-env";
+import { billingAdminApi, billingPages, stripeWebhook } from "./billing";
 import { enroll } from "./handlers/enroll";
 import { health } from "./handlers/health";
 import { proxyV1 } from "./handlers/v1";
 import { joinPage, kitZip } from "./join";
 import { GatewayError, errorResponse } from "./shared/errors";
+import { scheduled } from "./scheduled";
 import { answerUncaught } from "./shared/on-error";
 
 const app = new Hono<AppEnv>();
@@ -22,18 +24,21 @@ app.use("*", async (c, next) => {
 
 app.get("/health", health);
 app.post("/enroll", enroll);
+app.route("/admin/api/billing", billingAdminApi());
 app.route("/admin/api", adminApi);
 app.route("/admin", adminConsole);
 app.all("/v1/*", proxyV1);
 app.get("/join", joinPage);
 app.get("/kit.zip", kitZip);
+app.post("/stripe/webhook", stripeWebhook());
+app.route("/billing", billingPages());
 
 app.notFound((c) =>
   errorResponse(new GatewayError(404, "not_found_error", "not_found",
     `Nothing at ${new URL(c.req.url).pathname}. The API is under /v1 (e.g. /v1/chat/completions); /health tells if the gateway is up.`)));
 app.onError(answerUncaught);
 
-export default app;
+export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;
 export { AttendeeGate } from "./admit/attendee-gate";
 export { NetworkGuard } from "./admit/network-guard";
 export { NodeGate } from "./admit/node-gate";

@@ -58,6 +58,19 @@ describe("the monthly quota", () => {
   });
 });
 
+describe("the cron", () => {
+  it("prunes ledger months older than a year, and keeps the rest", async () => {
+    const { createExecutionContext, createScheduledController, waitOnExecutionContext } = await import("cloudflare:test");
+    const { default: worker } = await import("../src/index");
+    await env.DB.prepare("INSERT INTO monthly_usage (user_id, period, project, requests) VALUES ('cron-old', '2025-01', 'default', 3), ('cron-new', '2026-11', 'default', 4)").run();
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.UTC(2026, 11, 2), cron: "17 * * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    const { results } = await env.DB.prepare("SELECT user_id FROM monthly_usage WHERE user_id LIKE 'cron-%' ORDER BY user_id").all();
+    expect(results).toEqual([{ user_id: "cron-new" }]);
+  });
+});
+
 describe("the decision order", () => {
   const step = (name: (typeof ADMISSION_ORDER)[number], log: string[], refuse = false): Step => ({
     name,

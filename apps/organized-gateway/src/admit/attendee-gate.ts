@@ -14,13 +14,14 @@
  * Log rows are never only in memory once `settle` has answered: see settle/row-batcher.ts.
  */
 import { DurableObject } from "cloudflare:workers";
+import type { Credential } from "../identify";
 import type { RequestRow } from "../settle/request-row";
 import { RowBatcher } from "../settle/row-batcher";
 import { AttendeeRecord } from "./attendee-record";
 import { decideInOrder, type Step } from "./decision";
 import type { NodeGate, NodeOutcome } from "./node-gate";
 import type {
-  AdmitRequest, AdmitResult, AttendeeState, EnrollResult, FailoverResult, NodeChoice, QuotaDetail, SettleRequest, StoredCredential,
+  AdmitRequest, AdmitResult, AttendeeState, CredentialRefusal, EnrollResult, FailoverResult, NodeChoice, QuotaDetail, SettleRequest, StoredCredential,
 } from "./protocol";
 import { RollingWindow } from "./rolling-window";
 import { SlotPool } from "./slot-pool";
@@ -219,6 +220,11 @@ export class AttendeeGate extends DurableObject<Env> {
 
   setBlocked(blocked: boolean): AttendeeState {
     return this.record.setBlocked(blocked);
+  }
+
+  /** Is this the attendee's credential? Checks it and nothing else (the billing page's sign-in). */
+  checkCredential(credential: Credential): CredentialRefusal | null {
+    return this.record.check(credential).refusal;
   }
 
   /** The attendee's sealed model credential (the Worker seals and opens it; see credentials/). */

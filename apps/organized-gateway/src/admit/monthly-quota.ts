@@ -92,3 +92,14 @@ export class MonthlyQuota {
     this.dirty.add(period);
   }
 }
+
+/** How many months of the ledger are kept (this one and the twelve before it). */
+export const LEDGER_MONTHS = 13;
+
+/** Deletes ledger months older than LEDGER_MONTHS (the cron's job; nothing breaks if it never runs). */
+export async function pruneLedger(db: D1Database, now: number): Promise<number> {
+  const date = new Date(now);
+  const oldest = periodOf(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() - (LEDGER_MONTHS - 1), 1));
+  const result = await db.prepare("DELETE FROM monthly_usage WHERE period < ?").bind(oldest).run();
+  return result.meta.changes;
+}

@@ -169,7 +169,7 @@ export async function setBlocked(env: Env, userId: string, blocked: boolean): Pr
   return state;
 }
 
-/** Puts an attendee on a tier (its limits and its priority in the node queues). */
-export async function setTier(env: Env, userId: string, tier: string): Promise<AttendeeState> {
+/** Puts an attendee on a tier (its limits and its priority in the node queues); null: DEFAULT_TIER applies. */
+export async function setTier(env: Env, userId: string, tier: string | null): Promise<AttendeeState> {
   return gateFor(env.ATTENDEE_GATE, userId).setTier(tier);
 }

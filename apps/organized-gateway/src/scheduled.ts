@@ -1,0 +1,19 @@
+/**
+ * The cron trigger (hourly, wrangler.jsonc): housekeeping that nothing depends on. A new
+ * month needs no reset (the month is part of each counter's key), and every Stripe event
+ * settles a tier when it arrives; the cron only ends tiers on time when no event comes (a
+ * payment grace or a cancellation at period end that lapsed) and prunes old ledger months
+ * and Stripe event ids. If it never runs, nothing breaks.
+ */
+import { pruneLedger } from "./admit/monthly-quota";
+import { sweepLapsedTiers } from "./billing/tier-push";
+import { configFor } from "./config";
+
+export async function scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+  const config = configFor(env);
+  const now = controller.scheduledTime;
+  ctx.waitUntil(Promise.all([
+    sweepLapsedTiers(env, config, Math.floor(now / 1000)),
+    pruneLedger(env.DB, now),
+  ]).then(() => undefined));
+}
