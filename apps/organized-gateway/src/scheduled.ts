@@ -2,10 +2,12 @@
  * The cron trigger (hourly, wrangler.jsonc): housekeeping that nothing depends on. A new
  * month needs no reset (the month is part of each counter's key), and every Stripe event
  * settles a tier when it arrives; the cron only ends tiers on time when no event comes (a
- * payment grace or a cancellation at period end that lapsed) and prunes old ledger months
- * and Stripe event ids. If it never runs, nothing breaks.
+ * payment grace or a cancellation at period end that lapsed), reconciles this month's ledger
+ * with the attendees' objects, and prunes old ledger months and Stripe event ids. If it
+ * never runs, nothing breaks.
  */
-import { pruneLedger } from "./admit/monthly-quota";
+import { gateFor } from "./admit";
+import { pruneLedger, reconcileLedger } from "./admit/monthly-quota";
 import { sweepLapsedTiers } from "./billing/tier-push";
 import { configFor } from "./config";
 
@@ -15,5 +17,6 @@ export async function scheduled(controller: ScheduledController, env: Env, ctx: 
   ctx.waitUntil(Promise.all([
     sweepLapsedTiers(env, config, Math.floor(now / 1000)),
     pruneLedger(env.DB, now),
+    reconcileLedger(env.DB, (userId, period) => gateFor(env.ATTENDEE_GATE, userId).monthlyUsage(period), now),
   ]).then(() => undefined));
 }

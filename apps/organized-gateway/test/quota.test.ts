@@ -71,6 +71,26 @@ describe("the cron", () => {
   });
 });
 
+describe("the ledger", () => {
+  it("is brought back in line with the attendee's object by the cron's reconciliation", async () => {
+    const { reconcileLedger, periodOf } = await import("../src/admit/monthly-quota");
+    const now = Date.now();
+    const stub = env.ATTENDEE_GATE.get(env.ATTENDEE_GATE.idFromName("ledger-hal"));
+    await stub.setTier("tier-1");
+    const tiers1 = { ...tiers, "tier-1": { ...tiers.small, requestsPerMonth: 100 } };
+    for (let i = 0; i < 3; i++) {
+      const result = await stub.admit(ask("ledger-hal", now + i, { tiers: tiers1, project: "shop" }));
+      expect(result.ok).toBe(true);
+    }
+    // A ledger row that lost its last writes.
+    await env.DB.prepare("INSERT INTO monthly_usage (user_id, period, project, requests) VALUES ('ledger-hal', ?, 'shop', 1) ON CONFLICT DO UPDATE SET requests = 1").bind(periodOf(now)).run();
+    const fixed = await reconcileLedger(env.DB, (userId, period) => env.ATTENDEE_GATE.get(env.ATTENDEE_GATE.idFromName(userId)).monthlyUsage(period), now);
+    expect(fixed).toBeGreaterThanOrEqual(1);
+    const row = await env.DB.prepare("SELECT requests FROM monthly_usage WHERE user_id = 'ledger-hal' AND project = 'shop'").first<{ requests: number }>();
+    expect(row?.requests).toBe(3);
+  });
+});
+
 describe("the decision order", () => {
   const step = (name: (typeof ADMISSION_ORDER)[number], log: string[], refuse = false): Step => ({
     name,

@@ -25,7 +25,7 @@ import type {
 } from "./protocol";
 import { RollingWindow } from "./rolling-window";
 import { SlotPool } from "./slot-pool";
-import { MonthlyQuota, periodOf } from "./monthly-quota";
+import { MonthlyQuota, periodOf, type PeriodUsage } from "./monthly-quota";
 import { EVENT_TIER, tierLimits } from "./tiers";
 
 /** The object that limits one BYOK key across every id it is used with. */
@@ -220,6 +220,11 @@ export class AttendeeGate extends DurableObject<Env> {
 
   setBlocked(blocked: boolean): AttendeeState {
     return this.record.setBlocked(blocked);
+  }
+
+  /** This attendee's requests in a month, by project (the ledger's truth). */
+  monthlyUsage(period: string): PeriodUsage {
+    return this.quota.usage(period);
   }
 
   /** Is this the attendee's credential? Checks it and nothing else (the billing page's sign-in). */

@@ -103,3 +103,33 @@ export async function pruneLedger(db: D1Database, now: number): Promise<number> 
   const result = await db.prepare("DELETE FROM monthly_usage WHERE period < ?").bind(oldest).run();
   return result.meta.changes;
 }
+
+/**
+ * Makes the ledger's current month agree with the attendees' objects (which decide): each
+ * attendee with a ledger row this month is asked for its counts, and any row that differs
+ * is rewritten. The objects write the ledger with their log batches anyway; this catches a
+ * batch whose ledger part was lost. At most `limit` attendees per run.
+ */
+export async function reconcileLedger(
+  db: D1Database, countsOf: (userId: string, period: string) => Promise<PeriodUsage>, now: number, limit = 200,
+): Promise<number> {
+  const period = periodOf(now);
+  const { results } = await db.prepare(
+    "SELECT user_id, project, requests FROM monthly_usage WHERE period = ? AND user_id IN (SELECT DISTINCT user_id FROM monthly_usage WHERE period = ? ORDER BY updated_at LIMIT ?)",
+  ).bind(period, period, limit).all<{ user_id: string; project: string; requests: number }>();
+  const users = [...new Set(results.map((r) => r.user_id))];
+  let fixed = 0;
+  for (const userId of users) {
+    const truth = await countsOf(userId, period);
+    const ledger = new Map(results.filter((r) => r.user_id === userId).map((r) => [r.project, r.requests]));
+    const statements = Object.entries(truth.projects)
+      .filter(([project, requests]) => ledger.get(project) !== requests)
+      .map(([project, requests]) => db.prepare(`INSERT INTO monthly_usage (user_id, period, project, requests) VALUES (?1, ?2, ?3, ?4)
+        ON CONFLICT (user_id, period, project) DO UPDATE SET requests = ?4, updated_at = datetime('now')`).bind(userId, period, project, requests));
+    if (statements.length > 0) {
+      await db.batch(statements);
+      fixed += statements.length;
+    }
+  }
+  return fixed;
+}
