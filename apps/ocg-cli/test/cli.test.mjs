@@ -1,10 +1,13 @@
 // `ocg` against the gateway started like `npm start` (wrangler dev, local D1, dev upstream):
-// monitor under a pseudo-terminal, report on known traffic, keys and users, loadtest, the
-// report's audience after enrolments and test users, the monitor's banner when the agent
-// server stops, and the errors an organiser meets (nothing listening, not a gateway, wrong token).
+// monitor under a pseudo-terminal, report on known traffic (its path-A drafts without
+// billing, and with their own Checkout links from a MOCK of the gateway's one Checkout
+// route), keys, users and tiers, loadtest, the report's audience after enrolments and test
+// users, the monitor's banner when the agent server stops, and the errors an organiser
+// meets (nothing listening, not a gateway, wrong token).
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -133,6 +136,65 @@ describe("ocg report", () => {
     assert.doesNotMatch(stdout + dee, new RegExp(ADMIN_TOKEN));
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it("says once that billing is not configured, and leaves path A's drafts a gap for the organiser's link", async () => {
+    // This gateway has no STRIPE_SECRET_KEY (as `npm start` without `npm run secrets`).
+    const { code, stdout, stderr } = await ocg(["report"]);
+    assert.equal(code, 0, stderr);
+    const said = stdout.match(/Billing is not configured on this gateway \(no STRIPE_SECRET_KEY\)[^\n]*/g) ?? [];
+    assert.deepEqual(said, ['Billing is not configured on this gateway (no STRIPE_SECRET_KEY): no Checkout links were made, and the path-A drafts (2 attendees) say "(billing link: ask the organiser)".']);
+    const drafts = stdout.split("─".repeat(60)).slice(1);
+    const draftOf = (user) => drafts.find((d) => d.includes(`USER_ID ${user} `));
+    for (const user of ["rep-bob", "rep-cy"]) {
+      assert.match(draftOf(user), /^Keep your access on tier-1 with your own Checkout link: \(billing link: ask the organiser\)$/m, user);
+    }
+    for (const user of ["rep-ann", "rep-dee"]) assert.doesNotMatch(draftOf(user), /billing link/, user);
+  });
+
+  it("puts each path-A attendee's own Checkout link for tier-1 in their draft when billing is configured", async () => {
+    // MOCK of the gateway's POST /admin/api/billing/users/{id}/checkout (the route itself, with
+    // Stripe's API mocked, is tested in apps/organized-gateway/test/billing.test.ts); every other
+    // request goes through to the real gateway.
+    const asked = [];
+    const proxy = createServer(async (request, response) => {
+      let body = "";
+      for await (const chunk of request) body += chunk;
+      const checkout = request.method === "POST" && request.url.match(/^\/admin\/api\/billing\/users\/([^/]+)\/checkout$/);
+      if (checkout) {
+        asked.push({ user: decodeURIComponent(checkout[1]), body: JSON.parse(body), authorization: request.headers.authorization });
+        response.writeHead(201, { "content-type": "application/json" });
+        response.end(JSON.stringify({
+          user_id: checkout[1], tier: "tier-1", url: `https://checkout.stripe.com/c/pay/cs_test_${checkout[1]}`, expires_at: "2027-01-02T10:30:00.000Z",
+        }));
+        return;
+      }
+      const upstream = await fetch(`${gateway.url}${request.url}`, {
+        method: request.method, headers: { authorization: request.headers.authorization ?? "", accept: "application/json" },
+        body: request.method === "GET" ? undefined : body,
+      });
+      response.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" });
+      response.end(Buffer.from(await upstream.arrayBuffer()));
+    });
+    await new Promise((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const dir = mkdtempSync(path.join(tmpdir(), "ocg-report-checkout-"));
+    try {
+      const { code, stdout, stderr } = await ocg(["report", "--emails", dir], { url: `http://127.0.0.1:${proxy.address().port}` });
+      assert.equal(code, 0, stderr);
+      assert.deepEqual(asked.map((a) => a.user).sort(), ["rep-bob", "rep-cy"]);
+      assert.ok(asked.every((a) => a.body.tier === "tier-1" && a.authorization === `Bearer ${ADMIN_TOKEN}`));
+      assert.match(stdout, /Checkout links: 2 of 2 path-A attendees have their own tier-1 link in their draft, valid until 2027-01-02 10:30 UTC: send the drafts before then/);
+      assert.doesNotMatch(stdout, /Billing is not configured/);
+      for (const user of ["rep-bob", "rep-cy"]) {
+        const draft = readFileSync(path.join(dir, `${user}.txt`), "utf8");
+        assert.match(draft, new RegExp(`^Keep your access on tier-1 with your own Checkout link \\(it works until 2027-01-02 10:30 UTC; after that, reply and we send a new one\\): https://checkout\\.stripe\\.com/c/pay/cs_test_${user}$`, "m"), user);
+        assert.doesNotMatch(draft, /ask the organiser/);
+      }
+      assert.doesNotMatch(readFileSync(path.join(dir, "rep-ann.txt"), "utf8"), /checkout\.stripe\.com/);
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("ocg keys and users", () => {
@@ -160,6 +222,37 @@ describe("ocg keys and users", () => {
     const reset = await ocg(["users", "reset-binding", "rep-bob"]);
     assert.match(reset.stdout, /binding reset/);
     assert.equal(await call("/v1/chat/completions", { user: "rep-bob", key: "sk-rep-bob-new-key" }), 200);
+  });
+});
+
+describe("ocg users tier", () => {
+  it("puts an attendee on a tier by hand, which their object holds and users show prints", async () => {
+    const set = await ocg(["users", "tier", "cli-tiered", "tier-2"]);
+    assert.equal(set.code, 0, set.stderr);
+    assert.equal(set.stdout, "cli-tiered: on tier-2 now, from their next request.\n");
+    const user = await (await fetch(`${gateway.url}/admin/api/users/cli-tiered`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
+    assert.equal(user.gate.tier, "tier-2");
+    assert.match((await ocg(["users", "show", "cli-tiered"])).stdout, /^ {2}tier: tier-2$/m);
+    assert.match((await ocg(["users", "show", "rep-cy"])).stdout, /^ {2}tier: none of their own \(DEFAULT_TIER applies\)$/m);
+  });
+
+  it("refuses an unknown tier with the gateway's 400 naming the field and the tiers, and changes nothing", async () => {
+    const { code, stdout, stderr } = await ocg(["users", "tier", "cli-tiered", "gold"]);
+    assert.equal(code, 1);
+    assert.equal(stdout, "");
+    assert.match(stderr, /Invalid body \(tier\)/);
+    assert.match(stderr, /tier-1/);
+    assert.match(stderr, /\(invalid_body\)/);
+    const user = await (await fetch(`${gateway.url}/admin/api/users/cli-tiered`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
+    assert.equal(user.gate.tier, "tier-2");
+  });
+
+  it("asks for a user id and a tier, with exit code 2", async () => {
+    for (const args of [["users", "tier"], ["users", "tier", "cli-tiered"]]) {
+      const { code, stderr } = await ocg(args);
+      assert.equal(code, 2, args.join(" "));
+      assert.match(stderr, /ocg users tier <user_id> <tier>/);
+    }
   });
 });
 

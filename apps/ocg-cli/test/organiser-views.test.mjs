@@ -1,6 +1,7 @@
 // What `ocg monitor` and `ocg report` show the organiser, from canned admin API answers: a
 // cut list that keeps the failing attendees, the banner for a host that is down or errors
-// that spike, who the report counts as an attendee, emails, plurals and greeting names.
+// that spike, who the report counts as an attendee, emails, path A's Checkout links, plurals
+// and greeting names.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { pickRows, renderFrame } from "../src/commands/monitor.mjs";
@@ -147,18 +148,29 @@ describe("ocg report: who counts as an attendee", () => {
   });
 });
 
-/** A gateway client answering from canned admin API bodies, recording what was asked. */
-function cannedGateway({ attendees, users = [], overview = overviewOf({ window: { since: "0000-01-01 00:00:00", minutes: null } }) }) {
+/** What the admin client throws for the gateway's 503 billing_not_configured (it keeps a 5xx's message). */
+const BILLING_NOT_CONFIGURED = new CliError("The gateway answered 503: Billing is not configured on this gateway: the organiser has to set the STRIPE_SECRET_KEY secret.");
+
+/**
+ * A gateway client answering from canned admin API bodies, recording what was asked. Its
+ * Checkout route answers with `checkout(userId, tier)`: by default, billing not configured.
+ */
+function cannedGateway({
+  attendees, users = [], overview = overviewOf({ window: { since: "0000-01-01 00:00:00", minutes: null } }),
+  checkout = () => { throw BILLING_NOT_CONFIGURED; },
+}) {
   const asked = [];
   return {
     asked,
     url: "http://gw.test",
     health: async () => ({ ...HEALTHY, event: "HICAM" }),
-    admin: async (path) => {
+    admin: async (path, options = {}) => {
       asked.push(path);
       if (path.startsWith("/overview")) return overview;
       if (path.startsWith("/attendees")) return { data: attendees, truncated: false };
       if (path.startsWith("/users")) return { data: users, next_cursor: null };
+      const buying = path.match(/^\/billing\/users\/([^/]+)\/checkout$/);
+      if (buying && options.method === "POST") return checkout(decodeURIComponent(buying[1]), options.body.tier);
       throw new Error(`unexpected ${path}`);
     },
   };
@@ -201,9 +213,9 @@ describe("ocg report", () => {
   it("still reports from a gateway that does not know the include_test parameter", async () => {
     const gateway = cannedGateway({ attendees: rows });
     const answer = gateway.admin;
-    gateway.admin = async (path) => {
+    gateway.admin = async (path, options) => {
       if (path.includes("include_test")) throw new CliError('Invalid query: Unrecognized key: "include_test". (invalid_query)');
-      return answer(path);
+      return answer(path, options);
     };
     assert.match(await reportText(gateway), /attendees 2 · requests 4/);
   });
@@ -229,6 +241,51 @@ describe("ocg report", () => {
   it("works with a gateway whose /users rows carry no email field", async () => {
     const text = await reportText(cannedGateway({ attendees: rows, users: [{ user_id: "zoe" }] }));
     assert.match(text, /Emails on file: 0 of 2 attendees/);
+  });
+});
+
+describe("ocg report: path A's Checkout links", () => {
+  const people = ["ann", "bo", "cy", "di", "ed", "flo"].map((id) => attendee(id, { requests: 2 }));
+  const linkFor = (userId, tier) => ({ user_id: userId, tier, url: `https://checkout.stripe.com/c/pay/cs_${userId}`, expires_at: "2027-01-02T10:30:00.000Z" });
+
+  it("asks a gateway without billing once, not once per attendee, and says so once", async () => {
+    const gateway = cannedGateway({ attendees: people });
+    const text = await reportText(gateway);
+    assert.equal(gateway.asked.filter((p) => p.startsWith("/billing/")).length, 1);
+    assert.equal(text.match(/Billing is not configured on this gateway/g).length, 1);
+    assert.equal(text.match(/^Keep your access on tier-1 with your own Checkout link: \(billing link: ask the organiser\)$/gm).length, 6);
+  });
+
+  it("offers the organiser's --checkout-url where the gateway cannot make the attendee's own link", async () => {
+    const text = await reportText(cannedGateway({ attendees: people }), { "checkout-url": "https://buy.stripe.com/test_room" });
+    assert.match(text, /the path-A drafts \(6 attendees\) offer https:\/\/buy\.stripe\.com\/test_room \(--checkout-url\)\./);
+    assert.equal(text.match(/^Keep your access on tier-1 here: https:\/\/buy\.stripe\.com\/test_room$/gm).length, 6);
+    assert.doesNotMatch(text, /ask the organiser/);
+  });
+
+  it("gives each path-A attendee their own link, and leaves a gap only in the draft whose link failed, counting it", async () => {
+    const gateway = cannedGateway({
+      attendees: people,
+      checkout: (userId, tier) => {
+        if (userId === "cy") throw new CliError("The gateway answered 502: Stripe did not answer; try again in a minute.");
+        return linkFor(userId, tier);
+      },
+    });
+    const text = await reportText(gateway);
+    assert.match(text, /Checkout links: 5 of 6 path-A attendees have their own tier-1 link in their draft, valid until 2027-01-02 10:30 UTC/);
+    assert.match(text, /Checkout links: 1 could not be made \(The gateway answered 502: Stripe did not answer; try again in a minute\.\); those drafts say "\(billing link: ask the organiser\)"\./);
+    for (const id of ["ann", "bo", "di", "ed", "flo"]) assert.match(text, new RegExp(`own Checkout link \\(it works until 2027-01-02 10:30 UTC; after that, reply and we send a new one\\): https://checkout\\.stripe\\.com/c/pay/cs_${id}$`, "m"), id);
+    assert.equal(text.match(/ask the organiser\)$/gm).length, 1);
+  });
+
+  it("asks for links only for path-A attendees, and not at all with --no-drafts", async () => {
+    const mixed = [attendee("light", { requests: 2 }), attendee("builder", { requests: 5, endpoints: 3 }), attendee("curious", { requests: 25 })];
+    const gateway = cannedGateway({ attendees: mixed, checkout: linkFor });
+    await reportText(gateway);
+    assert.deepEqual(gateway.asked.filter((p) => p.startsWith("/billing/")), ["/billing/users/light/checkout"]);
+    const quiet = cannedGateway({ attendees: mixed, checkout: linkFor });
+    await reportText(quiet, { "no-drafts": true });
+    assert.equal(quiet.asked.filter((p) => p.startsWith("/billing/")).length, 0);
   });
 });
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import { CliError } from "../errors.mjs";
 import { toCsv } from "../lib/csv.mjs";
 import { splitAudience } from "../lib/audience.mjs";
-import { draftEmail } from "../lib/email.mjs";
+import { ASK_THE_ORGANISER, draftEmail } from "../lib/email.mjs";
 import { num, table } from "../lib/format.mjs";
 import { plural } from "../lib/plural.mjs";
 import { chooseUpgradePath, PATHS } from "../lib/upgrade-path.mjs";
@@ -25,7 +25,10 @@ how many it left out.
   - an upgrade-path email draft per attendee (paths A/B/C), chosen from their activity:
       C (ClaudeFlare): ≥ 100 requests and hit the limit, or ≥ 3 different endpoints
       B (ClawBox):     ≥ 20 requests, ≥ 2 endpoints, or hit the limit at all
-      A (Shared):      everyone else
+      A (Shared):      everyone else; their draft carries their own Stripe Checkout link for
+                       tier-1 (valid 24 hours: send the drafts before then, or run it again).
+                       A gateway without STRIPE_SECRET_KEY makes none: the drafts say
+                       "(billing link: ask the organiser)" and the report says so once.
 
 Options:
   --since <time>        only requests from this time on ('YYYY-MM-DD HH:MM:SS' UTC or ISO 8601)
@@ -36,7 +39,8 @@ Options:
                         (addressed to the email the attendee gave at enrolment, where they gave one)
   --no-drafts           leave the email drafts out
   --event-name <name>   the event's name in the drafts (default: the gateway's EVENT_NAME)
-  --checkout-url <url>  the Stripe link path A's draft offers
+  --checkout-url <url>  the link path A's drafts offer where the gateway cannot make the attendee's
+                        own (billing not configured): e.g. a Stripe Payment Link
   --include-all         also report the ids left out above`;
 
 export const options = {
@@ -53,6 +57,11 @@ export const options = {
 
 /** Pages of /users the report reads for emails: 20 × 1,000 ids, far past any room. */
 const USER_PAGES_MAX = 20;
+
+/** The tier path A's draft offers (the seed's Tier 1: shared infra, one project). */
+export const PATH_A_TIER = "tier-1";
+/** Checkout links asked for at once: each is a call to Stripe through the gateway. */
+const CHECKOUT_CONCURRENCY = 4;
 
 const CSV_COLUMNS = [
   "rank", "user_id", "email", "requests", "tokens", "prompt_tokens", "completion_tokens", "rate_limited", "errors", "upstream_errors",
@@ -97,6 +106,50 @@ async function attendeesOf(gateway, window) {
     listing.delete("include_test");
     return gateway.admin(`/attendees?${listing}`);
   }
+}
+
+/**
+ * Each attendee's own Checkout link for `tier` (POST /admin/api/billing/users/{id}/checkout),
+ * a few at a time. A gateway without Stripe answers the first ask with 503
+ * billing_not_configured: then no more are asked for, and `notConfigured` says so. Any other
+ * refusal leaves that one attendee without a link and is counted in `failed`.
+ * @returns {Promise<{links: Map<string, {url: string, expires_at: string}>, notConfigured: boolean, failed: {count: number, message: string | null}}>}
+ */
+export async function checkoutLinksFor(gateway, userIds, tier) {
+  const links = new Map();
+  const failed = { count: 0, message: null };
+  const ask = async (userId) => {
+    try {
+      links.set(userId, await gateway.admin(`/billing/users/${encodeURIComponent(userId)}/checkout`, { method: "POST", body: { tier } }));
+    } catch (error) {
+      if (!(error instanceof CliError)) throw error;
+      if (isBillingNotConfigured(error)) throw error;
+      failed.count += 1;
+      failed.message ??= error.message;
+    }
+  };
+  const [first, ...rest] = userIds;
+  try {
+    // The first alone: on a gateway without Stripe it is the only call made.
+    if (first !== undefined) await ask(first);
+    let next = 0;
+    const worker = async () => {
+      while (next < rest.length) await ask(rest[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(CHECKOUT_CONCURRENCY, rest.length) }, worker));
+  } catch (error) {
+    if (!isBillingNotConfigured(error)) throw error;
+    return { links: new Map(), notConfigured: true, failed: { count: 0, message: null } };
+  }
+  return { links, notConfigured: false, failed };
+}
+
+/**
+ * The gateway's 503 billing_not_configured, as the admin client words it (it keeps the
+ * gateway's message for a 5xx, not its code).
+ */
+function isBillingNotConfigured(error) {
+  return error instanceof CliError && /billing_not_configured|Billing is not configured/.test(error.message);
 }
 
 /** "2 test ids, 1 never active": what the report left out, in words. */
@@ -180,9 +233,16 @@ export async function run({ values, context }) {
     writeFileSync(values.csv, toCsv(ranked, CSV_COLUMNS));
     out.push(`CSV: ${plural(ranked.length, "attendee")} written to ${values.csv}`);
   }
+  const wantDrafts = Boolean(values.emails) || !values["no-drafts"];
+  const pathA = ranked.filter((a) => a.upgrade_path === "A").map((a) => a.user_id);
+  const checkout = wantDrafts && pathA.length ? await checkoutLinksFor(gateway, pathA, PATH_A_TIER) : null;
+  if (checkout) out.push(...checkoutLines(checkout, pathA.length, values["checkout-url"]));
   const drafts = ranked.map((attendee) => ({
     attendee,
-    text: draftEmail({ attendee, choice: attendee.choice, eventName, gatewayUrl: gateway.url, checkoutUrl: values["checkout-url"] }),
+    text: draftEmail({
+      attendee, choice: attendee.choice, eventName, gatewayUrl: gateway.url,
+      checkout: attendee.upgrade_path === "A" ? checkoutOf(checkout, attendee.user_id, values["checkout-url"]) : null,
+    }),
   }));
   if (values.emails) {
     mkdirSync(values.emails, { recursive: true });
@@ -193,6 +253,28 @@ export async function run({ values, context }) {
   }
   stdout.write(`${out.join("\n")}\n`);
   return 0;
+}
+
+/** What path A's draft offers this attendee: their own link, else the organiser's --checkout-url, else a note to fill in. */
+function checkoutOf(checkout, userId, fallbackUrl) {
+  const own = checkout?.links.get(userId);
+  if (own) return { tier: PATH_A_TIER, url: own.url, expiresAt: own.expires_at };
+  return { tier: PATH_A_TIER, url: fallbackUrl ?? null };
+}
+
+/** The report's lines about path A's Checkout links: how many were made and until when, or why none. */
+function checkoutLines({ links, notConfigured, failed }, wanted, fallbackUrl) {
+  const instead = fallbackUrl ? `offer ${fallbackUrl} (--checkout-url)` : `say "${ASK_THE_ORGANISER}"`;
+  if (notConfigured) {
+    return [`Billing is not configured on this gateway (no STRIPE_SECRET_KEY): no Checkout links were made, and the path-A drafts (${plural(wanted, "attendee")}) ${instead}.`];
+  }
+  const lines = [];
+  if (links.size) {
+    const expiry = [...links.values()].map((link) => link.expires_at).sort()[0];
+    lines.push(`Checkout links: ${num(links.size)} of ${num(wanted)} path-A attendees have their own ${PATH_A_TIER} link in their draft, valid until ${expiry.replace("T", " ").slice(0, 16)} UTC: send the drafts before then, or run the report again.`);
+  }
+  if (failed.count) lines.push(`Checkout links: ${num(failed.count)} could not be made (${failed.message}); those drafts ${instead}.`);
+  return lines;
 }
 
 function indent(text) {

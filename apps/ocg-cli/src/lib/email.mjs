@@ -1,16 +1,26 @@
 // The post-event email draft for one attendee: their figures and the upgrade path the rule
 // chose, with the one .env line that path changes. A draft: the organiser reads and sends it.
 // Addressed to the email the attendee gave at enrolment (with consent) where there is one;
-// otherwise the To: line says so, and names the USER_ID to find them by.
+// otherwise the To: line says so, and names the USER_ID to find them by. Path A's draft
+// offers the attendee's own Checkout link where the report could make one, and otherwise
+// leaves a marked gap for the organiser to fill.
 import { greetingName } from "./greeting-name.mjs";
 import { plural } from "./plural.mjs";
 import { PATHS } from "./upgrade-path.mjs";
 
-export function draftEmail({ attendee, choice, eventName, gatewayUrl, checkoutUrl }) {
+/** Where path A's draft leaves the link when there is none: the organiser fills it in before sending. */
+export const ASK_THE_ORGANISER = "(billing link: ask the organiser)";
+
+/**
+ * @param {object} draft
+ * @param {{tier: string, url: string | null, expiresAt?: string}} [draft.checkout] path A's link:
+ *   the attendee's own Checkout (with its expiry), another link, or none (url null)
+ */
+export function draftEmail({ attendee, choice, eventName, gatewayUrl, checkout }) {
   const path = PATHS[choice.path];
   const others = Object.entries(PATHS).filter(([key]) => key !== choice.path).map(([, p]) => `  - ${p.name}: ${p.env} (${p.cost})`);
   const next = choice.path === "A"
-    ? checkoutUrl ? `Keep access by picking a tier here: ${checkoutUrl}` : "Reply to this email and we will send you the link to keep your access."
+    ? pathAOffer(checkout)
     : choice.path === "B"
       ? "Install ClawBox (clawbox-wiki.pages.dev), connect your Codex plan, then change one line in your project's .env:"
       : "Fork organized-gateway onto your own Cloudflare account, point it at your own OpenClaw, then change one line in your .env:";
@@ -35,4 +45,13 @@ export function draftEmail({ attendee, choice, eventName, gatewayUrl, checkoutUr
     "Reply with any question — we read every one.",
     "",
   ].join("\n");
+}
+
+/** Path A's sentence: subscribe with this link. A Checkout link names its tier and, being Stripe's, lasts 24 hours. */
+function pathAOffer(checkout) {
+  const tier = checkout?.tier ?? "a tier";
+  if (!checkout?.url) return `Keep your access on ${tier} with your own Checkout link: ${ASK_THE_ORGANISER}`;
+  if (!checkout.expiresAt) return `Keep your access on ${tier} here: ${checkout.url}`;
+  const until = checkout.expiresAt.replace("T", " ").slice(0, 16);
+  return `Keep your access on ${tier} with your own Checkout link (it works until ${until} UTC; after that, reply and we send a new one): ${checkout.url}`;
 }

@@ -156,6 +156,14 @@ export const adminApi = new Hono<AppEnv>()
     await recordAction(c, "block", { userId });
     return c.json({ user_id: userId, blocked, status, generation });
   })
+  // The tiers an organiser may put an attendee on (the dashboard's select), in the table's order.
+  .get("/tiers", (c) => {
+    const config = configFor(c.env);
+    const data = Object.entries(tierTableFor(config)).map(([id, tier]) => ({
+      id, requests_per_month: tier.requestsPerMonth, projects: tier.projects, priority: tier.priority,
+    }));
+    return c.json({ default_tier: config.tiers.defaultTier, data });
+  })
   .put("/users/:userId/tier", async (c) => {
     const userId = parse(userIdSchema, c.req.param("userId"), "user_id");
     const tiers = Object.keys(tierTableFor(configFor(c.env)));

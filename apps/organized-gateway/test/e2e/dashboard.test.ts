@@ -1,8 +1,9 @@
 // The organiser's dashboard in headless Chromium against the gateway started like `npm start`:
 // sign in with the admin token, see who is stuck and why, act on an attendee (issue and
-// revoke a key, block, reset, reinstate) and see it take effect on the attendee's next
-// request, the banner for a down host or an error spike, the projector view at 1280×720,
-// one time zone (UTC) on a laptop set to another, and sign out.
+// revoke a key, block, reset, reinstate, set their tier) and see it take effect on the
+// attendee's next request or in their object, the banner for a down host or an error
+// spike, the projector view at 1280×720, one time zone (UTC) on a laptop set to another,
+// and sign out.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -437,6 +438,51 @@ describe("acting from the dashboard", () => {
     const latest = await page.locator("#actions tbody tr").first().locator("td").allInnerTexts();
     expect(latest.slice(1)).toEqual(["reset the binding", "dash-moved", "–", "dashboard"]);
     expect(latest[0]).toMatch(/^\d\d:\d\d:\d\d$/);
+    await context.close();
+  });
+});
+
+describe("an attendee's tier", () => {
+  it("shows the attendee's tier in their detail and sets another from a select of the tiers, which their object then holds", async () => {
+    const tiers = await adminApi<{ default_tier: string; data: { id: string; requests_per_month: number | null; projects: number | null; priority: number }[] }>("/tiers");
+    expect(tiers).toEqual({
+      default_tier: "event",
+      data: [
+        { id: "event", requests_per_month: null, projects: null, priority: 0 },
+        { id: "tier-1", requests_per_month: 10_000, projects: 1, priority: 1 },
+        { id: "tier-2", requests_per_month: 50_000, projects: 3, priority: 2 },
+        { id: "tier-3", requests_per_month: null, projects: null, priority: 3 },
+      ],
+    });
+    expect((await adminApi<{ gate: { tier: string | null } }>("/users/dash-tiered")).gate.tier).toBeNull();
+
+    const { context, page } = await dashboard();
+    await page.fill("#open-user-id", "dash-tiered");
+    await page.click("#open-user button");
+    await page.waitForSelector("#detail[open]");
+    await page.waitForFunction(() => document.getElementById("detail-tier-now")!.textContent !== "–");
+    await expect(page.locator("#detail-tier-now").textContent()).resolves.toBe("event (DEFAULT_TIER: none of their own)");
+    const options = await page.locator("#detail-tier-select option").evaluateAll((all) => all.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
+    expect(options).toEqual([
+      ["event", "event · no monthly quota · any number of projects · priority 0"],
+      ["tier-1", "tier-1 · 10,000 requests/month · 1 project · priority 1"],
+      ["tier-2", "tier-2 · 50,000 requests/month · 3 projects · priority 2"],
+      ["tier-3", "tier-3 · no monthly quota · any number of projects · priority 3"],
+    ]);
+    expect(await page.inputValue("#detail-tier-select")).toBe("event");
+
+    // The organiser's pick survives the dashboard's refresh (every 5 s, which reloads the detail) until they set it.
+    await page.selectOption("#detail-tier-select", "tier-2");
+    const updated = await page.locator("#updated").textContent();
+    await page.waitForFunction((before) => document.getElementById("updated")!.textContent !== before, updated, { timeout: 15_000 });
+    expect(await page.inputValue("#detail-tier-select")).toBe("tier-2");
+    await page.click("#detail-tier button[type=submit]");
+    await page.waitForFunction(() => document.getElementById("detail-result")!.textContent === "dash-tiered is on tier-2 now, from their next request.");
+    await page.waitForFunction(() => document.getElementById("detail-tier-now")!.textContent === "tier-2");
+
+    expect((await adminApi<{ gate: { tier: string | null } }>("/users/dash-tiered")).gate.tier).toBe("tier-2");
+    expect((await actionsOf("dash-tiered")).map(({ action, actor }) => `${action} ${actor}`)).toEqual(["set_tier dashboard"]);
+    await page.screenshot({ path: artifactPath("dashboard-tier.png") });
     await context.close();
   });
 });

@@ -178,6 +178,12 @@ export function dashboardPage({ eventName }: { eventName: string }): string {
     <button type="button" data-action="reset_binding" class="danger">Reset binding</button>
     <button type="button" data-action="reinstate">Reinstate</button>
   </div>
+  <form id="detail-tier" class="detail-tier">
+    <span class="label">Tier</span> <strong id="detail-tier-now">–</strong>
+    <select id="detail-tier-select" aria-label="New tier"></select>
+    <button type="submit">Set tier</button>
+    <span class="hint">by hand: a Stripe subscription of theirs sets it again on its next event</span>
+  </form>
   <div id="issued" class="issued" hidden>
     <label for="issued-key">New key, shown only now: copy it for the attendee (their .env's OCG_KEY)</label>
     <div class="issued-row"><input id="issued-key" readonly spellcheck="false"><button type="button" id="copy-key">Copy</button></div>

@@ -2,9 +2,9 @@
  * dashboard.js, the dashboard's script (served as /admin/assets/dashboard.js, kept as text
  * here because the Worker bundles no browser code). It polls the admin API with the
  * session cookie every few seconds and writes figures as text nodes: nothing from the API
- * is ever parsed as HTML. Clicking an attendee opens their last requests and the
- * organiser's actions (issue and revoke keys, block, unblock, reset, reinstate), which go
- * through the same admin API routes as the CLI, with the console's CSRF header.
+ * is ever parsed as HTML. Clicking an attendee opens their last requests, their tier and the
+ * organiser's actions (issue and revoke keys, block, unblock, reset, reinstate, set the
+ * tier), which go through the same admin API routes as the CLI, with the console's CSRF header.
  * Plain ES2017 so any current browser runs it without a build step.
  */
 import { CLIENT_COMMON_JS } from "./client-common";
@@ -35,6 +35,10 @@ const DASHBOARD_BODY = String.raw`
   var attendees = [];
   var chart = null;
   var detailUser = null;
+  /** GET /tiers, asked for once: the tier table does not change while the Worker runs. */
+  var tierTable = null;
+  /** The tier the select was last set to show, so a refresh never undoes an organiser's pick. */
+  var tierShown = null;
   var chartEl = $("chart");
   var windowSelect = $("window");
   var includeTest = $("include-test");
@@ -303,10 +307,47 @@ const DASHBOARD_BODY = String.raw`
     return Promise.all([
       api("/users/" + encodeURIComponent(userId)),
       api("/requests?limit=20&user_id=" + encodeURIComponent(userId)),
+      loadTiers(),
     ]).then(function (results) {
       if (userId !== detailUser) return;
       renderDetail(results[0], results[1].data);
     }).catch(function (error) { setResult("Could not load " + userId + ": " + error.message, true); });
+  }
+
+  /** The tier table once; a failed ask is asked again with the next detail. */
+  function loadTiers() {
+    if (tierTable) return Promise.resolve(tierTable);
+    return api("/tiers").then(function (body) {
+      tierTable = body;
+      var select = $("detail-tier-select");
+      select.textContent = "";
+      body.data.forEach(function (t) {
+        var option = document.createElement("option");
+        option.value = t.id;
+        option.textContent = t.id + " · " + (t.requests_per_month === null ? "no monthly quota" : fmt(t.requests_per_month) + " requests/month") +
+          " · " + (t.projects === null ? "any number of projects" : plural(t.projects, "project", "projects")) + " · priority " + t.priority;
+        select.appendChild(option);
+      });
+      return body;
+    });
+  }
+
+  /** The attendee's tier in words: their own, or DEFAULT_TIER's (which may be none: 402 until they subscribe). */
+  function tierText(tier) {
+    if (tier) return tier;
+    var fallback = tierTable ? tierTable.default_tier : null;
+    if (fallback === "none") return "none (DEFAULT_TIER=none: their requests get 402 until they subscribe)";
+    return (fallback || "the default") + " (DEFAULT_TIER: none of their own)";
+  }
+
+  function renderTier(userId, tier) {
+    setText("detail-tier-now", tierText(tier));
+    var current = tier || (tierTable ? tierTable.default_tier : "");
+    var key = userId + " " + current;
+    if (tierShown === key) return;
+    tierShown = key;
+    var select = $("detail-tier-select");
+    if (Array.prototype.some.call(select.options, function (o) { return o.value === current; })) select.value = current;
   }
 
   function renderDetail(user, requests) {
@@ -327,6 +368,7 @@ const DASHBOARD_BODY = String.raw`
     dialog.querySelector('[data-action="block"]').hidden = gate.blocked;
     dialog.querySelector('[data-action="unblock"]').hidden = !gate.blocked;
     dialog.querySelector('[data-action="reinstate"]').hidden = gate.status !== "revoked";
+    renderTier(user.user_id, gate.tier);
 
     var keys = document.querySelector("#detail-keys tbody");
     keys.textContent = "";
@@ -343,7 +385,7 @@ const DASHBOARD_BODY = String.raw`
         revoke.className = "danger small";
         revoke.dataset.revoke = k.id;
         revoke.textContent = "Revoke";
-        revoke.addEventListener("click", function () { act("revoke_key", k.id, k.hint); });
+        revoke.addEventListener("click", function () { act("revoke_key", { keyId: k.id, keyHint: k.hint }); });
         actions.appendChild(revoke);
       }
       keys.appendChild(tr);
@@ -371,13 +413,16 @@ const DASHBOARD_BODY = String.raw`
     return !text || window.confirm(text.replace("{id}", detailUser).replace("{key}", keyHint || ""));
   }
 
-  function act(action, keyId, keyHint) {
+  /** @param target what the action is about beyond the attendee: a key ({keyId, keyHint}) or a tier ({tier}). */
+  function act(action, target) {
     var userId = detailUser;
-    if (!userId || !confirmed(action, keyHint)) return Promise.resolve();
+    target = target || {};
+    if (!userId || !confirmed(action, target.keyHint)) return Promise.resolve();
     var id = encodeURIComponent(userId);
     var call = {
       issue_key: function () { return change("POST", "/users/" + id + "/keys", { label: "dashboard" }); },
-      revoke_key: function () { return change("DELETE", "/keys/" + encodeURIComponent(keyId)); },
+      revoke_key: function () { return change("DELETE", "/keys/" + encodeURIComponent(target.keyId)); },
+      set_tier: function () { return change("PUT", "/users/" + id + "/tier", { tier: target.tier }); },
       block: function () { return change("POST", "/users/" + id + "/block"); },
       unblock: function () { return change("POST", "/users/" + id + "/unblock"); },
       reset_binding: function () { return change("POST", "/users/" + id + "/reset-binding"); },
@@ -402,6 +447,7 @@ const DASHBOARD_BODY = String.raw`
     if (action === "unblock") return userId + " is unblocked.";
     if (action === "reset_binding") return result.binding_reset ? "Reset: " + plural(result.revoked_keys, "key", "keys") + " revoked, binding forgotten; setup.sh can enrol or bind " + userId + " again." : "Nothing to reset for " + userId + ".";
     if (action === "reinstate") return result.reinstated ? userId + " is reinstated: it can be enrolled or bound again." : userId + " was not revoked.";
+    if (action === "set_tier") return userId + " is on " + result.tier + " now, from their next request.";
     return "Done.";
   }
 
@@ -419,10 +465,15 @@ const DASHBOARD_BODY = String.raw`
   dialog.querySelectorAll("[data-action]").forEach(function (button) {
     button.addEventListener("click", function () { act(button.dataset.action); });
   });
+  $("detail-tier").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var tier = $("detail-tier-select").value;
+    if (tier) act("set_tier", { tier: tier });
+  });
   $("copy-key").addEventListener("click", copyKey);
   $("detail-close").addEventListener("click", function () { dialog.close(); });
   // A key is shown once: closing the dialog forgets it.
-  dialog.addEventListener("close", function () { hideIssuedKey(); detailUser = null; });
+  dialog.addEventListener("close", function () { hideIssuedKey(); detailUser = null; tierShown = null; });
   $("open-user").addEventListener("submit", function (event) {
     event.preventDefault();
     var id = $("open-user-id").value.trim().toLowerCase();

@@ -89,6 +89,10 @@ dialog h3 { font-size:.95rem; margin:1rem 0 .3rem; }
 .detail-head .link { margin-left:auto; }
 .detail-summary { margin:.5rem 0; }
 .detail-actions { display:flex; flex-wrap:wrap; gap:.4rem; margin:.4rem 0; }
+.detail-tier { display:flex; flex-wrap:wrap; gap:.3rem .5rem; align-items:center; margin:.4rem 0; font-size:.9rem; }
+.detail-tier .label { color:var(--muted); }
+.detail-tier select { font:inherit; font-size:.85rem; max-width:100%; }
+.detail-tier button { font-size:.85rem; padding:.3rem .7rem; border:1px solid var(--line); border-radius:6px; background:var(--panel); color:var(--ink); }
 .issued { margin:.6rem 0; padding:.6rem; border:1px solid #f1d29c; background:var(--warn-bg); border-radius:8px; }
 .issued label { display:block; font-size:.85rem; margin-bottom:.3rem; }
 .issued-row { display:flex; gap:.4rem; }
