@@ -150,6 +150,16 @@ export const SECRET_SPECS = [
     check: publicUrlReason,
   },
   {
+    name: "CREDENTIAL_KEY",
+    required: false,
+    hidden: true,
+    question: "Key for sealing attendees' own model credentials (32+ characters; needed for AUTH_MODE=codex). Empty = generate one",
+    generate: () => randomBytes(32).toString("hex"),
+    // Changing it makes every stored credential unreadable: `npx ocg credentials reencrypt` moves them.
+    revealGenerated: false,
+    check: (v) => (v.length < 32 ? "it must be at least 32 characters" : null),
+  },
+  {
     name: "STRIPE_SECRET_KEY",
     required: false,
     hidden: true,

@@ -82,7 +82,7 @@ test("the walk-through asks for each secret, generates an ADMIN_TOKEN and shows 
   // OpenClaw token (empty: BYOK),
   // admin token (empty: generate), hash secret (empty: generate), event code.
   // The next two answers leave the Cloudflare Access service token out, the last PUBLIC_URL.
-  const input = ["http://localhost:18789", URL_OK, "", "", "", "", "room-42", "", "", "", "", ""].join("\n") + "\n";
+  const input = ["http://localhost:18789", URL_OK, "", "", "", "", "room-42", "", "", "", "", "", ""].join("\n") + "\n";
   const run = secrets(a, { args: ["--interactive"], input });
   assert.equal(run.code, 0, run.err);
   assert.match(run.err, /That OPENCLAW_URL won't work: it points at this machine/);
@@ -102,13 +102,14 @@ test("the walk-through keeps a secret that is already set unless the organiser c
   const a = account({ secrets: { "organized-gateway": { OPENCLAW_URL: URL_OK, HASH_SECRET: "h".repeat(64), ADMIN_TOKEN: ADMIN } } });
   // OPENCLAW_URL: keep (Enter); UPSTREAMS, OPENCLAW_TOKEN: empty; ADMIN_TOKEN: replace → new value;
   // HASH_SECRET: keep ("n"); EVENT_CODE, the two Access settings and PUBLIC_URL: empty.
-  const input = ["", "", "", "y", "a-brand-new-admin-token-42", "n", "", "", "", "", "", ""].join("\n") + "\n";
+  const input = ["", "", "", "y", "a-brand-new-admin-token-42", "n", "", "", "", "", "", "", ""].join("\n") + "\n";
   const run = secrets(a, { args: ["--interactive"], input });
   assert.equal(run.code, 0, run.err);
   const stored = a.state().secrets["organized-gateway"];
   assert.equal(stored.ADMIN_TOKEN, "a-brand-new-admin-token-42");
   assert.equal(stored.HASH_SECRET, "h".repeat(64));
-  assert.deepEqual(puts(a).map((c) => c.args[2]), ["ADMIN_TOKEN"]);
+  // CREDENTIAL_KEY was not set yet: an empty answer generates one, as for HASH_SECRET on a first run.
+  assert.deepEqual(puts(a).map((c) => c.args[2]), ["ADMIN_TOKEN", "CREDENTIAL_KEY"]);
   assert.ok(!run.out.includes("a-brand-new-admin-token-42"), "a typed token is not echoed back");
 });
 

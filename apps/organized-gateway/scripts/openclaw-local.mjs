@@ -17,6 +17,9 @@
 // - `extraAgents: ["other"]` adds agents next to `main`, so a test can prove that a request
 //   did not reach another agent. OpenClaw then has no default agent: `model: "openclaw"`
 //   gets 400 and callers must name one (`openclaw/main`, which the gateway always sends).
+// - `config: {...}` is laid over everything else last: e.g. the host set-up for attendees' own
+//   model accounts (src/credentials/host-setup.ts), which turns on the admin RPC the gateway
+//   sets up their agents with (docs/credentials.md).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -70,6 +73,7 @@ export function installOpenClaw() {
 
 export async function startOpenClaw({
   port = 18789, token, providerUrl, timeoutMs = 180_000, responses = false, embeddings = false, extraAgents = [], hardened = true,
+  config: extraConfig = {},
 }) {
   const entry = installOpenClaw();
   const home = mkdtempSync(path.join(tmpdir(), "openclaw-home-"));
@@ -97,7 +101,7 @@ export async function startOpenClaw({
       },
     },
   };
-  const config = hardened ? mergeConfig(base, ATTENDEE_ISOLATION) : base;
+  const config = mergeConfig(hardened ? mergeConfig(base, ATTENDEE_ISOLATION) : base, extraConfig);
   writeFileSync(path.join(home, ".openclaw", "openclaw.json"), JSON.stringify(config, null, 2));
   const child = spawn(process.execPath, [entry, "gateway", "--port", String(port)], {
     env: { ...process.env, OPENCLAW_HOME: home, HOME: home, OPENCLAW_SKIP_CHANNELS: "1", OPENCLAW_DISABLE_BONJOUR: "1", OPENCLAW_NO_RESPAWN: "1" },

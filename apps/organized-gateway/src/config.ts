@@ -64,7 +64,17 @@ const settingsSchema = z.object({
   DEFAULT_TIER: z.string().regex(/^[a-z0-9-]{1,32}$/).default("event"),
   STRIPE_SECRET_KEY: optionalSecret(1),
   STRIPE_WEBHOOK_SECRET: optionalSecret(1),
-  AUTH_MODE: z.enum(["openai"]).default("openai"),
+  // openai: an attendee's own credential pays where they registered one, the gateway's
+  // account otherwise; codex: every attendee's own credential, none registered is a 401.
+  AUTH_MODE: z.enum(["openai", "codex"]).default("openai"),
+  // AES-GCM key material for attendees' model credentials (credentials/seal.ts); the
+  // previous one only while `ocg credentials reencrypt` moves everything to the new one.
+  CREDENTIAL_KEY: optionalSecret(32),
+  CREDENTIAL_KEY_PREVIOUS: optionalSecret(32),
+  CODEX_TOKEN_HEADER: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).default("X-Codex-Token"),
+  OPENAI_BASE_URL: baseUrl.default("https://api.openai.com/v1"),
+  ANTHROPIC_BASE_URL: baseUrl.default("https://api.anthropic.com"),
+  CODEX_BASE_URL: baseUrl.default("https://chatgpt.com/backend-api/codex"),
   UPSTREAMS: upstreamsSchema,
   NODE_QUEUE_MAX: int(0, 10_000, 100),
   NODE_QUEUE_MS: int(0, 300_000, 30_000),
@@ -101,6 +111,13 @@ const settingsSchema = z.object({
   }
   if (!s.UPSTREAMS && !s.OPENCLAW_URL) {
     ctx.addIssue({ code: "custom", path: ["OPENCLAW_URL"], message: "set OPENCLAW_URL or UPSTREAMS" });
+  }
+  // Codex mode spends nothing but attendees' own credentials, which cannot be kept without a key.
+  if (s.AUTH_MODE === "codex" && !s.CREDENTIAL_KEY) {
+    ctx.addIssue({ code: "custom", path: ["CREDENTIAL_KEY"], message: "AUTH_MODE=codex needs CREDENTIAL_KEY" });
+  }
+  if (s.CREDENTIAL_KEY_PREVIOUS && !s.CREDENTIAL_KEY) {
+    ctx.addIssue({ code: "custom", path: ["CREDENTIAL_KEY"], message: "CREDENTIAL_KEY_PREVIOUS without CREDENTIAL_KEY" });
   }
   // A Cloudflare Access service token is an id and a secret: one without the other is a mistake.
   if (Boolean(s.CF_ACCESS_CLIENT_ID) !== Boolean(s.CF_ACCESS_CLIENT_SECRET)) {
@@ -143,6 +160,13 @@ function nodesOf(s: Settings): UpstreamNode[] {
 
 export interface Config {
   authMode: Settings["AUTH_MODE"];
+  /** Attendees' own model credentials (credentials/): sealing keys, the header strategy, the providers the relay calls. */
+  credentials: {
+    /** The sealing secrets, current first (the previous one only during a re-encryption). */
+    keys: string[];
+    tokenHeader: string;
+    providers: { openai: string; anthropic: string; codex: string };
+  };
   /** The upstream nodes: `UPSTREAMS`, or the one node OPENCLAW_URL / OPENCLAW_TOKEN describe. */
   upstreams: UpstreamNode[];
   /** `TIERS` as given (admit/tiers.ts merges it over the defaults), and the tier of an attendee who has none. */
@@ -179,6 +203,11 @@ export function parseConfig(bindings: Record<string, unknown>): Config {
   const s = parsed.data;
   return {
     authMode: s.AUTH_MODE,
+    credentials: {
+      keys: [s.CREDENTIAL_KEY, s.CREDENTIAL_KEY_PREVIOUS].filter((k): k is string => k !== undefined),
+      tokenHeader: s.CODEX_TOKEN_HEADER,
+      providers: { openai: s.OPENAI_BASE_URL, anthropic: s.ANTHROPIC_BASE_URL, codex: s.CODEX_BASE_URL },
+    },
     upstreams: nodesOf(s),
     tiers: { overrides: s.TIERS, defaultTier: s.DEFAULT_TIER },
     stripe: { secretKey: s.STRIPE_SECRET_KEY, webhookSecret: s.STRIPE_WEBHOOK_SECRET },

@@ -8,10 +8,15 @@
 # settings; nothing outside this folder. Running it again after it worked is harmless: it
 # reuses the key saved in .env.
 #
+# `bash setup.sh --auth codex` also connects your own model account (a Claude or ChatGPT
+# subscription's token, or an API key): the gateway keeps it encrypted, and your turns are
+# paid by it. On a gateway that works only with attendees' own accounts, plain
+# `bash setup.sh` does the same when you have none connected yet.
+#
 # Exit codes: 0 ready; 2 .env missing or a value wrong; 3 gateway unreachable or wrong URL;
 # 4 the gateway refused this USER_ID or the enrollment (event code, taken, revoked, paused,
-# full, closed); 5 a key rejected; 6 rate-limited; 7 the AI server behind the gateway is
-# down; 1 anything else.
+# full, closed), or takes no own accounts; 5 a key or token rejected; 6 rate-limited; 7 the
+# AI server behind the gateway is down; 1 anything else.
 
 # `sh setup.sh` (dash, zsh...) reads these first lines too, so they are plain POSIX sh: they
 # hand the script to bash before any line that only bash understands is read.
@@ -26,12 +31,28 @@ set +o posix
 
 set -u
 
+# --auth codex: connect your own model account (see above). Nothing else is an option.
+AUTH_CODEX=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --auth=codex) AUTH_CODEX=asked ;;
+    --auth) [ "${2:-}" = codex ] || { printf '\nProblem: %s\nNext:    %s\n' "--auth takes one value: codex." "run: bash setup.sh --auth codex (or just: bash setup.sh)" >&2; exit 2; }
+      AUTH_CODEX=asked; shift ;;
+    *) printf '\nProblem: %s\nNext:    %s\n' "setup.sh does not know the option '$1'." "run: bash setup.sh (or: bash setup.sh --auth codex to connect your own model account)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
 KIT_DIR=$(cd "$(dirname "$0")" && pwd)
 ENV_FILE="$KIT_DIR/.env"
 EXAMPLE_FILE="$KIT_DIR/.env.example"
 TEST_MODEL="gpt-4o-mini"
 OPENCLAW_MODEL="openclaw/main"
 AGAIN="then run: bash setup.sh"
+[ -n "$AUTH_CODEX" ] && AGAIN="then run: bash setup.sh --auth codex"
+RECONNECT="bash setup.sh --auth codex"
+# Where Codex keeps its ChatGPT sign-in (`codex login`).
+CODEX_AUTH_FILE="${CODEX_HOME:-${HOME:-.}/.codex}/auth.json"
 # What Windows and Notepad make of ".env": a file setup.sh would otherwise never see.
 MISNAMED_ENV_FILES=".env.txt env env.txt .env.env"
 # How often, and how long each time, enrolling waits its turn when the room's network is busy.
@@ -227,6 +248,8 @@ common_failures() {
     401:revoked_gateway_key) fail 5 "Your gateway key ($(mask "$OCG_KEY")) was switched off by the organiser." "Empty the OCG_KEY line in .env (leave just OCG_KEY=) to get a new key, $AGAIN (or ask the organiser)." ;;
     401:invalid_gateway_key) fail 5 "The gateway does not recognise your gateway key ($(mask "$OCG_KEY"))." "Empty the OCG_KEY line in .env (leave just OCG_KEY=) to get a new key, $AGAIN" ;;
     401:invalid_api_key) [ "$AUTH" = byok ] && fail 5 "OpenAI did not accept your key ($(mask "$OPENAI_API_KEY"))." "Copy your key again from https://platform.openai.com/api-keys into OPENAI_API_KEY in .env (check it has credit), $AGAIN" ;;
+    401:no_credential) fail 5 "This gateway needs your own model account, and none is connected yet." "Connect it: $RECONNECT" ;;
+    401:credential_rejected) fail 5 "Your model provider refused your account's token (it expired or was revoked)." "Reconnect your account: $RECONNECT" ;;
   esac
   fail 1 "The gateway answered HTTP $STATUS: ${message:-no explanation}" "Run bash setup.sh again; if the same message comes back, show it to the organiser."
 }
@@ -360,6 +383,133 @@ test_request() {
   common_failures
 }
 
+# ---------- your own model account (--auth codex) ----------
+
+# confirm "question [Y/n] ": yes for Enter or anything but n/N; no when nothing can be read
+# (a script that gave no answer has not said yes).
+confirm() {
+  printf '%s' "$1" >&2
+  ANSWER=""
+  IFS= read -r ANSWER || return 1
+  case "$(unquote "$ANSWER")" in [Nn]*) return 1 ;; esac
+  return 0
+}
+
+# The kind of account a token is, from its shape (the gateway checks it again): sets KIND.
+kind_of() {
+  case "$1" in
+    *[[:space:]]*) return 1 ;;
+    sk-ant-?*) KIND=anthropic ;;
+    sk-?*) KIND=openai ;;
+    eyJ?*.?*.?*) KIND=openai-codex ;;
+    *) return 1 ;;
+  esac
+}
+
+# The access token of the ChatGPT sign-in Codex saved (`codex login`), or "". Only that: the
+# refresh token stays on this laptop, so your Codex remains the one that renews the sign-in.
+codex_access_token() {
+  [ -f "$CODEX_AUTH_FILE" ] || return 0
+  tr -d '\r' <"$CODEX_AUTH_FILE" | sed -n 's/.*"access_token"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' | head -n 1
+}
+
+account_help() {
+  say ""
+  say "Connect your own model account: the gateway keeps its token encrypted and your turns are paid by it."
+  say "Where to get a token:"
+  say "  - Claude Pro/Max: run   claude setup-token   and copy the sk-ant-oat01-... it prints"
+  say "  - ChatGPT Plus/Pro (Codex): run   codex login   (on a machine without a browser: codex login --device-auth);"
+  say "    setup.sh then reads the sign-in from $CODEX_AUTH_FILE"
+  say "  - or an API key: sk-... (OpenAI) or sk-ant-api... (Anthropic)"
+}
+
+# Is an account connected already? (GET /me/credential: 200 yes, 404 no.)
+account_connected() {
+  auth_with "Authorization: Bearer $OCG_KEY"
+  request GET "$GATEWAY_URL/me/credential"
+  [ "$CURL_EXIT" -eq 0 ] || unreachable
+  case "$STATUS" in
+    200) return 0 ;;
+    404) return 1 ;;
+  esac
+  account_failures
+}
+
+# Sends the token to the gateway (PUT /me/credential, over HTTPS, with your gateway key).
+connect_account() {
+  local token="" found
+  account_help
+  found=$(codex_access_token)
+  if [ -n "$found" ] && confirm "Use the ChatGPT sign-in found in $CODEX_AUTH_FILE ($(mask "$found"))? [Y/n] "; then
+    token=$found
+  fi
+  if [ -z "$token" ]; then
+    ask "Paste your token (hidden while you paste): " secret ||
+      fail 2 "No token was given." "Get one as shown above, $AGAIN"
+    token=$ANSWER
+  fi
+  kind_of "$token" ||
+    fail 2 "That does not look like a model account's token ($(mask "$token")): it should start with sk-ant-, sk- or eyJ, with no spaces." "Copy it again as shown above, $AGAIN"
+  # The body holds the token: it goes through a private file, never on curl's command line.
+  printf '{"kind":"%s","token":"%s"}' "$KIND" "$(json_escape "$token")" >"$WORK/account"
+  auth_with "Authorization: Bearer $OCG_KEY"
+  request PUT "$GATEWAY_URL/me/credential" "@$WORK/account"
+  rm -f "$WORK/account"
+  [ "$CURL_EXIT" -eq 0 ] || unreachable
+  if [ "$STATUS" = 201 ]; then
+    say "Connected your $KIND account ($(json_text fingerprint)). The gateway keeps its token encrypted; no file here holds it."
+    return 0
+  fi
+  account_failures
+}
+
+account_failures() {
+  local code
+  code=$(json_text code)
+  case "$STATUS:$code" in
+    401:credential_rejected) fail 5 "Your model provider did not accept that token (expired, revoked, or mistyped)." "Get a fresh one as shown above, $AGAIN" ;;
+    400:invalid_credential) fail 2 "The gateway did not accept that token: $(json_text message)" "Copy it again as shown above, $AGAIN" ;;
+    401:gateway_key_required|401:invalid_gateway_key) fail 5 "The gateway does not recognise your gateway key ($(mask "$OCG_KEY"))." "Empty the OCG_KEY line in .env (leave just OCG_KEY=) to get a new key, $AGAIN" ;;
+    503:credentials_disabled) fail 4 "This gateway does not take attendees' own model accounts." "Run bash setup.sh (without --auth codex): the organiser's account pays here." ;;
+    503:host_setup_required|503:public_url_required) fail 7 "The gateway works, but the organiser has not finished setting up own accounts (${code})." "Nothing to fix on your side: tell the organiser, then run $RECONNECT again." ;;
+    502:provider_unreachable) fail 7 "The gateway could not ask your model provider about the token right now." "Wait a minute, $AGAIN" ;;
+    503:host_busy) fail 6 "The agent server is busy setting up other attendees' accounts right now." "Wait ${RETRY_AFTER:-10} seconds, $AGAIN" ;;
+  esac
+  common_failures
+}
+
+# Your own account pays now, so OPENAI_API_KEY can go from .env (only if you say yes).
+offer_to_remove_openai_key() {
+  [ -n "$OPENAI_API_KEY" ] || return 0
+  if confirm "Your turns are now paid by the account you connected. Remove OPENAI_API_KEY from .env? [Y/n] "; then
+    env_set OPENAI_API_KEY ""
+    OPENAI_API_KEY=""
+    say "Removed OPENAI_API_KEY from .env."
+  else
+    say "Kept OPENAI_API_KEY in .env."
+  fi
+}
+
+# The gateway key first (enrolling if the gateway hands them out), then the account.
+own_account_setup() {
+  if [ -z "$OCG_KEY" ]; then
+    if [ "$enrollment_open" = false ]; then
+      fail 4 "You have no gateway key yet (OCG_KEY in .env is empty), and this gateway is not handing them out." "Ask the organiser for your gateway key, put it after OCG_KEY= in .env, $AGAIN"
+    fi
+    need USER_ID "Your first name (e.g. sam): " "your first name, e.g. sam" "" check_user_id
+    USER_ID=$VALUE
+    check_user_id "$USER_ID"
+    enroll
+  fi
+  # Run again without --auth codex: an account already connected stays as it is.
+  if [ "$AUTH_CODEX" = gateway ] && account_connected; then
+    say "Your own model account is connected."
+    return 0
+  fi
+  connect_account
+  offer_to_remove_openai_key
+}
+
 # ---------- main ----------
 
 say "OpenClaw workshop setup"
@@ -390,36 +540,45 @@ else
   key_required=false; json_true gateway_key_required && key_required=true
   enrollment_open=false; json_true enrollment_open && enrollment_open=true
   [ -n "$OCG_KEY" ] && check_gateway_key "$OCG_KEY"
+  # A gateway that works only with attendees' own accounts asks for one by itself.
+  [ -z "$AUTH_CODEX" ] && [ "$(json_text auth_mode)" = codex ] && AUTH_CODEX=gateway
 
-  if [ "$key_required" = false ]; then
-    # Pass-through (BYOK): your own OpenAI key pays, sent with your USER_ID.
-    need OPENAI_API_KEY "Your OpenAI API key (starts with sk-; hidden while you paste): " "your own OpenAI key, starting with sk-" secret check_openai_key
-    OPENAI_API_KEY=$VALUE
-    check_openai_key "$OPENAI_API_KEY"
-  elif [ -n "$OPENAI_API_KEY" ]; then
-    check_openai_key "$OPENAI_API_KEY"
-  fi
-
-  if [ -z "$OCG_KEY" ] || [ "$key_required" = false ]; then
-    need USER_ID "Your first name (e.g. sam): " "your first name, e.g. sam" "" check_user_id
-    USER_ID=$VALUE
-    check_user_id "$USER_ID"
-  fi
-
-  if [ -z "$OCG_KEY" ] && [ "$key_required" = true ] && [ "$enrollment_open" = false ]; then
-    fail 4 "This gateway needs a personal gateway key, and it is not handing them out (enrollment is closed)." "Ask the organiser for your gateway key, put it after OCG_KEY= in .env, $AGAIN"
-  fi
-
-  if [ "$key_required" = true ]; then
-    # The gateway pays for the AI server: your gateway key is your pass.
+  if [ -n "$AUTH_CODEX" ]; then
+    # Your own model account pays: the gateway key is your pass, the account pays your turns.
     AUTH=gateway-key
-    [ -z "$OCG_KEY" ] && enroll
+    own_account_setup
     test_request
   else
-    # Your key is tested first: that also ties USER_ID to it, so enrolling next keeps it yours.
-    AUTH=byok
-    test_request
-    [ -z "$OCG_KEY" ] && [ "$enrollment_open" = true ] && enroll
+    if [ "$key_required" = false ]; then
+      # Pass-through (BYOK): your own OpenAI key pays, sent with your USER_ID.
+      need OPENAI_API_KEY "Your OpenAI API key (starts with sk-; hidden while you paste): " "your own OpenAI key, starting with sk-" secret check_openai_key
+      OPENAI_API_KEY=$VALUE
+      check_openai_key "$OPENAI_API_KEY"
+    elif [ -n "$OPENAI_API_KEY" ]; then
+      check_openai_key "$OPENAI_API_KEY"
+    fi
+
+    if [ -z "$OCG_KEY" ] || [ "$key_required" = false ]; then
+      need USER_ID "Your first name (e.g. sam): " "your first name, e.g. sam" "" check_user_id
+      USER_ID=$VALUE
+      check_user_id "$USER_ID"
+    fi
+
+    if [ -z "$OCG_KEY" ] && [ "$key_required" = true ] && [ "$enrollment_open" = false ]; then
+      fail 4 "This gateway needs a personal gateway key, and it is not handing them out (enrollment is closed)." "Ask the organiser for your gateway key, put it after OCG_KEY= in .env, $AGAIN"
+    fi
+
+    if [ "$key_required" = true ]; then
+      # The gateway pays for the AI server: your gateway key is your pass.
+      AUTH=gateway-key
+      [ -z "$OCG_KEY" ] && enroll
+      test_request
+    else
+      # Your key is tested first: that also ties USER_ID to it, so enrolling next keeps it yours.
+      AUTH=byok
+      test_request
+      [ -z "$OCG_KEY" ] && [ "$enrollment_open" = true ] && enroll
+    fi
   fi
 fi
 

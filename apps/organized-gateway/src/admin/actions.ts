@@ -12,7 +12,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { bearerToken } from "../identify";
 
-export const ADMIN_ACTIONS = ["issue_key", "revoke_key", "block", "unblock", "reset_binding", "reinstate", "set_tier"] as const;
+export const ADMIN_ACTIONS = ["issue_key", "revoke_key", "block", "unblock", "reset_binding", "reinstate", "set_tier", "revoke_credential"] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 /** `token`: Authorization: Bearer <ADMIN_TOKEN> (the CLI, scripts); `dashboard`: the sign-in session. */
 export type Actor = "token" | "dashboard";

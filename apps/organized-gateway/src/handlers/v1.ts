@@ -10,6 +10,7 @@ import { chargeRefusal, chargeUpstreamRefusal, requireRefusalBudget } from "../a
 import type { AppEnv } from "../app-env";
 import { configFor, type Config } from "../config";
 import { readJsonObject, type JsonObject } from "../envelope/body";
+import { refusalIn, useOwnCredential } from "../credentials/use";
 import { forward, isEventStream, normaliseUpstreamError, responseHeaders } from "../forward";
 import { observe, readWholeJson, type BodyOutcome } from "../forward/observe";
 import { estimateTokens, promptChars } from "../forward/usage";
@@ -79,6 +80,8 @@ export const proxyV1 = logged(async (c, log) => {
   if (admission.provisional) await requireRefusalBudget(c.env, config, request.headers);
   if (!endpoint) throw wrongEndpoint;
 
+  // Whose model credential pays (credentials/use.ts): the attendee's own, or the gateway's.
+  const own = await useOwnCredential(config, principal, admission, route, endpoint.kind);
   const session = await upstreamSession(config.hashSecret, principal.userId, admission.generation);
   const json = bodyRead ? await bodyRead : null;
   if (json) {
@@ -89,6 +92,13 @@ export const proxyV1 = logged(async (c, log) => {
     c, log, config, table, route, gate, admission, principal, session, endpoint, json, url,
   });
   const { body } = forwarded;
+  const credentialRefusal = await refusalIn(own, table.byName.get(row.upstream!)!, forwarded.response);
+  if (credentialRefusal) {
+    log.target.credentialResult = "rejected";
+    await forwarded.response.body?.cancel().catch(() => {});
+    throw credentialRefusal;
+  }
+  if (own?.header && forwarded.response.ok) log.target.credentialResult = "ok";
   // The model list covers the whole pool: what the attendee's node serves, and every model route.
   const response = url.pathname === "/v1/models" && table.routesByModel
     ? await withPoolModels(forwarded.response, table.upstreams, principal, session)

@@ -12,7 +12,13 @@
  *   session value); an endpoint it cannot be made safe for is refused. Fields OpenClaw
  *   scopes by the bearer token — one shared operator token, so one scope for everyone —
  *   are refused. Only gateway-key holders may use it, since the gateway pays.
+ *
+ * An attendee's own model credential (credentials/use.ts) changes two things: on the
+ * OpenClaw route their turns go to their own agent, whose provider is the gateway's relay;
+ * on a pass-through route in AUTH_MODE=codex their token goes in CODEX_TOKEN_HEADER instead
+ * of the caller's Authorization.
  */
+import { credentialUseOf } from "../credentials/use";
 import type { JsonObject } from "../envelope/body";
 import type { Principal } from "../identify";
 import { GatewayError } from "../shared/errors";
@@ -44,7 +50,9 @@ export function passthrough(): AuthStrategy {
     requiresGatewayKey: false,
     endpoints: ALL_ENDPOINTS,
     authorize(headers, { principal, session }) {
-      if (principal.callerAuthorization) headers.set("authorization", principal.callerAuthorization);
+      const header = credentialUseOf(principal)?.header;
+      if (header) headers.set(header.name, header.value);
+      else if (principal.callerAuthorization) headers.set("authorization", principal.callerAuthorization);
       headers.set("x-forwarded-user", session);
     },
     rewrite() {},
@@ -71,14 +79,20 @@ export function openclaw(token: string, agent: string): AuthStrategy {
     authorize(headers) {
       headers.set("authorization", `Bearer ${token}`);
     },
-    rewrite(body, { endpoint, session }) {
+    rewrite(body, { endpoint, session, principal }) {
+      const own = credentialUseOf(principal);
+      if (own && endpoint === "embedding") {
+        // Embeddings follow the agent's memory-search provider, which is the operator's.
+        throw new GatewayError(404, "not_found_error", "unsupported_endpoint",
+          "Embeddings are not available with your own model account on this gateway; chat and responses are.");
+      }
       for (const field of SHARED_SCOPE_FIELDS[endpoint] ?? []) {
         if (body[field] !== undefined && body[field] !== null) {
           throw new GatewayError(400, "invalid_request_error", "unsupported_parameter",
             `This gateway does not accept '${field}': the agent server cannot keep it private to you. Send the whole conversation in 'input' instead; the agent remembers your earlier turns by itself.`);
         }
       }
-      body.model = `openclaw/${agent}`;
+      body.model = `openclaw/${own?.agent ?? agent}`;
       body.user = session;
     },
   };

@@ -1,0 +1,32 @@
+/**
+ * Who may manage a credential: the holder of a right, active gateway key for that attendee
+ * id — nothing less. The attendee's own object, the one place the key's hash is held, checks
+ * it (billing/key-check.ts, which costs the attendee nothing). Wrong keys are counted per
+ * network, so nobody can guess at someone else's credential through these routes.
+ */
+import { NetworkGuardClient } from "../admit/guesses";
+import type { Config } from "../config";
+import { bearerToken } from "../identify";
+import { holderOfKey } from "../billing/key-check";
+import { isGatewayKey } from "../identify/gateway-key";
+import { GatewayError } from "../shared/errors";
+import { gatewayKeyRequired } from "./errors";
+
+const WRONG_KEYS = { what: "gateway keys", purpose: "credential-key", code: "too_many_wrong_keys", perMinute: 20 };
+
+async function keyIsRight(env: Env, key: string): Promise<string | null> {
+  return (await holderOfKey(env, key))?.userId ?? null;
+}
+
+/** The attendee id whose gateway key this request carries; a 401 for anything else. */
+export async function requireKeyHolder(env: Env, config: Config, headers: Headers): Promise<string> {
+  const token = bearerToken(headers.get("authorization"));
+  if (!token || !isGatewayKey(token)) throw gatewayKeyRequired();
+  const userId = await keyIsRight(env, token);
+  const guard = await NetworkGuardClient.forRequest(env, config, headers);
+  if (!(await guard.judge(WRONG_KEYS, userId !== null)) || userId === null) {
+    throw new GatewayError(401, "authentication_error", "invalid_gateway_key",
+      "This gateway key is not recognised (or was revoked). Copy OCG_KEY again from your kit's .env, or ask the organiser.");
+  }
+  return userId;
+}

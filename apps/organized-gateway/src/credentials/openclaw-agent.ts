@@ -1,0 +1,127 @@
+/**
+ * The attendee's own agent on an OpenClaw host, set up through OpenClaw's admin RPC over
+ * HTTP (the bundled `admin-http-rpc` plugin, `POST /api/v1/admin/rpc` with the operator
+ * token): one `config.patch` adds (or updates) a model provider whose base URL is this
+ * gateway's relay and whose apiKey is the attendee's relay token, and an agent whose only
+ * model is that provider's. OpenClaw hot-applies it in about two seconds, no restart.
+ *
+ * The agent's model is strict (a string: no fallbacks to the operator's models) and its
+ * utility model is off (`""`), so no call made for the attendee's turns — titles included —
+ * goes to a provider that is not the relay. A rotation writes a new provider entry (new id,
+ * new relay token), points the agent at it and deletes the previous one. The host's one-time set-up (host-setup.ts) turns the
+ * plugin on and allows a multi-agent roster.
+ */
+import type { UpstreamNode } from "../config";
+import { GatewayError, retryAfterHeaders } from "../shared/errors";
+import { KINDS, type CredentialKind } from "./kinds";
+
+export interface AgentSpec {
+  agentId: string;
+  /** This registration's provider entry (names.ts), and the previous registration's, which goes. */
+  providerId: string;
+  previousProviderId: string | null;
+  kind: CredentialKind;
+  /** The relay's address for this kind, as OpenClaw will call it (`<gateway>/relay/<kind>`). */
+  relayBaseUrl: string;
+  relayToken: string;
+}
+
+const RPC_PATH = "/api/v1/admin/rpc";
+const RPC_TIMEOUT_MS = 20_000;
+const ATTEMPTS = 3;
+/** OpenClaw rate-limits config writes (30 a minute per method); a short wait is worth it, a long one is the caller's. */
+const MAX_WAIT_MS = 5_000;
+
+/** The config patch that gives the attendee their agent, and the array paths it may remove. */
+export function agentPatch(spec: AgentSpec): { patch: Record<string, unknown>; replacePaths: string[] } {
+  const kind = KINDS[spec.kind];
+  const previous = spec.previousProviderId && spec.previousProviderId !== spec.providerId ? spec.previousProviderId : null;
+  const patch = {
+    models: {
+      providers: {
+        // null deletes (JSON merge patch): the old entry and its dead relay token leave the host.
+        ...(previous ? { [previous]: null } : {}),
+        [spec.providerId]: {
+          baseUrl: spec.relayBaseUrl,
+          apiKey: spec.relayToken,
+          api: kind.openclawApi,
+          models: [{ id: kind.model, name: `${kind.model} (the attendee's own account)` }],
+        },
+      },
+    },
+    agents: { entries: { [spec.agentId]: { model: `${spec.providerId}/${kind.model}`, utilityModel: "" } } },
+  };
+  // Deleting an entry that holds an array must be named, or OpenClaw refuses the patch.
+  return { patch, replacePaths: previous ? [`models.providers.${previous}.models`] : [] };
+}
+
+interface RpcAnswer {
+  status: number;
+  ok: boolean;
+  payload?: Record<string, unknown>;
+  error?: { code?: string; message?: string; retryAfterMs?: number };
+}
+
+type Fetcher = (input: string, init: RequestInit) => Promise<Response>;
+
+async function rpc(node: UpstreamNode, method: string, params: unknown, fetcher: Fetcher): Promise<RpcAnswer> {
+  let response: Response;
+  try {
+    response = await fetcher(`${node.url}${RPC_PATH}`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${node.token}`,
+        "content-type": "application/json",
+        ...(node.access ? { "cf-access-client-id": node.access.clientId, "cf-access-client-secret": node.access.clientSecret } : {}),
+      },
+      body: JSON.stringify({ method, params }),
+      signal: AbortSignal.timeout(RPC_TIMEOUT_MS),
+    });
+  } catch {
+    throw hostUnreachable(node);
+  }
+  const text = await response.text();
+  let body: Partial<RpcAnswer> = {};
+  try {
+    body = JSON.parse(text) as Partial<RpcAnswer>;
+  } catch { /* not the plugin answering */ }
+  return { status: response.status, ok: response.ok && body.ok === true, payload: body.payload, error: body.error };
+}
+
+/** Sets up (or updates) the attendee's agent on one OpenClaw node. */
+export async function provisionAgent(node: UpstreamNode, spec: AgentSpec, fetcher: Fetcher = (i, init) => fetch(i, init)): Promise<void> {
+  const { patch, replacePaths } = agentPatch(spec);
+  const raw = JSON.stringify(patch);
+  for (let attempt = 1; ; attempt++) {
+    const current = await rpc(node, "config.get", {}, fetcher);
+    if (!current.ok) throw setupError(node, current);
+    const patched = await rpc(node, "config.patch", { raw, replacePaths, baseHash: current.payload?.hash, note: "organized-gateway: an attendee's own agent" }, fetcher);
+    if (patched.ok) return;
+    const wait = patched.error?.retryAfterMs ?? 0;
+    // Another write landed between the read and the patch (a stale baseHash), or the
+    // control plane asked for a moment: read again and retry, a few times.
+    const again = patched.error?.code === "UNAVAILABLE" ? wait <= MAX_WAIT_MS : /hash/i.test(patched.error?.message ?? "");
+    if (!again || attempt >= ATTEMPTS) throw setupError(node, patched);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(200, wait)));
+  }
+}
+
+function hostUnreachable(node: UpstreamNode): GatewayError {
+  return new GatewayError(503, "server_error", "host_unreachable",
+    `The agent server (${node.name}) could not be reached to set up your own agent. Try again in a minute; if it persists, tell the organiser.`);
+}
+
+/** Why a node refused: the organiser's one-time set-up is missing, or the host is busy. Never the host's raw answer. */
+function setupError(node: UpstreamNode, answer: RpcAnswer): GatewayError {
+  if (answer.error?.code === "UNAVAILABLE") {
+    const wait = Math.max(1_000, answer.error.retryAfterMs ?? 10_000);
+    return new GatewayError(503, "server_error", "host_busy",
+      `The agent server (${node.name}) is busy setting up other attendees' agents. Try again in ${Math.ceil(wait / 1000)} seconds.`,
+      retryAfterHeaders(wait));
+  }
+  // 404: the admin-http-rpc plugin is off; 401/403: the operator token is not the host's;
+  // 400: e.g. the roster is not `agents.ownership: "explicit"` yet.
+  console.error(JSON.stringify({ event: "openclaw_agent_setup_failed", node: node.name, status: answer.status, code: answer.error?.code ?? null }));
+  return new GatewayError(503, "configuration_error", "host_setup_required",
+    `The agent server (${node.name}) is not set up for attendees' own accounts yet. Tell the organiser: run 'npx ocg host' and follow it (docs/credentials.md).`);
+}

@@ -1,0 +1,87 @@
+/**
+ * Whose credential pays for one /v1 request, decided after admission from the grant's
+ * stored credential (`AUTH_MODE` and the route decide whether it is spent):
+ *
+ * - On an OpenClaw route, an attendee with a credential of their own is sent to their own
+ *   agent (`openclaw/<agent>`), whose provider is the relay: their credential pays, for every
+ *   model call of the turn. Without one: in `AUTH_MODE=openai` the gateway's agent (the
+ *   gateway's OpenClaw account pays); in `AUTH_MODE=codex` a 401 `no_credential`.
+ * - On a plain upstream (pass-through) in `AUTH_MODE=codex`, the opened token goes in
+ *   `CODEX_TOKEN_HEADER` and the caller's `Authorization` does not (the seed's phase 2).
+ *   In `AUTH_MODE=openai` pass-through stays BYOK: the caller's own key is the credential.
+ * - A credential the provider refused last time is a 401 `credential_rejected` before
+ *   anything goes upstream; so is a refusal seen on this request (`refusalIn`).
+ *
+ * The decision travels with the principal (a WeakMap: the principal's type stays identify's),
+ * and the route's strategies read it (route/strategies.ts).
+ */
+import type { Admission } from "../admit";
+import type { Config } from "../config";
+import type { Principal } from "../identify";
+import type { Upstream } from "../route";
+import type { EndpointKind } from "../route/endpoints";
+import type { GatewayError } from "../shared/errors";
+import { RECONNECT, credentialRejected, gatewayKeyRequired, noCredential } from "./errors";
+import type { CredentialKind } from "./kinds";
+import { attendeeAgentId } from "./names";
+import { openFor } from "./store";
+
+export interface CredentialUse {
+  kind: CredentialKind;
+  /** The attendee's own OpenClaw agent (OpenClaw routes). */
+  agent: string;
+  /** The header that carries the opened token (plain upstreams in codex mode), or null. */
+  header: { name: string; value: string } | null;
+}
+
+const uses = new WeakMap<Principal, CredentialUse>();
+
+/** The credential this request spends, as decided by `useOwnCredential`; undefined when the gateway pays. */
+export function credentialUseOf(principal: Principal): CredentialUse | undefined {
+  return uses.get(principal);
+}
+
+export async function useOwnCredential(
+  config: Config, principal: Principal, admission: Admission, route: { order: readonly Upstream[] }, endpoint: EndpointKind,
+): Promise<CredentialUse | null> {
+  // Listing models calls no provider: nobody's credential is spent on it.
+  if (endpoint === "models") return null;
+  const codex = config.authMode === "codex";
+  const viaOpenClaw = route.order.some((node) => node.strategy.name === "openclaw");
+  const viaHeader = codex && route.order.some((node) => node.strategy.name === "passthrough");
+  if (!viaOpenClaw && !viaHeader) return null;
+  if (codex && principal.credential.kind !== "key") throw gatewayKeyRequired();
+  const own = await openFor(config, { userId: principal.userId, generation: admission.generation }, admission.credential);
+  if (!own) {
+    if (codex) throw noCredential();
+    return null;
+  }
+  if (own.stored.last_result === "rejected") throw credentialRejected();
+  const use: CredentialUse = {
+    kind: own.stored.kind,
+    agent: await attendeeAgentId(config.hashSecret, principal.userId, admission.generation),
+    header: viaHeader ? { name: config.credentials.tokenHeader, value: own.token } : null,
+  };
+  uses.set(principal, use);
+  return use;
+}
+
+/** Words only the relay's refusals carry (errors.ts), as OpenClaw passes them on. */
+const RELAY_REFUSALS: readonly [string, () => GatewayError][] = [
+  [`reconnect your account: ${RECONNECT}`, credentialRejected],
+  [`No Codex session. Run: ${RECONNECT}`, noCredential],
+];
+
+/**
+ * The refusal to answer when the upstream's answer says the attendee's credential was
+ * refused: on a plain upstream any 401/403; through OpenClaw, its 401 carrying the relay's
+ * words (OpenClaw's own 401, a wrong operator token, is not the attendee's to fix). Reads
+ * the body of a 401/403 only, which is small.
+ */
+export async function refusalIn(use: CredentialUse | null, upstream: Upstream, response: Response): Promise<GatewayError | null> {
+  if (!use || (response.status !== 401 && response.status !== 403)) return null;
+  if (upstream.strategy.name === "passthrough") return use.header ? credentialRejected() : null;
+  const text = await response.clone().text().catch(() => "");
+  const found = RELAY_REFUSALS.find(([words]) => text.includes(words));
+  return found ? found[1]() : null;
+}
