@@ -64,7 +64,10 @@ const LAPTOP = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like 
 /** Settings of a gateway that pays (the OpenClaw strategy): attendees bring no key. */
 const GATEWAY_PAYS = { OPENCLAW_TOKEN: "join-test-operator-token" };
 
-const BYOK_MODE: JoinMode = { gatewayPays: false, enrollmentOpen: true, eventCodeInKit: false };
+const BYOK_MODE: JoinMode = { ownAccountPays: false, gatewayPays: false, enrollmentOpen: true, eventCodeInKit: false };
+
+/** AUTH_MODE=codex on the OpenClaw route: each attendee's own account pays (it needs CREDENTIAL_KEY). */
+const OWN_ACCOUNTS = { ...GATEWAY_PAYS, AUTH_MODE: "codex", CREDENTIAL_KEY: "join-test-credential-key-0123456789abcdef" };
 
 async function joinHtml(settings: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<string> {
   const response = await at(`${LOCAL}/join`, settings, headers);
@@ -126,6 +129,21 @@ describe("GET /join", () => {
     expect(text).toContain("setup.sh asks for your first name and the event code, then prints Agent ready.");
     expect(text).toContain("No OpenAI key needed: the workshop pays for the AI.");
     expect(text).not.toMatch(/OpenAI key \(sk-|Bring your own/);
+  });
+
+  it("with AUTH_MODE=codex says to connect your own ChatGPT/Codex or Claude account with bash setup.sh --auth codex, and asks for no OpenAI key", async () => {
+    const html = await joinHtml(OWN_ACCOUNTS);
+    expect(html).toContain("<pre><code>bash setup.sh --auth codex</code></pre>");
+    const text = visibleText(html);
+    expect(text).toContain("No OpenAI key needed: you connect your own ChatGPT/Codex or Claude account with bash setup.sh --auth codex, and it pays for your turns.");
+    expect(text).toContain("setup.sh asks for your first name, the event code and your model account's token (claude setup-token prints one; a ChatGPT sign-in from codex login is found by itself), then prints Agent ready.");
+    expect(text).not.toMatch(/OpenAI key \(sk-|Bring your own|the workshop pays/);
+    // Enrolment closed: the organiser's gateway key, then the token.
+    const closed = visibleText(await joinHtml({ ...OWN_ACCOUNTS, EVENT_CODE: "" }));
+    expect(closed).toContain("setup.sh asks for your personal gateway key: the organiser hands those out (put it after OCG_KEY= in .env), then for your model account's token");
+    expect(closed).not.toContain("event code");
+    // The default (AUTH_MODE=openai) keeps the plain command.
+    expect(await joinHtml(GATEWAY_PAYS)).toContain("<pre><code>bash setup.sh</code></pre>");
   });
 
   it("when the gateway pays and enrolment is closed, says the organiser hands out the gateway keys", async () => {
@@ -193,18 +211,18 @@ describe("the join page's wording for each kind of gateway", () => {
     ["BYOK, enrolment open", BYOK_MODE,
       "setup.sh asks for your OpenAI key (sk-…), your first name and the event code, then prints Agent ready.",
       "The event code is on the room's screen; the organiser can tell you too."],
-    ["BYOK, enrolment closed", { gatewayPays: false, enrollmentOpen: false, eventCodeInKit: false },
+    ["BYOK, enrolment closed", { ownAccountPays: false, gatewayPays: false, enrollmentOpen: false, eventCodeInKit: false },
       "setup.sh asks for your OpenAI key (sk-…) and your first name, then prints Agent ready.", null],
-    ["BYOK, code in the kit", { gatewayPays: false, enrollmentOpen: true, eventCodeInKit: true, eventCode: "ROOM-1" },
+    ["BYOK, code in the kit", { ownAccountPays: false, gatewayPays: false, enrollmentOpen: true, eventCodeInKit: true, eventCode: "ROOM-1" },
       "setup.sh asks for your OpenAI key (sk-…) and your first name, then prints Agent ready.",
       "The kit already carries the event code (ROOM-1): you will not type it."],
-    ["gateway pays, enrolment open", { gatewayPays: true, enrollmentOpen: true, eventCodeInKit: false },
+    ["gateway pays, enrolment open", { ownAccountPays: false, gatewayPays: true, enrollmentOpen: true, eventCodeInKit: false },
       "setup.sh asks for your first name and the event code, then prints Agent ready.",
       "The event code is on the room's screen; the organiser can tell you too."],
-    ["gateway pays, code in the kit", { gatewayPays: true, enrollmentOpen: true, eventCodeInKit: true, eventCode: "ROOM-1" },
+    ["gateway pays, code in the kit", { ownAccountPays: false, gatewayPays: true, enrollmentOpen: true, eventCodeInKit: true, eventCode: "ROOM-1" },
       "setup.sh asks for your first name, then prints Agent ready.",
       "The kit already carries the event code (ROOM-1): you will not type it."],
-    ["gateway pays, enrolment closed", { gatewayPays: true, enrollmentOpen: false, eventCodeInKit: false },
+    ["gateway pays, enrolment closed", { ownAccountPays: false, gatewayPays: true, enrollmentOpen: false, eventCodeInKit: false },
       "setup.sh asks for your first name and your personal gateway key: the organiser hands those out (put it after OCG_KEY= in .env), then it prints Agent ready.", null],
   ];
   it.each(cases)("%s: says what setup.sh will ask, in its order", (_name, mode, asks, eventCode) => {
@@ -216,11 +234,13 @@ describe("the join page's wording for each kind of gateway", () => {
 
   it("derives the mode from the config: the upstream strategy, EVENT_CODE and KIT_INCLUDE_EVENT_CODE", () => {
     const base = { OPENCLAW_URL: "http://127.0.0.1:1", HASH_SECRET: "join-test-hash-secret-01" };
-    expect(joinModeOf(parseConfig(base))).toEqual({ gatewayPays: false, enrollmentOpen: false, eventCodeInKit: false, eventCode: undefined });
+    expect(joinModeOf(parseConfig(base))).toEqual({ ownAccountPays: false, gatewayPays: false, enrollmentOpen: false, eventCodeInKit: false, eventCode: undefined });
     expect(joinModeOf(parseConfig({ ...base, OPENCLAW_TOKEN: "t", EVENT_CODE: "C-1" })))
-      .toEqual({ gatewayPays: true, enrollmentOpen: true, eventCodeInKit: false, eventCode: undefined });
+      .toEqual({ ownAccountPays: false, gatewayPays: true, enrollmentOpen: true, eventCodeInKit: false, eventCode: undefined });
     expect(joinModeOf(parseConfig({ ...base, EVENT_CODE: "C-1", KIT_INCLUDE_EVENT_CODE: "true" })))
-      .toEqual({ gatewayPays: false, enrollmentOpen: true, eventCodeInKit: true, eventCode: "C-1" });
+      .toEqual({ ownAccountPays: false, gatewayPays: false, enrollmentOpen: true, eventCodeInKit: true, eventCode: "C-1" });
+    expect(joinModeOf(parseConfig({ ...base, ...OWN_ACCOUNTS, EVENT_CODE: "C-1" })))
+      .toEqual({ ownAccountPays: true, gatewayPays: true, enrollmentOpen: true, eventCodeInKit: false, eventCode: undefined });
     // The flag without a code puts nothing in the kit, so nothing is claimed.
     expect(joinModeOf(parseConfig({ ...base, KIT_INCLUDE_EVENT_CODE: "true" })).eventCodeInKit).toBe(false);
   });

@@ -101,7 +101,7 @@ export function renderJoinPage(input: JoinPageInput): string {
         </li>
         <li>
           <h2>Run the setup</h2>
-          <pre><code>bash setup.sh</code></pre>
+          <pre><code>${escapeHtml(wording.command)}</code></pre>
           <p>${escapeHtml(wording.asks)}</p>${wording.eventCode ? `
           <p class="event-code">${escapeHtml(wording.eventCode)}</p>` : ""}
         </li>

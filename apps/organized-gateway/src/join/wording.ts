@@ -4,12 +4,16 @@
  * - pass-through (BYOK): the attendee's own OpenAI key pays, so setup.sh asks for it;
  * - a route that spends the gateway's own credential (OpenClaw strategy): no key is asked;
  *   a gateway key comes from `/enroll`, or from the organiser when enrolment is closed;
+ * - AUTH_MODE=codex: each attendee's own ChatGPT/Codex or Claude account pays, connected by
+ *   `bash setup.sh --auth codex` with a gateway key (enrolled as above); no OpenAI key;
  * - the event code is asked only when enrolment is open and the kit does not carry it.
  */
 import type { Config } from "../config";
 import { chooseUpstream, routeTableFor } from "../route";
 
 export interface JoinMode {
+  /** AUTH_MODE=codex: every attendee connects their own model account (setup.sh --auth codex). */
+  ownAccountPays: boolean;
   /** The route spends the gateway's credential (strategy.requiresGatewayKey): nobody brings a key. */
   gatewayPays: boolean;
   /** EVENT_CODE is set: setup.sh enrols for a gateway key. */
@@ -27,6 +31,7 @@ export interface JoinMode {
 export function joinModeOf(config: Config): JoinMode {
   const eventCodeInKit = config.kit.includeEventCode && config.event.code !== undefined;
   return {
+    ownAccountPays: config.authMode === "codex",
     gatewayPays: chooseUpstream(routeTableFor(config)).strategy.requiresGatewayKey,
     enrollmentOpen: config.event.code !== undefined,
     eventCodeInKit,
@@ -35,6 +40,8 @@ export function joinModeOf(config: Config): JoinMode {
 }
 
 export interface SetupWording {
+  /** The command step 2 shows. */
+  command: string;
   /** Step 2's sentence: what setup.sh asks for, in the order it asks. */
   asks: string;
   /** What the attendee brings to the room, for the line under the download button. */
@@ -48,7 +55,34 @@ function listOf(items: string[]): string {
   return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 }
 
+/** The command that connects an attendee's own model account (setup.sh's --auth codex). */
+export const OWN_ACCOUNT_COMMAND = "bash setup.sh --auth codex";
+
+/** AUTH_MODE=codex: setup.sh enrols (or takes the organiser's key), then asks for the account's token. */
+function ownAccountWording(mode: JoinMode): SetupWording {
+  const token = "your model account's token (claude setup-token prints one; a ChatGPT sign-in from codex login is found by itself)";
+  const asked = ["your first name"];
+  const asksForCode = mode.enrollmentOpen && !mode.eventCodeInKit;
+  if (asksForCode) asked.push("the event code");
+  asked.push(token);
+  const asks = mode.enrollmentOpen
+    ? `setup.sh asks for ${listOf(asked)}, then prints Agent ready.`
+    : `setup.sh asks for your personal gateway key: the organiser hands those out (put it after OCG_KEY= in .env), then for ${token}, then it prints Agent ready.`;
+  const bring = `No OpenAI key needed: you connect your own ChatGPT/Codex or Claude account with ${OWN_ACCOUNT_COMMAND}, and it pays for your turns.`;
+  return { command: OWN_ACCOUNT_COMMAND, asks, bring, eventCode: eventCodeWording(mode, asksForCode) };
+}
+
+function eventCodeWording(mode: JoinMode, asksForCode: boolean): string | null {
+  if (mode.eventCodeInKit) {
+    return mode.eventCode === undefined
+      ? "The kit already carries the event code: you will not type it."
+      : `The kit already carries the event code (${mode.eventCode}): you will not type it.`;
+  }
+  return asksForCode ? "The event code is on the room's screen; the organiser can tell you too." : null;
+}
+
 export function setupWording(mode: JoinMode): SetupWording {
+  if (mode.ownAccountPays) return ownAccountWording(mode);
   const asked: string[] = [];
   if (!mode.gatewayPays) asked.push("your OpenAI key (sk-…)");
   asked.push("your first name");
@@ -65,13 +99,5 @@ export function setupWording(mode: JoinMode): SetupWording {
     ? "No OpenAI key needed: the workshop pays for the AI."
     : "Bring your own OpenAI API key (it starts with sk-; platform.openai.com/api-keys).";
 
-  let eventCode: string | null = null;
-  if (mode.eventCodeInKit) {
-    eventCode = mode.eventCode === undefined
-      ? "The kit already carries the event code: you will not type it."
-      : `The kit already carries the event code (${mode.eventCode}): you will not type it.`;
-  } else if (asksForCode) {
-    eventCode = "The event code is on the room's screen; the organiser can tell you too.";
-  }
-  return { asks, bring, eventCode };
+  return { command: "bash setup.sh", asks, bring, eventCode: eventCodeWording(mode, asksForCode) };
 }

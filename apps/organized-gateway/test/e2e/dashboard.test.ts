@@ -18,6 +18,8 @@ import { artifactPath, launchBrowser } from "./browser";
 const ADMIN_TOKEN = "dashboard-admin-token-0123";
 const EVENT_CODE = "DASH-2026";
 const UPSTREAM_PORT = 19201;
+/** Attendees' own credentials need it; the dev upstream stands in for OpenAI. */
+const CREDENTIAL_KEY = "dashboard-credential-key-0123456789abcdef";
 /** The organiser's laptop is not on UTC: every time on the page must still be UTC. */
 const LAPTOP_ZONE = "Asia/Kolkata";
 let gateway: Awaited<ReturnType<typeof startLocalGateway>>;
@@ -89,6 +91,7 @@ beforeAll(async () => {
     settings: {
       HASH_SECRET: "dashboard-hash-secret-0123456789", ADMIN_TOKEN, LOG_FLUSH_MS: "100", EVENT_CODE,
       RATE_LIMIT_PER_MINUTE: "4", EVENT_NAME: "HICAM <Workshop> & Co", MAX_ATTENDEES: "40",
+      CREDENTIAL_KEY, OPENAI_BASE_URL: `http://127.0.0.1:${UPSTREAM_PORT}/v1`,
     },
   });
   // amy: 3 answers and one upstream 503 (her last); ben: 6 requests against a limit of 4 → two 429s; cat: one answer.
@@ -438,6 +441,44 @@ describe("acting from the dashboard", () => {
     const latest = await page.locator("#actions tbody tr").first().locator("td").allInnerTexts();
     expect(latest.slice(1)).toEqual(["reset the binding", "dash-moved", "–", "dashboard"]);
     expect(latest[0]).toMatch(/^\d\d:\d\d:\d\d$/);
+    await context.close();
+  });
+});
+
+describe("an attendee's model credential", () => {
+  it("shows the credential's kind, date and fingerprint in the detail, never the token, and revokes it so GET /me/credential answers 404", async () => {
+    const enrolled = await fetch(`${gateway.url}/enroll`, {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ event_code: EVENT_CODE, user_id: "dash-owncred" }),
+    });
+    expect(enrolled.status).toBe(201);
+    const { key } = (await enrolled.json()) as { key: string };
+    const me = (method: string, body?: unknown) => fetch(`${gateway.url}/me/credential`, {
+      method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const token = "sk-dash-owncred-secret-0123456789abcdef";
+    const put = await me("PUT", { kind: "openai", token });
+    expect(put.status).toBe(201);
+    const { fingerprint } = (await put.json()) as { fingerprint: string };
+
+    const { context, page } = await dashboard();
+    await page.fill("#open-user-id", "dash-owncred");
+    await page.click("#open-user button");
+    await page.waitForSelector("#detail[open]");
+    await page.waitForFunction(() => document.getElementById("detail-credential-text")!.textContent!.startsWith("openai, stored "));
+    const shown = (await page.locator("#detail-credential-text").textContent())!;
+    expect(shown).toMatch(/^openai, stored \d\d:\d\d:\d\d UTC · fingerprint fp_[0-9a-f]{16} · not used yet\.$/);
+    expect(shown).toContain(fingerprint);
+    // No part of the token anywhere on the page.
+    expect(await page.content()).not.toContain(token.slice(3, 20));
+
+    await page.click('#detail [data-action="revoke_credential"]');
+    await page.waitForFunction(() => document.getElementById("detail-result")!.textContent!.includes("model credential is revoked"));
+    await page.waitForFunction(() => document.getElementById("detail-credential-text")!.textContent!.startsWith("None:"));
+    expect(await page.locator('#detail [data-action="revoke_credential"]').isHidden()).toBe(true);
+    const after = await me("GET");
+    expect(after.status).toBe(404);
+    expect(((await after.json()) as { error: { code: string } }).error.code).toBe("no_credential");
+    expect((await actionsOf("dash-owncred")).map(({ action, actor }) => `${action} ${actor}`)).toEqual(["revoke_credential dashboard"]);
     await context.close();
   });
 });

@@ -195,6 +195,11 @@ export function dashboardPage({ eventName }: { eventName: string }): string {
     <tbody></tbody>
   </table>
   <p id="detail-no-keys" class="empty" hidden>No gateway keys (BYOK, or not enrolled yet).</p>
+  <h3>Model credential</h3>
+  <div id="detail-credential" class="detail-credential">
+    <p id="detail-credential-text">–</p>
+    <button type="button" data-action="revoke_credential" class="danger small" hidden>Revoke credential</button>
+  </div>
   <h3>Last requests</h3>
   <div class="table-wrap">
     <table id="detail-requests" class="compact">

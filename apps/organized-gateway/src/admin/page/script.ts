@@ -4,7 +4,7 @@
  * session cookie every few seconds and writes figures as text nodes: nothing from the API
  * is ever parsed as HTML. Clicking an attendee opens their last requests, their tier and the
  * organiser's actions (issue and revoke keys, block, unblock, reset, reinstate, set the
- * tier), which go through the same admin API routes as the CLI, with the console's CSRF header.
+ * tier, revoke their model credential), which go through the same admin API routes as the CLI, with the console's CSRF header.
  * Plain ES2017 so any current browser runs it without a build step.
  */
 import { CLIENT_COMMON_JS } from "./client-common";
@@ -24,11 +24,17 @@ const DASHBOARD_BODY = String.raw`
   var ACTION_LABEL = {
     issue_key: "issued a key", revoke_key: "revoked a key", block: "blocked", unblock: "unblocked",
     reset_binding: "reset the binding", reinstate: "reinstated", set_tier: "set the tier",
+    revoke_credential: "revoked the credential",
   };
   var CONFIRM = {
     block: "Block {id}? Every request of theirs gets 403 until you unblock them.",
     reset_binding: "Reset {id}? Their BYOK binding is forgotten and their keys revoked, so setup.sh can enrol or bind the id again (a new session).",
     revoke_key: "Revoke key {key} of {id}? It stops working at once.",
+    revoke_credential: "Revoke {id}'s model credential? Their own account stops paying for their turns at once; they connect it again with bash setup.sh --auth codex.",
+  };
+  var CREDENTIAL_RESULT = {
+    ok: "the last use worked",
+    rejected: "the provider refused it at the last use: they must reconnect (bash setup.sh --auth codex)",
   };
 
   var sort = { key: "requests", desc: true };
@@ -308,9 +314,12 @@ const DASHBOARD_BODY = String.raw`
       api("/users/" + encodeURIComponent(userId)),
       api("/requests?limit=20&user_id=" + encodeURIComponent(userId)),
       loadTiers(),
+      // Never the token: kind, dates, fingerprint, last result. A failed read is shown, not fatal.
+      api("/users/" + encodeURIComponent(userId) + "/credential").catch(function (error) { return { error: error.message }; }),
     ]).then(function (results) {
       if (userId !== detailUser) return;
       renderDetail(results[0], results[1].data);
+      renderCredential(results[3]);
     }).catch(function (error) { setResult("Could not load " + userId + ": " + error.message, true); });
   }
 
@@ -408,6 +417,20 @@ const DASHBOARD_BODY = String.raw`
     $("detail-no-requests").hidden = requests.length > 0;
   }
 
+  /** The attendee's own model credential as the admin API describes it (null: none). */
+  function renderCredential(body) {
+    var revoke = dialog.querySelector('[data-action="revoke_credential"]');
+    var credential = body ? body.credential : null;
+    revoke.hidden = !credential;
+    if (body && body.error) { setText("detail-credential-text", "Could not read their credential: " + body.error); return; }
+    if (!credential) { setText("detail-credential-text", "None: their turns are paid as AUTH_MODE says (the gateway's account, or 401 no_credential in codex mode)."); return; }
+    var parts = [credential.kind + ", stored " + dbTime(credential.stored_at) + " UTC", "fingerprint " + credential.fingerprint];
+    if (credential.last_used_at) parts.push("last used " + dbTime(credential.last_used_at) + " UTC: " + (CREDENTIAL_RESULT[credential.last_result] || String(credential.last_result)));
+    else parts.push("not used yet");
+    if (credential.opens === false) parts.push("it no longer opens (CREDENTIAL_KEY changed or the id was handed on): they must reconnect");
+    setText("detail-credential-text", parts.join(" · ") + ".");
+  }
+
   function confirmed(action, keyHint) {
     var text = CONFIRM[action];
     return !text || window.confirm(text.replace("{id}", detailUser).replace("{key}", keyHint || ""));
@@ -427,6 +450,7 @@ const DASHBOARD_BODY = String.raw`
       unblock: function () { return change("POST", "/users/" + id + "/unblock"); },
       reset_binding: function () { return change("POST", "/users/" + id + "/reset-binding"); },
       reinstate: function () { return change("POST", "/users/" + id + "/reinstate"); },
+      revoke_credential: function () { return change("DELETE", "/users/" + id + "/credential"); },
     }[action];
     setResult("Working…");
     return call().then(function (result) {
@@ -447,6 +471,7 @@ const DASHBOARD_BODY = String.raw`
     if (action === "unblock") return userId + " is unblocked.";
     if (action === "reset_binding") return result.binding_reset ? "Reset: " + plural(result.revoked_keys, "key", "keys") + " revoked, binding forgotten; setup.sh can enrol or bind " + userId + " again." : "Nothing to reset for " + userId + ".";
     if (action === "reinstate") return result.reinstated ? userId + " is reinstated: it can be enrolled or bound again." : userId + " was not revoked.";
+    if (action === "revoke_credential") return result.revoked ? userId + "'s model credential is revoked: it pays for nothing from now on." : userId + " had no model credential.";
     if (action === "set_tier") return userId + " is on " + result.tier + " now, from their next request.";
     return "Done.";
   }

@@ -97,6 +97,8 @@ dialog h3 { font-size:.95rem; margin:1rem 0 .3rem; }
 .issued label { display:block; font-size:.85rem; margin-bottom:.3rem; }
 .issued-row { display:flex; gap:.4rem; }
 .issued-row input { flex:1; min-width:0; font:14px ui-monospace,SFMono-Regular,Menlo,monospace; padding:.35rem; border:1px solid var(--line); border-radius:6px; }
+.detail-credential { display:flex; flex-wrap:wrap; gap:.5rem; align-items:baseline; }
+.detail-credential p { margin:.2rem 0; overflow-wrap:anywhere; font-size:.9rem; }
 .detail-result { min-height:1.2em; margin:.3rem 0; font-size:.9rem; color:var(--ok); }
 .detail-result.bad { color:var(--bad); }
 td.hot-warn { color:var(--warn); font-weight:700; }
