@@ -5,6 +5,8 @@
 //   --quick            short runs (about 2 minutes in all)
 //   --seconds N        measured seconds per run (default 8; quick 3)
 //   --no-wrangler-dev  skip the `npm start` path
+//   --baseline REF     also measure the gateway as it was at commit REF (target
+//                      `gateway@REF`: built from a temporary git worktree, removed after)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,7 +15,8 @@ import { parseArgs } from "node:util";
 import { startLocalGateway } from "organized-gateway/local";
 import { runLoadJob } from "./load/run-load.mjs";
 import { describeMachine } from "./machine.mjs";
-import { BENCH_SETTINGS, SCENARIOS, TARGET_ORDER, WRANGLER_DEV_SCENARIOS, requestBody } from "./scenarios.mjs";
+import { BENCH_SETTINGS, SCENARIOS, WRANGLER_DEV_SCENARIOS, attendeePrefix, isGatewayTarget, requestBody, targetOrder } from "./scenarios.mjs";
+import { addWorktree, baselineTarget, REPO_ROOT } from "./baseline.mjs";
 import { addedOver } from "./stats.mjs";
 import { formatReport } from "./table.mjs";
 import { evaluateTargets } from "./targets.mjs";
@@ -22,28 +25,51 @@ import { PORTKEY_VERSION, installPortkey, portkeyHeaders, startPortkey } from ".
 import { startUpstreamProcess } from "./servers/upstream.mjs";
 import { buildGatewayBundle, countLoggedRequests, startBareWorker, startGatewayWorker, workerdVersion } from "./servers/workerd.mjs";
 
-const PORTS = { upstream: 19401, bare: 19402, gateway: 19403, portkey: 19404, wranglerDev: 19405 };
+const PORTS = { upstream: 19401, bare: 19402, gateway: 19403, portkey: 19404, wranglerDev: 19405, baseline: 19406 };
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "results");
 
 const { values: args } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, seconds: { type: "string" }, "no-wrangler-dev": { type: "boolean", default: false } },
+  options: {
+    quick: { type: "boolean", default: false }, seconds: { type: "string" }, "no-wrangler-dev": { type: "boolean", default: false },
+    baseline: { type: "string" },
+  },
 });
+const baseline = args.baseline ? baselineTarget(args.baseline) : null;
+const targets = targetOrder(baseline);
 const seconds = Number(args.seconds ?? (args.quick ? 3 : 8));
 const warmupSeconds = args.quick ? 1 : 2;
 const ttfbCount = args.quick ? 100 : 300;
 
 const log = (line) => process.stderr.write(`${line}\n`);
 const started = [];
-const stopAll = async () => {
-  for (const server of started.reverse()) await server.stop().catch(() => {});
-};
+let stopping = null;
+// Once, newest first, however many paths ask (a failure and a signal can both).
+const stopAll = () => (stopping ??= (async () => {
+  for (const server of started.splice(0).reverse()) await server.stop().catch(() => {});
+})());
 process.on("SIGINT", () => stopAll().then(() => process.exit(130)));
+process.on("SIGTERM", () => stopAll().then(() => process.exit(143)));
+// Miniflare's own signal hook exits the process at once, before stopAll can finish: what
+// must not outlive the run (the build directory, a baseline's worktree) also goes here,
+// synchronously, on any exit.
+const onExit = [];
+process.on("exit", () => {
+  for (const cleanup of onExit.splice(0)) {
+    try {
+      cleanup();
+    } catch {
+      // the rest still run
+    }
+  }
+});
 
 async function main() {
   log("Preparing: Portkey (installed once into node_modules/.cache), the gateway's bundle...");
   installPortkey();
   const buildDir = mkdtempSync(path.join(tmpdir(), "ocg-bench-build-"));
+  onExit.push(() => rmSync(buildDir, { recursive: true, force: true }));
   const bundle = buildGatewayBundle(buildDir);
+  const baselineBuild = baseline ? buildBaseline(args.baseline, buildDir) : null;
 
   const upstream = await start(startUpstreamProcess(PORTS.upstream));
   const settings = { ...BENCH_SETTINGS, OPENCLAW_URL: upstream.url };
@@ -51,8 +77,11 @@ async function main() {
     direct: upstream,
     "bare-worker": await start(startBareWorker(PORTS.bare, upstream.url)),
     gateway: await start(startGatewayWorker(PORTS.gateway, bundle, settings)),
+    ...(baseline ? { [baseline]: await start(startGatewayWorker(PORTS.baseline, baselineBuild.bundle, settings)) } : {}),
     portkey: await start(startPortkey(PORTS.portkey)),
   };
+  // The baseline's bindings and migrations are read: its worktree is no longer needed.
+  baselineBuild?.worktree.remove();
   const memoryAtStart = Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, memoryOf(s.pid)]));
   const extraHeaders = { portkey: portkeyHeaders(upstream.url) };
 
@@ -60,31 +89,32 @@ async function main() {
   for (const [index, scenario] of SCENARIOS.entries()) {
     const direct = await measure(servers.direct, "direct", scenario, index, extraHeaders);
     runs.push(direct);
-    for (const target of TARGET_ORDER.slice(1)) runs.push(await measure(servers[target], target, scenario, index, extraHeaders, direct));
+    for (const target of targets.slice(1)) runs.push(await measure(servers[target], target, scenario, index, extraHeaders, direct));
   }
 
   const ttfb = [];
-  // Every target with a plain stream, then the gateway once more with the usage chunk asked for.
-  for (const [target, usage] of [...TARGET_ORDER.map((t) => [t, false]), ["gateway", true]]) {
+  // Every target with a plain stream, then each gateway once more with the usage chunk asked for.
+  for (const [target, usage] of [...targets.map((t) => [t, false]), ...targets.filter(isGatewayTarget).map((t) => [t, true])]) {
     log(`TTFB: ${target}${usage ? " (usage asked)" : ""}`);
     const result = await runLoadJob({
       kind: "ttfb", url: `${servers[target].url}/v1/chat/completions`, body: requestBody(true, usage), headers: extraHeaders[target] ?? {},
-      identity: target === "gateway" ? "byok" : "none", userPrefix: usage ? "ttfb-usage" : "ttfb", count: ttfbCount, warmup: 20,
+      identity: isGatewayTarget(target) ? "byok" : "none", userPrefix: usage ? "ttfb-usage" : "ttfb", count: ttfbCount, warmup: 20,
     });
     ttfb.push({ target, ...(usage ? { variant: "usage asked" } : {}), ...result, added_p50: null });
   }
   const directTtfb = ttfb[0].ttfb.p50;
-  for (const t of ttfb) t.added_p50 = Math.round((t.ttfb.p50 - directTtfb) * 1000) / 1000;
+  for (const t of ttfb) t.added_p50 = t.ttfb.p50 === null ? null : Math.round((t.ttfb.p50 - directTtfb) * 1000) / 1000;
 
   // Let the attendees' Durable Objects flush their queued log rows, then count them:
   // proof that the gateway measured here really logged every request it served.
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   const logged = await countLoggedRequests(servers.gateway);
+  const baselineLogged = baseline ? await countLoggedRequests(servers[baseline]) : null;
   const memory = Object.entries(servers).map(([name, s]) => ({
-    process: name === "direct" ? "upstream (dev upstream)" : name === "gateway" || name === "bare-worker" ? `${name} (workerd)` : `${name} (node)`,
+    process: name === "direct" ? "upstream (dev upstream)" : isGatewayTarget(name) || name === "bare-worker" ? `${name} (workerd)` : `${name} (node)`,
     pid: s.pid, rss_start_mb: memoryAtStart[name].rss_mb, rss_end_mb: memoryOf(s.pid).rss_mb, peak_rss_mb: memoryOf(s.pid).peak_rss_mb,
   }));
-  for (const name of ["bare-worker", "gateway", "portkey"]) await servers[name].stop();
+  for (const name of targets.slice(1)) await servers[name].stop();
 
   const wranglerDev = args["no-wrangler-dev"] ? null : await measureWranglerDev(upstream, settings, runs);
   const results = {
@@ -94,6 +124,12 @@ async function main() {
     settings: { RATE_LIMIT_PER_MINUTE: BENCH_SETTINGS.RATE_LIMIT_PER_MINUTE, MAX_INFLIGHT_PER_USER: BENCH_SETTINGS.MAX_INFLIGHT_PER_USER },
     gateway_rows_logged: logged,
     gateway_requests_served: runs.filter((r) => r.target === "gateway").reduce((n, r) => n + r.requests, 0),
+    ...(baseline ? {
+      baseline: {
+        target: baseline, ref: args.baseline, commit: baselineBuild.worktree.commit, rows_logged: baselineLogged,
+        requests_served: runs.filter((r) => r.target === baseline).reduce((n, r) => n + r.requests, 0),
+      },
+    } : {}),
     runs, ttfb, memory, wrangler_dev: wranglerDev,
   };
   results.targets = evaluateTargets(results);
@@ -103,12 +139,31 @@ async function main() {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, `${results.when.replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`\nThe gateway logged ${logged} D1 rows (served ${results.gateway_requests_served} measured requests plus warm-up).\nWrote ${path.relative(process.cwd(), file)}\n`);
+  process.stdout.write(`\nThe gateway logged ${logged} D1 rows (served ${results.gateway_requests_served} measured requests plus warm-up).\n`);
+  if (results.baseline) {
+    process.stdout.write(`${baseline} logged ${results.baseline.rows_logged} D1 rows (served ${results.baseline.requests_served} measured requests plus warm-up).\n`);
+  }
+  process.stdout.write(`Wrote ${path.relative(process.cwd(), file)}\n`);
+}
+
+/**
+ * The gateway at commit `ref`, bundled from a temporary worktree into `buildDir`/baseline.
+ * The worktree is registered to stop with everything else before anything can fail.
+ */
+function buildBaseline(ref, buildDir) {
+  log(`Preparing the baseline: ${ref} in a temporary worktree, its bundle...`);
+  const worktree = addWorktree(REPO_ROOT, ref);
+  onExit.push(worktree.remove);
+  const outdir = path.join(buildDir, "baseline");
+  mkdirSync(outdir);
+  return { worktree, bundle: buildGatewayBundle(outdir, path.join(worktree.dir, "apps", "organized-gateway")) };
 }
 
 async function start(promise) {
   const server = await promise;
   started.push(server);
+  // Interrupted while it started: it stops with the rest, and the run goes no further.
+  if (stopping) throw new Error("interrupted");
   return server;
 }
 
@@ -117,9 +172,8 @@ async function measure(server, target, scenario, index, extraHeaders, direct) {
   const cpuBefore = server.pid ? cpuMsOf(server.pid) : null;
   const result = await runLoadJob({
     kind: "load", url: `${server.url}/v1/chat/completions`, body: requestBody(scenario.stream, scenario.usage),
-    headers: extraHeaders[target] ?? {}, identity: target === "gateway" || target === "wrangler-dev" ? "byok" : "none",
-    // A fresh set of attendees per scenario, so one scenario's window never carries into the next.
-    userPrefix: `s${index}-${target}`, connections: scenario.connections, attendees: scenario.attendees,
+    headers: extraHeaders[target] ?? {}, identity: isGatewayTarget(target) || target === "wrangler-dev" ? "byok" : "none",
+    userPrefix: attendeePrefix(index, target), connections: scenario.connections, attendees: scenario.attendees,
     seconds, warmupSeconds,
   });
   const cpuAfter = server.pid ? cpuMsOf(server.pid) : null;

@@ -38,3 +38,20 @@ export const SCENARIOS = [
 export const WRANGLER_DEV_SCENARIOS = ["json c1", "stream c1", "json c10 many"];
 
 export const TARGET_ORDER = ["direct", "bare-worker", "gateway", "portkey"];
+
+/** The targets measured, in order: a baseline gateway (`gateway@<ref>`) right after today's. */
+export function targetOrder(baseline = null) {
+  return baseline ? TARGET_ORDER.flatMap((t) => (t === "gateway" ? [t, baseline] : [t])) : TARGET_ORDER;
+}
+
+/** Our gateway, at this checkout or at a baseline commit (measured alike, with BYOK attendees). */
+export const isGatewayTarget = (target) => target === "gateway" || target.startsWith("gateway@");
+
+/**
+ * The attendees' user-id prefix for one target in one scenario: a fresh set each time, so
+ * one scenario's window never carries into the next, and only characters a user id may
+ * hold (a baseline's `gateway@<ref>` has an `@`, which the gateway refuses in an id).
+ */
+export function attendeePrefix(index, target) {
+  return `s${index}-${target.replace(/[^A-Za-z0-9._-]/g, "-")}`.slice(0, 48);
+}

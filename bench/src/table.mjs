@@ -1,9 +1,10 @@
 // The terminal report: plain aligned text tables, one per kind of figure.
 
-export function formatTable(headers, rows) {
+/** Names (the first `leftColumns` columns) align left, figures right; a missing figure is "-". */
+export function formatTable(headers, rows, leftColumns = 2) {
   const cells = [headers, ...rows.map((row) => row.map((cell) => (cell === null || cell === undefined ? "-" : String(cell))))];
   const widths = headers.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
-  const line = (row) => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
+  const line = (row) => row.map((cell, i) => (i < leftColumns ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
   return [line(cells[0]), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n");
 }
 
@@ -39,8 +40,36 @@ export function formatReport(results) {
         fixed(r.latency.p99), signed(r.added.p50), r.non2xx + r.errors]),
     ));
   }
+  if (results.baseline) {
+    parts.push("");
+    parts.push(formatBeforeAfter(results));
+  }
   parts.push("");
   parts.push("Targets (reported, not asserted)");
   for (const t of results.targets) parts.push(`  ${t.met ? "MET   " : "MISSED"}  ${t.target}: ${t.detail}`);
   return parts.join("\n");
+}
+
+/**
+ * The baseline commit's gateway (before) beside today's (after), scenario by scenario, from
+ * the rows above: what the change between them cost or saved, measured in one run.
+ */
+export function formatBeforeAfter(results) {
+  const before = results.baseline.target;
+  const pick = (list, target, match) => list.find((r) => r.target === target && match(r));
+  const rows = [...new Set(results.runs.map((r) => r.scenario))].map((scenario) => {
+    const b = pick(results.runs, before, (r) => r.scenario === scenario);
+    const a = pick(results.runs, "gateway", (r) => r.scenario === scenario);
+    return [scenario, b?.rps.toFixed(0), a?.rps.toFixed(0), signed(b?.added.p50), signed(a?.added.p50),
+      fixed(b?.cpu_ms_per_request), fixed(a?.cpu_ms_per_request)];
+  });
+  for (const variant of [undefined, ...new Set(results.ttfb.map((t) => t.variant).filter(Boolean))]) {
+    const b = pick(results.ttfb, before, (t) => t.variant === variant);
+    const a = pick(results.ttfb, "gateway", (t) => t.variant === variant);
+    if (b || a) rows.push([`stream TTFB${variant ? ` (${variant})` : ""}`, null, null, signed(b?.added_p50), signed(a?.added_p50), null, null]);
+  }
+  return [
+    `Before/after, same run: ${before} (before, ${results.baseline.commit.slice(0, 12)}) and gateway (after, this checkout)`,
+    formatTable(["scenario", "req/s before", "req/s after", "added p50 before", "added p50 after", "cpu ms/req before", "cpu ms/req after"], rows, 1),
+  ].join("\n");
 }

@@ -4,8 +4,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { addedOver, percentile, summarise } from "../src/stats.mjs";
 import { evaluateTargets } from "../src/targets.mjs";
-import { formatTable } from "../src/table.mjs";
-import { parseJsonc, splitSqlStatements } from "../src/servers/config-files.mjs";
+import { formatBeforeAfter, formatTable } from "../src/table.mjs";
+import { parseJsonc, resourceBindings, splitSqlStatements } from "../src/servers/config-files.mjs";
+import { TARGET_ORDER, attendeePrefix, isGatewayTarget, targetOrder } from "../src/scenarios.mjs";
+import { readFileSync } from "node:fs";
 import { selfTimes } from "../src/profile.mjs";
 
 test("a percentile interpolates between the two nearest ranks", () => {
@@ -47,6 +49,76 @@ test("targets compare the gateway with Portkey, the bare Worker and direct in th
   assert.equal(met["stream TTFB p50 within 2 ms of direct"], false);
 });
 
+test("a baseline gateway is measured right after today's, and without one the targets are as they were", () => {
+  assert.deepEqual(targetOrder(), ["direct", "bare-worker", "gateway", "portkey"]);
+  assert.deepEqual(targetOrder(), TARGET_ORDER);
+  assert.deepEqual(targetOrder("gateway@3a67ef5"), ["direct", "bare-worker", "gateway", "gateway@3a67ef5", "portkey"]);
+  assert.ok(isGatewayTarget("gateway") && isGatewayTarget("gateway@3a67ef5"));
+  assert.ok(!isGatewayTarget("bare-worker") && !isGatewayTarget("portkey") && !isGatewayTarget("direct"));
+});
+
+test("attendees' ids hold only what a user id may, so a baseline's gateway@<ref> gets attendees it accepts", () => {
+  const USER_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/; // apps/organized-gateway/src/identify/user-id.ts
+  assert.equal(attendeePrefix(2, "gateway"), "s2-gateway");
+  assert.equal(attendeePrefix(2, "bare-worker"), "s2-bare-worker");
+  assert.equal(attendeePrefix(7, "gateway@3a67ef5"), "s7-gateway-3a67ef5");
+  for (const target of ["gateway@HEAD~2", "gateway@origin/main", `gateway@${"f".repeat(40)}`]) {
+    assert.match(`${attendeePrefix(7, target)}-9`, USER_ID_PATTERN);
+  }
+});
+
+test("a baseline gateway gets every target line, prefixed with its name, while today's lines keep their names", () => {
+  const checks = evaluateTargets({
+    runs: [
+      run("json c10 many", "gateway", 3, 700), run("json c10 many", "gateway@abc", 5, 500),
+      run("json c10 many", "portkey", 8, 600), run("json c10 many", "bare-worker", 1, 900),
+    ],
+    ttfb: [{ target: "direct", ttfb: { p50: 0.5 }, added_p50: 0 }, { target: "gateway", ttfb: { p50: 1 }, added_p50: 0.5 },
+      { target: "gateway@abc", ttfb: { p50: 3 }, added_p50: 2.5 }],
+  });
+  const met = Object.fromEntries(checks.map((c) => [c.target, c.met]));
+  assert.deepEqual(Object.keys(met), [
+    "added p50 <= 1/2 Portkey's (json c10 many)", "added p50 <= 4x bare Worker's (json c10 many)", "throughput >= Portkey's (json c10 many)",
+    "stream TTFB p50 within 2 ms of direct",
+    "gateway@abc: added p50 <= 1/2 Portkey's (json c10 many)", "gateway@abc: added p50 <= 4x bare Worker's (json c10 many)",
+    "gateway@abc: throughput >= Portkey's (json c10 many)", "gateway@abc: stream TTFB p50 within 2 ms of direct",
+  ]);
+  assert.equal(met["throughput >= Portkey's (json c10 many)"], true);
+  assert.equal(met["gateway@abc: throughput >= Portkey's (json c10 many)"], false);
+  assert.equal(met["gateway@abc: added p50 <= 4x bare Worker's (json c10 many)"], false);
+  assert.equal(met["stream TTFB p50 within 2 ms of direct"], true);
+  assert.equal(met["gateway@abc: stream TTFB p50 within 2 ms of direct"], false);
+});
+
+test("the before/after table sets the baseline's req/s, added p50 and CPU beside today's, scenario by scenario", () => {
+  const row = (scenario, target, rps, p50, cpu) => ({ scenario, target, rps, added: { p50 }, cpu_ms_per_request: cpu });
+  const table = formatBeforeAfter({
+    baseline: { target: "gateway@abc", commit: "abcdef0123456789" },
+    runs: [row("json c1", "direct", 2000, 0, 0.1), row("json c1", "gateway", 900, 0.8, 1.2), row("json c1", "gateway@abc", 800, 0.9, 1.5)],
+    ttfb: [{ target: "gateway", added_p50: 0.4 }, { target: "gateway@abc", added_p50: 0.6 },
+      { target: "gateway", variant: "usage asked", added_p50: 0.3 }, { target: "gateway@abc", variant: "usage asked", added_p50: 0.5 }],
+  });
+  const lines = table.split("\n");
+  assert.match(lines[0], /gateway@abc \(before, abcdef012345\) and gateway \(after/);
+  assert.deepEqual(lines[3].split(/\s{2,}/), ["json c1", "800", "900", "+0.900", "+0.800", "1.500", "1.200"]);
+  assert.deepEqual(lines[4].split(/\s{2,}/), ["stream TTFB", "-", "-", "+0.600", "+0.400", "-", "-"]);
+  assert.deepEqual(lines[5].split(/\s{2,}/), ["stream TTFB (usage asked)", "-", "-", "+0.500", "+0.300", "-", "-"]);
+});
+
+test("every Durable Object the gateway's wrangler.jsonc declares is bound, on SQLite where a migration made it so", () => {
+  const config = parseJsonc(readFileSync(new URL("../../apps/organized-gateway/wrangler.jsonc", import.meta.url), "utf8"));
+  const { durableObjects, d1Databases, kvNamespaces } = resourceBindings(config);
+  for (const binding of config.durable_objects.bindings) {
+    assert.deepEqual(durableObjects[binding.name], { className: binding.class_name, useSQLite: true });
+  }
+  assert.ok(durableObjects.NODE_GATE && durableObjects.NETWORK_GUARD && durableObjects.ATTENDEE_GATE);
+  assert.deepEqual(Object.keys(d1Databases), ["DB"]);
+  assert.deepEqual(Object.keys(kvNamespaces), ["GATEWAY_KV"]);
+  // A class no migration created on SQLite would run on the key-value backend, as in production.
+  const legacy = resourceBindings({ durable_objects: { bindings: [{ name: "OLD", class_name: "Old" }] }, migrations: [{ tag: "v1", new_classes: ["Old"] }] });
+  assert.deepEqual(legacy.durableObjects.OLD, { className: "Old", useSQLite: false });
+});
+
 test("a target whose peer answered nothing is missed, not met by default", () => {
   const checks = evaluateTargets({ runs: [run("stream c10 many", "gateway", 1, 300), run("stream c10 many", "portkey", null, 0)], ttfb: [] });
   assert.ok(checks.every((c) => c.met === false));
@@ -57,6 +129,7 @@ test("tables align names left and numbers right", () => {
   const lines = table.split("\n");
   assert.equal(lines[2], "json c1          gateway     12");
   assert.equal(lines[3], "stream c10 many  portkey   1234");
+  assert.equal(formatTable(["scenario", "before", "after"], [["json c1", "8", "12"]], 1).split("\n")[2], "json c1        8     12");
 });
 
 test("wrangler.jsonc comments and trailing commas are read as wrangler reads them", () => {

@@ -1,14 +1,22 @@
-// Parent side of the load generator: runs one job in a fresh child process and returns
-// its result.
+// Parent side of the load generators: runs one job in a fresh child process and returns
+// its result (the child's last line of output, JSON).
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), "child.mjs");
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const CHILD = path.join(HERE, "child.mjs");
+const ATTENDEES = path.join(HERE, "attendees.mjs");
 
-export function runLoadJob(job) {
+/** autocannon or sequential TTFB requests (child.mjs). */
+export const runLoadJob = (job) => runChildJob(CHILD, job);
+
+/** A room of attendees at their limits (attendees.mjs), for the capacity check. */
+export const runAttendeesJob = (job) => runChildJob(ATTENDEES, job);
+
+function runChildJob(script, job) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, JSON.stringify(job)], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [script, JSON.stringify(job)], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));

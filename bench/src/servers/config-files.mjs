@@ -1,5 +1,5 @@
 // Reading the gateway's own files the way wrangler does: wrangler.jsonc (JSON with
-// comments) and D1 migration files (several statements each).
+// comments), the resources it binds, and D1 migration files (several statements each).
 
 /** Parses JSONC: drops line and block comments, and trailing commas, outside strings. */
 export function parseJsonc(text) {
@@ -51,4 +51,22 @@ export function splitSqlStatements(sql) {
   }
   if (current.trim()) statements.push(current.trim());
   return statements;
+}
+
+/**
+ * The D1, KV and Durable Object bindings a wrangler config declares, in Miniflare's (v4)
+ * option shape. Every Durable Object binding is taken, so a class the gateway adds
+ * (NODE_GATE, NETWORK_GUARD) is bound without a change here; a class runs on SQLite when a
+ * migration created it as `new_sqlite_classes`, as it does in production.
+ */
+export function resourceBindings(config) {
+  const migrations = config.migrations ?? [];
+  return {
+    d1Databases: Object.fromEntries((config.d1_databases ?? []).map((d1) => [d1.binding, d1.database_id])),
+    kvNamespaces: Object.fromEntries((config.kv_namespaces ?? []).map((kv) => [kv.binding, kv.id])),
+    durableObjects: Object.fromEntries((config.durable_objects?.bindings ?? []).map((b) => [b.name, {
+      className: b.class_name,
+      useSQLite: migrations.some((m) => m.new_sqlite_classes?.includes(b.class_name)),
+    }])),
+  };
 }

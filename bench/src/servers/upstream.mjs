@@ -1,17 +1,40 @@
 // The upstream every target talks to: the dev upstream simulator in its own process, so
 // its CPU is not shared with the load generator's or the orchestrator's event loop.
 import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { waitForLine } from "./process.mjs";
 
-const require = createRequire(import.meta.url);
+const ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), "upstream-process.mjs");
 
-export async function startUpstreamProcess(port) {
-  const entry = path.join(path.dirname(require.resolve("@ocg/dev-upstream")), "..", "bin", "dev-upstream.mjs");
-  const child = spawn(process.execPath, [entry, "--port", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
+/**
+ * Starts the dev upstream on `port`. `overload: { baseMs, threshold }` makes it a host that
+ * slows down as requests pile up (the dev upstream's overload mode). The result's `stats()`
+ * reads its counters (inflight, peakInflight, requestCount); `resetStats()` restarts the
+ * peak from what is in flight now.
+ */
+export async function startUpstreamProcess(port, { overload } = {}) {
+  const child = spawn(process.execPath, [ENTRY, JSON.stringify({ port, overload })], { stdio: ["ignore", "pipe", "pipe", "ipc"] });
   await waitForLine(child, /listening on/, 15_000, "dev upstream");
-  return { name: "upstream", url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => stopChild(child) };
+  let nextId = 0;
+  const ask = (op) => new Promise((resolve, reject) => {
+    const id = ++nextId;
+    const onMessage = (message) => {
+      if (message?.id !== id) return;
+      child.off("message", onMessage);
+      child.off("exit", onExit);
+      resolve(message);
+    };
+    const onExit = () => reject(new Error("the dev upstream exited"));
+    child.on("message", onMessage);
+    child.once("exit", onExit);
+    child.send({ id, op });
+  });
+  return {
+    name: "upstream", url: `http://127.0.0.1:${port}`, pid: child.pid,
+    stats: () => ask("stats"), resetStats: () => ask("reset"),
+    stop: () => stopChild(child),
+  };
 }
 
 export async function stopChild(child) {

@@ -1,7 +1,10 @@
 // Workers in workerd through Miniflare's API directly — no `wrangler dev` proxy in front.
 // The gateway is the bundle `wrangler deploy --dry-run` would upload, with the bindings
-// its wrangler.jsonc gives production (D1, KV, the AttendeeGate Durable Object on SQLite,
-// vars), storage on disk as `wrangler dev` keeps it, and its D1 migrations applied.
+// its wrangler.jsonc gives production (D1, KV, every Durable Object class it declares, on
+// SQLite when its migrations say so, vars), storage on disk as `wrangler dev` keeps it, and
+// its D1 migrations applied. A bundle remembers the gateway directory it was built from, so
+// a gateway built from another commit (a worktree) runs with that commit's bindings and
+// migrations, not today's.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -11,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { GATEWAY_DIR } from "organized-gateway/local";
 import { childPids } from "./process.mjs";
-import { parseJsonc, splitSqlStatements } from "./config-files.mjs";
+import { parseJsonc, resourceBindings, splitSqlStatements } from "./config-files.mjs";
 
 const require = createRequire(import.meta.url);
 const BARE_WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), "bare-worker.js");
@@ -21,14 +24,17 @@ export function workerdVersion() {
   return createRequire(require.resolve("miniflare"))("workerd/package.json").version;
 }
 
-/** Bundles the gateway exactly as a deploy would; returns the bundle's path. */
-export function buildGatewayBundle(outdir) {
+/**
+ * Bundles the gateway in `gatewayDir` exactly as a deploy would (the same wrangler for every
+ * directory: only the gateway's code differs). Returns `{ path, gatewayDir }`.
+ */
+export function buildGatewayBundle(outdir, gatewayDir = GATEWAY_DIR) {
   const wrangler = path.join(path.dirname(require.resolve("wrangler/package.json")), "bin", "wrangler.js");
   const result = spawnSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", outdir], {
-    cwd: GATEWAY_DIR, encoding: "utf8", env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
+    cwd: gatewayDir, encoding: "utf8", env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
   });
-  if (result.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${result.stdout}\n${result.stderr}`);
-  return path.join(outdir, "index.js");
+  if (result.status !== 0) throw new Error(`wrangler deploy --dry-run in ${gatewayDir} failed:\n${result.stdout}\n${result.stderr}`);
+  return { path: path.join(outdir, "index.js"), gatewayDir };
 }
 
 /** Starts Miniflare and finds the workerd process it spawned. */
@@ -50,35 +56,49 @@ export async function startBareWorker(port, upstreamUrl) {
   });
 }
 
-export function readGatewayConfig() {
-  return parseJsonc(readFileSync(path.join(GATEWAY_DIR, "wrangler.jsonc"), "utf8"));
+export function readGatewayConfig(gatewayDir = GATEWAY_DIR) {
+  return parseJsonc(readFileSync(path.join(gatewayDir, "wrangler.jsonc"), "utf8"));
 }
 
 /**
- * Starts the gateway with production's bindings. `settings` are the secrets and overrides
- * (OPENCLAW_URL, HASH_SECRET, limits) that `.dev.vars` or `wrangler secret` would give.
+ * Starts the gateway `bundle` (from buildGatewayBundle) with the bindings its own
+ * wrangler.jsonc gives production. `settings` are the secrets and overrides (OPENCLAW_URL
+ * or UPSTREAMS, HASH_SECRET, limits) that `.dev.vars` or `wrangler secret` would give.
  */
-export async function startGatewayWorker(port, bundlePath, settings, shared = {}) {
-  const config = readGatewayConfig();
+export async function startGatewayWorker(port, bundle, settings, shared = {}) {
+  const { path: bundlePath, gatewayDir } = bundle;
+  const config = readGatewayConfig(gatewayDir);
   const state = mkdtempSync(path.join(tmpdir(), "ocg-bench-state-"));
+  // Storage goes when the gateway stops, or when the process exits first (a signal), even
+  // while the gateway is still starting.
+  const removeState = () => rmSync(state, { recursive: true, force: true });
+  process.once("exit", removeState);
   const d1 = config.d1_databases[0];
   // Module paths resolve under rootPath; workerd refuses any that climb out of it.
-  const worker = await startMiniflare("gateway", { ...shared, port, rootPath: path.dirname(bundlePath), resourcePersistencePath: state }, {
-    modules: [{ type: "ESModule", path: bundlePath }],
-    modulesRoot: path.dirname(bundlePath),
-    compatibilityDate: config.compatibility_date,
-    compatibilityFlags: config.compatibility_flags,
-    d1Databases: { [d1.binding]: d1.database_id },
-    kvNamespaces: Object.fromEntries(config.kv_namespaces.map((kv) => [kv.binding, kv.id])),
-    durableObjects: Object.fromEntries(config.durable_objects.bindings.map((b) => [b.name, {
-      className: b.class_name,
-      useSQLite: config.migrations.some((m) => m.new_sqlite_classes?.includes(b.class_name)),
-    }])),
-    bindings: { ...config.vars, ...settings },
-  });
-  await applyMigrations(worker.mf, d1.binding, path.join(GATEWAY_DIR, d1.migrations_dir ?? "migrations"));
-  const stop = worker.stop;
-  return { ...worker, stop: async () => { await stop(); rmSync(state, { recursive: true, force: true }); } };
+  let worker = null;
+  const stop = async () => {
+    try {
+      await worker?.stop();
+    } finally {
+      process.off("exit", removeState);
+      removeState();
+    }
+  };
+  try {
+    worker = await startMiniflare("gateway", { ...shared, port, rootPath: path.dirname(bundlePath), resourcePersistencePath: state }, {
+      modules: [{ type: "ESModule", path: bundlePath }],
+      modulesRoot: path.dirname(bundlePath),
+      compatibilityDate: config.compatibility_date,
+      compatibilityFlags: config.compatibility_flags,
+      ...resourceBindings(config),
+      bindings: { ...config.vars, ...settings },
+    });
+    await applyMigrations(worker.mf, d1.binding, path.join(gatewayDir, d1.migrations_dir ?? "migrations"));
+  } catch (error) {
+    await stop().catch(() => {});
+    throw error;
+  }
+  return { ...worker, stop };
 }
 
 async function applyMigrations(mf, binding, dir) {
