@@ -14,6 +14,7 @@ import { z } from "zod";
 import { gateFor } from "../admit";
 import type { AppEnv } from "../app-env";
 import { configFor } from "../config";
+import { periodOf } from "../admit/monthly-quota";
 import { tierTableFor } from "../admit/tiers";
 import { issueKey, reinstateUser, resetUser, revokeKey, setBlocked, setTier } from "../keys";
 import { GatewayError } from "../shared/errors";
@@ -127,8 +128,10 @@ export const adminApi = new Hono<AppEnv>()
   .get("/users/:userId", async (c) => {
     const userId = parse(userIdSchema, c.req.param("userId"), "user_id");
     const now = Date.now();
-    const [state, summary, [figures], keys, roster] = await Promise.all([
+    const period = periodOf(now);
+    const [state, usage, summary, [figures], keys, roster] = await Promise.all([
       gateFor(c.env.ATTENDEE_GATE, userId).describe(),
+      gateFor(c.env.ATTENDEE_GATE, userId).monthlyUsage(period),
       c.env.DB.prepare("SELECT * FROM user_summary WHERE user_id = ?").bind(userId).first(),
       // Asked for by name, so a test user's figures are shown too.
       attendeeFigures(c.env.DB, {
@@ -141,6 +144,8 @@ export const adminApi = new Hono<AppEnv>()
     ]);
     return c.json({
       user_id: userId, gate: state, summary, figures: figures ?? null,
+      // This month's requests by project, as the attendee's object counts them (what quotas read).
+      usage: { period, total: usage.total, projects: usage.projects },
       roster: roster ? { ...roster, blocked: roster.blocked === 1 } : null, ...keys,
     });
   })

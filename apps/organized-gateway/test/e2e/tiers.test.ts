@@ -93,6 +93,9 @@ describe("a monthly quota", () => {
     expect(error.code).toBe("project_limit");
     expect(error.message).toContain("1 project");
     expect(error.message).toContain("shop");
+    // The organiser sees the month's usage by project, as the object counts it.
+    const view = (await (await admin("/users/proj-bo")).json()) as { usage: { total: number; projects: Record<string, number> } };
+    expect(view.usage).toMatchObject({ total: 2, projects: { shop: 2 } });
   });
 
   it("gives back the month's unit of a request that never reached the upstream", async () => {

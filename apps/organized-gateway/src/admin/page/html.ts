@@ -178,6 +178,7 @@ export function dashboardPage({ eventName }: { eventName: string }): string {
     <button type="button" data-action="reset_binding" class="danger">Reset binding</button>
     <button type="button" data-action="reinstate">Reinstate</button>
   </div>
+  <p class="detail-usage"><span class="label">This month</span> <span id="detail-usage">–</span></p>
   <form id="detail-tier" class="detail-tier">
     <span class="label">Tier</span> <strong id="detail-tier-now">–</strong>
     <select id="detail-tier-select" aria-label="New tier"></select>

@@ -378,6 +378,10 @@ const DASHBOARD_BODY = String.raw`
     dialog.querySelector('[data-action="unblock"]').hidden = !gate.blocked;
     dialog.querySelector('[data-action="reinstate"]').hidden = gate.status !== "revoked";
     renderTier(user.user_id, gate.tier);
+    var usage = user.usage || { total: 0, projects: {} };
+    var projects = Object.keys(usage.projects).map(function (p) { return p + " " + usage.projects[p]; });
+    setText("detail-usage", usage.period + " (UTC): " + usage.total + (usage.total === 1 ? " request" : " requests")
+      + (projects.length ? " — by project: " + projects.join(", ") : "") + (usage.total === 0 ? " (counted only on tiers with a monthly quota)" : ""));
 
     var keys = document.querySelector("#detail-keys tbody");
     keys.textContent = "";
