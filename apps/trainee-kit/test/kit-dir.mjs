@@ -56,6 +56,11 @@ export function runScript(dir, script, input = "", { shell = "bash", argv0, args
     child.stderr.on("data", (d) => (stderr += d));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr, output: stdout + stderr, pieces, ms: performance.now() - started }));
+    // A script that exits before reading its input (e.g. `sh setup.sh` with no bash to hand
+    // over to) closes the pipe first: that is its answer, not a test failure.
+    child.stdin.on("error", (error) => {
+      if (error.code !== "EPIPE") reject(error);
+    });
     child.stdin.end(input);
   });
 }
