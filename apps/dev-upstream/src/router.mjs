@@ -15,12 +15,14 @@ import { embeddings } from './handlers/embeddings.mjs';
 import { health, ready } from './handlers/health.mjs';
 import { getModel, listModels } from './handlers/models.mjs';
 import { responses } from './handlers/responses.mjs';
+import { codexResponses } from './handlers/codex.mjs';
 import { lastRequest, recentRequests } from './handlers/introspect.mjs';
 
 /**
  * @typedef {(ctx: import('./context.mjs').RequestContext) => unknown} Handler
- * @typedef {{ methods: string[], handler: Handler, api: boolean, post: boolean }} Route
- *   api: OpenAI API route (auth + knobs apply); post: expects a JSON object body
+ * @typedef {{ methods: string[], handler: Handler, api: boolean, post: boolean, ownAuth?: boolean }} Route
+ *   api: OpenAI API route (auth + knobs apply); post: expects a JSON object body;
+ *   ownAuth: the handler checks credentials itself, in its provider's words (the simulator's auth rules do not apply)
  */
 
 const GET = ['GET', 'HEAD'];
@@ -38,6 +40,7 @@ const ROUTES = new Map([
   ['/v1/completions', { methods: POST, handler: completions, api: true, post: true }],
   ['/v1/embeddings', { methods: POST, handler: embeddings, api: true, post: true }],
   ['/v1/responses', { methods: POST, handler: responses, api: true, post: true }],
+  ['/backend-api/codex/responses', { methods: POST, handler: codexResponses, api: true, post: true, ownAuth: true }],
 ]);
 /** @type {Route} */
 const MODEL_ROUTE = { methods: GET, handler: getModel, api: true, post: false };
@@ -134,7 +137,7 @@ async function handle(req, res, { stats, requireToken, overload }) {
   let knobs = defaultKnobs();
   let model = body?.model;
   if (route.api) {
-    const authError = checkAuth(req.headers, requireToken);
+    const authError = route.ownAuth ? null : checkAuth(req.headers, requireToken);
     if (authError) return sendJson(res, 401, authError, headers);
     if (route.post) {
       if (badJson) {

@@ -67,6 +67,11 @@ const settingsSchema = z.object({
   // openai: an attendee's own credential pays where they registered one, the gateway's
   // account otherwise; codex: every attendee's own credential, none registered is a 401.
   AUTH_MODE: z.enum(["openai", "codex"]).default("openai"),
+  // Who pays for turns through OpenClaw (docs/credentials.md "Who pays"): `attendee`, each
+  // attendee's own key or account (setup.sh registers their OPENAI_API_KEY); `organiser`,
+  // the gateway's own OpenClaw account, for whoever has connected none (a free event).
+  // Unset: `organiser` in AUTH_MODE=openai, `attendee` in AUTH_MODE=codex (which takes no other).
+  PAID_BY: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["attendee", "organiser"]).optional()),
   // AES-GCM key material for attendees' model credentials (credentials/seal.ts); the
   // previous one only while `ocg credentials reencrypt` moves everything to the new one.
   CREDENTIAL_KEY: optionalSecret(32),
@@ -113,8 +118,11 @@ const settingsSchema = z.object({
     ctx.addIssue({ code: "custom", path: ["OPENCLAW_URL"], message: "set OPENCLAW_URL or UPSTREAMS" });
   }
   // Codex mode spends nothing but attendees' own credentials, which cannot be kept without a key.
-  if (s.AUTH_MODE === "codex" && !s.CREDENTIAL_KEY) {
-    ctx.addIssue({ code: "custom", path: ["CREDENTIAL_KEY"], message: "AUTH_MODE=codex needs CREDENTIAL_KEY" });
+  if (s.AUTH_MODE === "codex" && s.PAID_BY === "organiser") {
+    ctx.addIssue({ code: "custom", path: ["PAID_BY"], message: "AUTH_MODE=codex is paid by attendees' own accounts: PAID_BY=organiser contradicts it" });
+  }
+  if (paidBy(s) === "attendee" && !s.CREDENTIAL_KEY) {
+    ctx.addIssue({ code: "custom", path: ["CREDENTIAL_KEY"], message: `${s.AUTH_MODE === "codex" ? "AUTH_MODE=codex" : "PAID_BY=attendee"} needs CREDENTIAL_KEY` });
   }
   if (s.CREDENTIAL_KEY_PREVIOUS && !s.CREDENTIAL_KEY) {
     ctx.addIssue({ code: "custom", path: ["CREDENTIAL_KEY"], message: "CREDENTIAL_KEY_PREVIOUS without CREDENTIAL_KEY" });
@@ -127,6 +135,11 @@ const settingsSchema = z.object({
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
+
+/** `PAID_BY` as given, or its default for the mode (above). */
+function paidBy(s: { AUTH_MODE: "openai" | "codex"; PAID_BY?: "attendee" | "organiser" }): "attendee" | "organiser" {
+  return s.PAID_BY ?? (s.AUTH_MODE === "codex" ? "attendee" : "organiser");
+}
 
 export interface UpstreamNode {
   name: string;
@@ -160,6 +173,8 @@ function nodesOf(s: Settings): UpstreamNode[] {
 
 export interface Config {
   authMode: Settings["AUTH_MODE"];
+  /** Who pays for OpenClaw turns of attendees who connected no account of their own: `attendee` means nobody (401 no_credential). */
+  paidBy: "attendee" | "organiser";
   /** Attendees' own model credentials (credentials/): sealing keys, the header strategy, the providers the relay calls. */
   credentials: {
     /** The sealing secrets, current first (the previous one only during a re-encryption). */
@@ -203,6 +218,7 @@ export function parseConfig(bindings: Record<string, unknown>): Config {
   const s = parsed.data;
   return {
     authMode: s.AUTH_MODE,
+    paidBy: paidBy(s),
     credentials: {
       keys: [s.CREDENTIAL_KEY, s.CREDENTIAL_KEY_PREVIOUS].filter((k): k is string => k !== undefined),
       tokenHeader: s.CODEX_TOKEN_HEADER,

@@ -46,3 +46,4 @@ export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;
 export { AttendeeGate } from "./admit/attendee-gate";
 export { NetworkGuard } from "./admit/network-guard";
 export { NodeGate } from "./admit/node-gate";
+export { AgentRoster } from "./credentials/agent-roster";

@@ -159,8 +159,15 @@ describe("PUT, GET and DELETE /me/credential with the attendee's gateway key", (
     expect(response.status).toBe(401);
     const body = (await response.json()) as ErrorBody;
     expect(body.error.code).toBe("credential_rejected");
-    expect(body.error.message).toContain("bash setup.sh --auth codex");
+    // AUTH_MODE=openai: an OpenAI key is fixed in .env and plain setup.sh re-registers it.
+    expect(body.error.message).toContain("put a working key in OPENAI_API_KEY in .env, then run: bash setup.sh");
     expect(await rawStored("cred-refused")).toBeUndefined();
+    // AUTH_MODE=codex, or a subscription account: the attendee reconnects with --auth codex.
+    for (const [settings, token] of [[CODEX, "sk-invalid-0123456789abcdef"], [SETTINGS, "sk-ant-oat01-invalid-0123456789abcdef"]] as const) {
+      const other = (await (await me("PUT", key, { body: { kind: token.startsWith("sk-ant-") ? "anthropic" : "openai", token }, settings })).json()) as ErrorBody;
+      expect(other.error.code).toBe("credential_rejected");
+      expect(other.error.message).toContain("reconnect your account: bash setup.sh --auth codex");
+    }
   });
 
   it("refuses an expired ChatGPT access token and stores a live one", async () => {
@@ -249,9 +256,13 @@ describe("the credential at rest", () => {
     expect(await open([CREDENTIAL_KEY], { userId: "cred-mallory", generation }, raw.sealed)).toBeNull();
     expect(await open([CREDENTIAL_KEY], { userId: "cred-raw", generation: generation + 1 }, raw.sealed)).toBeNull();
     expect(await open([OTHER_KEY], { userId: "cred-raw", generation }, raw.sealed)).toBeNull();
-    // Two seals of one token differ (a fresh IV each time).
+    // Two seals of one token differ (a fresh IV each time)...
+    const again = await sealNew(parseConfig({ ...env, ...SETTINGS }), { userId: "cred-raw", generation }, "openai", token);
+    expect(again.sealed).not.toBe(raw.sealed);
+    expect(again.fingerprint).toBe(raw.fingerprint);
+    // ...but registering the stored token again (setup.sh run twice) keeps what is stored: no rotation.
     await register(key, { kind: "openai", token });
-    expect((await rawStored("cred-raw"))!.sealed).not.toBe(raw.sealed);
+    expect(await rawStored("cred-raw")).toEqual(raw);
   });
 
   it("is not spent for the id's next holder: after a reset the old credential counts as none", async () => {
@@ -455,8 +466,13 @@ describe("the relay (the provider of each attendee's own OpenClaw agent)", () =>
     expect(refused.status).toBe(401);
     const body = (await refused.json()) as ErrorBody;
     expect(body.error.code).toBe("credential_rejected");
-    expect(body.error.message).toContain("reconnect your account: bash setup.sh --auth codex");
+    expect(body.error.message).toContain("put a working key in OPENAI_API_KEY in .env, then run: bash setup.sh");
     expect((await rawStored("relay-refused"))!.last_result).toBe("rejected");
+    // The same refusal on a gateway in AUTH_MODE=codex names the codex reconnection.
+    const inCodex = await relay("/openai/chat/completions", await currentRelayToken("relay-refused"), {
+      model: "gpt-4o@status=401", messages: [{ role: "user", content: "hi" }],
+    }, CODEX);
+    expect(((await inCodex.json()) as ErrorBody).error.message).toContain("reconnect your account: bash setup.sh --auth codex");
   });
 
   it("presents each kind as its provider expects: x-api-key or a bearer with the OAuth beta for Anthropic, the account header for ChatGPT", async () => {

@@ -64,7 +64,10 @@ const LAPTOP = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like 
 /** Settings of a gateway that pays (the OpenClaw strategy): attendees bring no key. */
 const GATEWAY_PAYS = { OPENCLAW_TOKEN: "join-test-operator-token" };
 
-const BYOK_MODE: JoinMode = { ownAccountPays: false, gatewayPays: false, enrollmentOpen: true, eventCodeInKit: false };
+const BYOK_MODE: JoinMode = { ownAccountPays: false, needsGatewayKey: false, gatewayPays: false, enrollmentOpen: true, eventCodeInKit: false };
+
+/** PAID_BY=attendee on the OpenClaw route: each attendee's own OpenAI key pays (it needs CREDENTIAL_KEY). */
+const ATTENDEE_PAYS = { ...GATEWAY_PAYS, PAID_BY: "attendee", CREDENTIAL_KEY: "join-test-credential-key-0123456789abcdef" };
 
 /** AUTH_MODE=codex on the OpenClaw route: each attendee's own account pays (it needs CREDENTIAL_KEY). */
 const OWN_ACCOUNTS = { ...GATEWAY_PAYS, AUTH_MODE: "codex", CREDENTIAL_KEY: "join-test-credential-key-0123456789abcdef" };
@@ -211,36 +214,45 @@ describe("the join page's wording for each kind of gateway", () => {
     ["BYOK, enrolment open", BYOK_MODE,
       "setup.sh asks for your OpenAI key (sk-…), your first name and the event code, then prints Agent ready.",
       "The event code is on the room's screen; the organiser can tell you too."],
-    ["BYOK, enrolment closed", { ownAccountPays: false, gatewayPays: false, enrollmentOpen: false, eventCodeInKit: false },
+    ["BYOK, enrolment closed", { ownAccountPays: false, needsGatewayKey: false, gatewayPays: false, enrollmentOpen: false, eventCodeInKit: false },
       "setup.sh asks for your OpenAI key (sk-…) and your first name, then prints Agent ready.", null],
-    ["BYOK, code in the kit", { ownAccountPays: false, gatewayPays: false, enrollmentOpen: true, eventCodeInKit: true, eventCode: "ROOM-1" },
+    ["BYOK, code in the kit", { ownAccountPays: false, needsGatewayKey: false, gatewayPays: false, enrollmentOpen: true, eventCodeInKit: true, eventCode: "ROOM-1" },
       "setup.sh asks for your OpenAI key (sk-…) and your first name, then prints Agent ready.",
       "The kit already carries the event code (ROOM-1): you will not type it."],
-    ["gateway pays, enrolment open", { ownAccountPays: false, gatewayPays: true, enrollmentOpen: true, eventCodeInKit: false },
+    ["gateway pays, enrolment open", { ownAccountPays: false, needsGatewayKey: true, gatewayPays: true, enrollmentOpen: true, eventCodeInKit: false },
       "setup.sh asks for your first name and the event code, then prints Agent ready.",
       "The event code is on the room's screen; the organiser can tell you too."],
-    ["gateway pays, code in the kit", { ownAccountPays: false, gatewayPays: true, enrollmentOpen: true, eventCodeInKit: true, eventCode: "ROOM-1" },
+    ["gateway pays, code in the kit", { ownAccountPays: false, needsGatewayKey: true, gatewayPays: true, enrollmentOpen: true, eventCodeInKit: true, eventCode: "ROOM-1" },
       "setup.sh asks for your first name, then prints Agent ready.",
       "The kit already carries the event code (ROOM-1): you will not type it."],
-    ["gateway pays, enrolment closed", { ownAccountPays: false, gatewayPays: true, enrollmentOpen: false, eventCodeInKit: false },
+    ["gateway pays, enrolment closed", { ownAccountPays: false, needsGatewayKey: true, gatewayPays: true, enrollmentOpen: false, eventCodeInKit: false },
       "setup.sh asks for your first name and your personal gateway key: the organiser hands those out (put it after OCG_KEY= in .env), then it prints Agent ready.", null],
+    ["attendee pays through OpenClaw, enrolment open", { ownAccountPays: false, needsGatewayKey: true, gatewayPays: false, enrollmentOpen: true, eventCodeInKit: false },
+      "setup.sh asks for your OpenAI key (sk-…), your first name and the event code, then prints Agent ready.",
+      "The event code is on the room's screen; the organiser can tell you too."],
+    ["attendee pays through OpenClaw, enrolment closed", { ownAccountPays: false, needsGatewayKey: true, gatewayPays: false, enrollmentOpen: false, eventCodeInKit: false },
+      "setup.sh asks for your first name, your OpenAI key (sk-…) and your personal gateway key: the organiser hands those out (put it after OCG_KEY= in .env), then it prints Agent ready.", null],
   ];
   it.each(cases)("%s: says what setup.sh will ask, in its order", (_name, mode, asks, eventCode) => {
     const wording = setupWording(mode);
     expect(wording.asks).toBe(asks);
     expect(wording.eventCode).toBe(eventCode);
     expect(wording.bring).toEqual(mode.gatewayPays ? "No OpenAI key needed: the workshop pays for the AI." : expect.stringContaining("Bring your own OpenAI API key"));
+    if (mode.needsGatewayKey && !mode.gatewayPays) expect(wording.bring).toContain("setup.sh registers it with the gateway, and it pays for your turns.");
   });
 
   it("derives the mode from the config: the upstream strategy, EVENT_CODE and KIT_INCLUDE_EVENT_CODE", () => {
     const base = { OPENCLAW_URL: "http://127.0.0.1:1", HASH_SECRET: "join-test-hash-secret-01" };
-    expect(joinModeOf(parseConfig(base))).toEqual({ ownAccountPays: false, gatewayPays: false, enrollmentOpen: false, eventCodeInKit: false, eventCode: undefined });
+    expect(joinModeOf(parseConfig(base))).toEqual({ ownAccountPays: false, needsGatewayKey: false, gatewayPays: false, enrollmentOpen: false, eventCodeInKit: false, eventCode: undefined });
     expect(joinModeOf(parseConfig({ ...base, OPENCLAW_TOKEN: "t", EVENT_CODE: "C-1" })))
-      .toEqual({ ownAccountPays: false, gatewayPays: true, enrollmentOpen: true, eventCodeInKit: false, eventCode: undefined });
+      .toEqual({ ownAccountPays: false, needsGatewayKey: true, gatewayPays: true, enrollmentOpen: true, eventCodeInKit: false, eventCode: undefined });
     expect(joinModeOf(parseConfig({ ...base, EVENT_CODE: "C-1", KIT_INCLUDE_EVENT_CODE: "true" })))
-      .toEqual({ ownAccountPays: false, gatewayPays: false, enrollmentOpen: true, eventCodeInKit: true, eventCode: "C-1" });
+      .toEqual({ ownAccountPays: false, needsGatewayKey: false, gatewayPays: false, enrollmentOpen: true, eventCodeInKit: true, eventCode: "C-1" });
     expect(joinModeOf(parseConfig({ ...base, ...OWN_ACCOUNTS, EVENT_CODE: "C-1" })))
-      .toEqual({ ownAccountPays: true, gatewayPays: true, enrollmentOpen: true, eventCodeInKit: false, eventCode: undefined });
+      .toEqual({ ownAccountPays: true, needsGatewayKey: true, gatewayPays: false, enrollmentOpen: true, eventCodeInKit: false, eventCode: undefined });
+    // PAID_BY=attendee: the OpenClaw route still needs a gateway key, and the attendee's own OpenAI key pays.
+    expect(joinModeOf(parseConfig({ ...base, ...ATTENDEE_PAYS, EVENT_CODE: "C-1" })))
+      .toEqual({ ownAccountPays: false, needsGatewayKey: true, gatewayPays: false, enrollmentOpen: true, eventCodeInKit: false, eventCode: undefined });
     // The flag without a code puts nothing in the kit, so nothing is claimed.
     expect(joinModeOf(parseConfig({ ...base, KIT_INCLUDE_EVENT_CODE: "true" })).eventCodeInKit).toBe(false);
   });

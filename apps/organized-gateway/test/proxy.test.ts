@@ -96,6 +96,14 @@ describe("chat through the gateway (BYOK pass-through)", () => {
     expect(await rowFor(response)).toMatchObject({ status: 503, end_state: "upstream_error" });
   });
 
+  it.each([500, 501, 507])("answers an upstream's %i as a 502 with the upstream's own words, and logs what it said", async (status) => {
+    const response = await chat({ user: "eve", key: "sk-eve-0001", model: `gpt-4o@status=${status}` });
+    expect(response.status).toBe(502);
+    const body = (await response.json()) as ErrorBody;
+    expect(body.error.message).toBeTruthy();
+    expect(await rowFor(response)).toMatchObject({ status: 502, end_state: "upstream_error", error_code: `upstream_http_${status}` });
+  });
+
   it("lists models", async () => {
     const response = await gateway("/v1/models", { headers: { "x-user-id": "fay", authorization: "Bearer sk-fay-0001" } });
     expect(response.status).toBe(200);
@@ -443,7 +451,8 @@ describe("rate-limit headers", () => {
       await gateway("/v1/chat/completions", { method: "POST", headers: byok, body: "not json" }),
       await chat({ user: "headers", key: "sk-headers", model: "gpt-4o@status=500" }),
     ];
-    expect(answers.map((r) => r.status)).toEqual([200, 404, 405, 400, 500]);
+    // An upstream's 500 reaches the caller as a 502: the gateway itself did not fail.
+    expect(answers.map((r) => r.status)).toEqual([200, 404, 405, 400, 502]);
     for (const answer of answers) {
       expect(answer.headers.get("x-ratelimit-limit")).toBe("50");
       expect(answer.headers.get("x-ratelimit-remaining")).not.toBeNull();

@@ -12,6 +12,12 @@ export const usage = `Usage:
 
 export const options = { json: { type: "boolean", default: false } };
 
+/** Who pays for attendees' turns through OpenClaw, as PAID_BY says (docs/credentials.md "Who pays"). */
+const PAYS = {
+  attendee: " (each attendee's own key or account; none connected is a 401 no_credential)",
+  organiser: " (your OpenClaw account, for attendees who connected none of their own)",
+};
+
 const WHAT_TO_DO = {
   ready: "ready",
   admin_rpc_off: "NOT READY: the admin-http-rpc plugin is off (add the config above, or: openclaw plugins enable admin-http-rpc)",
@@ -43,7 +49,8 @@ export async function run({ values, positionals, context }) {
   print("");
   print("2. On the gateway:");
   print(`   CREDENTIAL_KEY   ${host.credentials_enabled ? "set" : "NOT SET: wrangler secret put CREDENTIAL_KEY (a new random value: openssl rand -hex 32)"}`);
-  print(`   AUTH_MODE        ${host.auth_mode}${host.auth_mode === "codex" ? " (every attendee's own account pays; none connected is a 401)" : " (an attendee's own account pays where connected; yours otherwise)"}`);
+  print(`   AUTH_MODE        ${host.auth_mode}`);
+  print(`   PAID_BY          ${host.paid_by ?? "organiser"}${PAYS[host.paid_by ?? "organiser"]}`);
   print(`   relay            ${host.relay_url ?? "UNKNOWN: set PUBLIC_URL (the address OpenClaw calls with attendees' model calls)"}`);
   print("");
   print("3. OpenClaw nodes:");

@@ -21,7 +21,7 @@ import { AttendeeRecord } from "./attendee-record";
 import { decideInOrder, type Step } from "./decision";
 import type { NodeGate, NodeOutcome } from "./node-gate";
 import type {
-  AdmitRequest, AdmitResult, AttendeeState, CredentialRefusal, EnrollResult, FailoverResult, NodeChoice, QuotaDetail, SettleRequest, StoredCredential,
+  AdmitRequest, AdmitResult, AttendeeState, CredentialRefusal, CredentialUseNote, EnrollResult, FailoverResult, NodeChoice, QuotaDetail, SettleRequest, StoredCredential,
 } from "./protocol";
 import { RollingWindow } from "./rolling-window";
 import { SlotPool } from "./slot-pool";
@@ -187,7 +187,7 @@ export class AttendeeGate extends DurableObject<Env> {
       const outcome: NodeOutcome = request.nodeOutcome ?? "answered";
       if (held?.node) await this.nodeGate(held.node).release(held.leaseId, outcome).catch(() => {});
     }
-    if (request.credentialResult) this.record.noteCredentialUse(request.credentialResult, new Date().toISOString());
+    if (request.credentialUse) this.record.noteCredentialUse(request.credentialUse, new Date().toISOString());
     if (request.binding && this.record.bindAccepted(request.binding.keyHash)) {
       await this.rosterBinding(request.binding.userId);
     }
@@ -239,6 +239,11 @@ export class AttendeeGate extends DurableObject<Env> {
 
   setCredential(credential: StoredCredential | null): void {
     this.record.setCredential(credential);
+  }
+
+  /** How the provider took a stored credential (the relay's calls; /v1 notes it with settle). */
+  noteCredentialUse(note: CredentialUseNote): void {
+    this.record.noteCredentialUse(note, new Date().toISOString());
   }
 
   setTier(tier: string | null): AttendeeState {

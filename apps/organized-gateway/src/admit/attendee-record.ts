@@ -11,7 +11,7 @@
  */
 import { digestsEqual } from "../shared/crypto";
 import type { Credential } from "../identify";
-import type { AttendeeState, CredentialRefusal, EnrollResult, StoredCredential } from "./protocol";
+import type { AttendeeState, CredentialRefusal, CredentialUseNote, EnrollResult, StoredCredential } from "./protocol";
 
 type KeyRecord = { hash: string; revoked_at: number | null };
 
@@ -137,10 +137,14 @@ export class AttendeeRecord {
     this.sealedCredential = credential;
   }
 
-  /** Notes how the provider took the credential on its latest use; stored only when that changes. */
-  noteCredentialUse(result: "ok" | "rejected", at: string): void {
+  /**
+   * Notes how the provider took the credential on its latest use, if it is still the one
+   * stored (one step in the object: a rotation that landed meanwhile is never overwritten);
+   * stored only when the outcome changes, so a working credential costs no write per call.
+   */
+  noteCredentialUse({ sealed, result }: CredentialUseNote, at: string): void {
     const current = this.credential();
-    if (!current) return;
+    if (!current || current.sealed !== sealed) return;
     this.sealedCredential = { ...current, last_used_at: at, last_result: result };
     if (current.last_result !== result) this.storage.kv.put("credential", this.sealedCredential);
   }

@@ -107,9 +107,15 @@ export interface SettleRequest {
   /** The request reached the upstream: its unit of the month stays spent (otherwise it is given back). */
   reachedUpstream?: boolean;
   /** How the provider took the attendee's credential, when the route spent it. */
-  credentialResult?: "ok" | "rejected";
+  credentialUse?: CredentialUseNote;
   /** A BYOK key the upstream accepted for a provisional id. */
   binding?: SettleBinding;
+}
+
+/** How the provider took one stored credential (named by its sealed value: a rotation meanwhile is never overwritten). */
+export interface CredentialUseNote {
+  sealed: string;
+  result: "ok" | "rejected";
 }
 
 export interface SettleBinding {

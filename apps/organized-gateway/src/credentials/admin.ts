@@ -101,6 +101,7 @@ export function credentialsAdminApi() {
       stamp(c);
       return c.json({
         auth_mode: config.authMode,
+        paid_by: config.paidBy,
         credentials_enabled: config.credentials.keys.length > 0,
         relay_url: relay,
         openclaw_config: HOST_CONFIG_FRAGMENT,

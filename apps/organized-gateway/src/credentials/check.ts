@@ -13,7 +13,8 @@ const CHECK_TIMEOUT_MS = 15_000;
 
 export async function requireProviderAccepts(config: Config, kind: CredentialKind, token: string, now = Date.now()): Promise<void> {
   const spec = KINDS[kind];
-  if (spec.expired(token, now)) throw credentialRejected();
+  const refused = () => credentialRejected({ authMode: config.authMode, kind });
+  if (spec.expired(token, now)) throw refused();
   if (!spec.check) return;
   let response: Response;
   try {
@@ -26,7 +27,7 @@ export async function requireProviderAccepts(config: Config, kind: CredentialKin
     throw providerUnreachable();
   }
   await response.body?.cancel().catch(() => {});
-  if (response.status === 401 || response.status === 403) throw credentialRejected();
+  if (response.status === 401 || response.status === 403) throw refused();
   if (response.status >= 500) throw providerUnreachable();
 }
 

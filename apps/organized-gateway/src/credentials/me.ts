@@ -3,8 +3,11 @@
  *
  * - `PUT {"kind","token"}` → 201 `{"kind","stored_at","fingerprint"}`: the token's shape is
  *   checked, the provider is asked once whether it takes it, the attendee's own agent is set
- *   up on the OpenClaw hosts (own-agent.ts), then it is sealed and stored. A second PUT is a
- *   rotation: the old one stops working at once (its relay token dies with it).
+ *   up on the OpenClaw hosts (own-agent.ts), then it is sealed and stored. A PUT of another
+ *   token is a rotation: the old one stops working at once (its relay token dies with it).
+ *   A PUT of the very token stored (setup.sh run again) changes nothing — the same date and
+ *   relay token — but still makes sure the hosts have the agent; after a refusal the same
+ *   token counts as new (a topped-up account works again at once, under a new provider id).
  * - `GET` → the same fields and the last use's outcome (404 `no_credential` when none).
  * - `DELETE` → 204: revoked; the next model call for the attendee carries nothing of it.
  *
@@ -70,16 +73,17 @@ export function meRoutes() {
       await requireProviderAccepts(config, kind, token);
       const { gate, generation, own } = await readOwn(c.env, config, userId);
       const owner = { userId, generation };
-      const stored = await sealNew(config, owner, kind, token);
-      await setUpOwnAgent(config, c.req.url, owner, stored, own?.stored ?? null);
-      await gate.setCredential(stored);
+      const unchanged = own !== null && own.stored.kind === kind && own.token === token && own.stored.last_result !== "rejected";
+      const stored = unchanged ? own.stored : await sealNew(config, owner, kind, token);
+      await setUpOwnAgent(c.env, config, c.req.url, owner, stored, unchanged ? null : own?.stored ?? null);
+      if (!unchanged) await gate.setCredential(stored);
       return c.json({ kind: stored.kind, stored_at: stored.stored_at, fingerprint: stored.fingerprint }, 201, { "cache-control": "no-store" });
     })
     .get("/credential", async (c) => {
       const config = enabled(c);
       const userId = await requireKeyHolder(c.env, config, c.req.raw.headers);
       const { own } = await readOwn(c.env, config, userId);
-      if (!own) throw noCredentialStored();
+      if (!own) throw noCredentialStored(config);
       return c.json(viewOf(own.stored), 200, { "cache-control": "no-store" });
     })
     .delete("/credential", async (c) => {

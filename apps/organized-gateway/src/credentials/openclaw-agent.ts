@@ -3,13 +3,15 @@
  * HTTP (the bundled `admin-http-rpc` plugin, `POST /api/v1/admin/rpc` with the operator
  * token): one `config.patch` adds (or updates) a model provider whose base URL is this
  * gateway's relay and whose apiKey is the attendee's relay token, and an agent whose only
- * model is that provider's. OpenClaw hot-applies it in about two seconds, no restart.
+ * model is that provider's. OpenClaw hot-applies it in about two seconds, no restart. Writes
+ * to one host go one at a time, many attendees per write (agent-roster.ts): OpenClaw
+ * refuses a patch made on a stale read and allows 30 config writes a minute.
  *
  * The agent's model is strict (a string: no fallbacks to the operator's models) and its
  * utility model is off (`""`), so no call made for the attendee's turns — titles included —
  * goes to a provider that is not the relay. A rotation writes a new provider entry (new id,
- * new relay token), points the agent at it and deletes the previous one. The host's one-time set-up (host-setup.ts) turns the
- * plugin on and allows a multi-agent roster.
+ * new relay token), points the agent at it and deletes the previous one. The host's one-time
+ * set-up (host-setup.ts) turns the plugin on and allows a multi-agent roster.
  */
 import type { UpstreamNode } from "../config";
 import { GatewayError, retryAfterHeaders } from "../shared/errors";
@@ -32,27 +34,61 @@ const ATTEMPTS = 3;
 /** OpenClaw rate-limits config writes (30 a minute per method); a short wait is worth it, a long one is the caller's. */
 const MAX_WAIT_MS = 5_000;
 
-/** The config patch that gives the attendee their agent, and the array paths it may remove. */
-export function agentPatch(spec: AgentSpec): { patch: Record<string, unknown>; replacePaths: string[] } {
+type Json = Record<string, unknown>;
+
+/** The provider entry and agent entry one spec writes, and the previous provider it removes (or null). */
+function entriesOf(spec: AgentSpec) {
   const kind = KINDS[spec.kind];
-  const previous = spec.previousProviderId && spec.previousProviderId !== spec.providerId ? spec.previousProviderId : null;
-  const patch = {
-    models: {
-      providers: {
-        // null deletes (JSON merge patch): the old entry and its dead relay token leave the host.
-        ...(previous ? { [previous]: null } : {}),
-        [spec.providerId]: {
-          baseUrl: spec.relayBaseUrl,
-          apiKey: spec.relayToken,
-          api: kind.openclawApi,
-          models: [{ id: kind.model, name: `${kind.model} (the attendee's own account)` }],
-        },
-      },
+  return {
+    provider: {
+      baseUrl: spec.relayBaseUrl,
+      apiKey: spec.relayToken,
+      api: kind.openclawApi,
+      models: [{ id: kind.model, name: `${kind.model} (the attendee's own account)` }],
     },
-    agents: { entries: { [spec.agentId]: { model: `${spec.providerId}/${kind.model}`, utilityModel: "" } } },
+    agent: { model: `${spec.providerId}/${kind.model}`, utilityModel: "" },
+    previous: spec.previousProviderId && spec.previousProviderId !== spec.providerId ? spec.previousProviderId : null,
   };
+}
+
+/** True when the host's config already gives this spec's agent exactly this provider: nothing to write. */
+export function alreadyInPlace(spec: AgentSpec, config: Json | undefined): boolean {
+  const { provider, agent, previous } = entriesOf(spec);
+  const models = (config?.models as Json | undefined)?.providers as Record<string, Json | undefined> | undefined;
+  const agents = (config?.agents as Json | undefined)?.entries as Record<string, Json | undefined> | undefined;
+  const present = models?.[spec.providerId];
+  return agents?.[spec.agentId]?.model === agent.model && agents[spec.agentId]?.utilityModel === ""
+    && present?.baseUrl === provider.baseUrl && present?.api === provider.api
+    && (previous === null || models?.[previous] === undefined);
+}
+
+/**
+ * One config patch that gives every attendee of `specs` their agent (later specs win for the
+ * same agent), and the array paths it removes. A provider entry written and replaced within
+ * the same batch (a rotation twice in a row) never reaches the host.
+ */
+export function agentsPatch(specs: readonly AgentSpec[]): { patch: Json; replacePaths: string[] } {
+  const providers: Record<string, Json | null> = {};
+  const agents: Record<string, Json> = {};
+  const added = new Set<string>();
+  for (const spec of specs) {
+    const { provider, agent, previous } = entriesOf(spec);
+    if (previous !== null) {
+      if (added.has(previous)) {
+        delete providers[previous];
+        added.delete(previous);
+      } else {
+        // null deletes (JSON merge patch): the old entry and its dead relay token leave the host.
+        providers[previous] = null;
+      }
+    }
+    providers[spec.providerId] = provider;
+    added.add(spec.providerId);
+    agents[spec.agentId] = agent;
+  }
   // Deleting an entry that holds an array must be named, or OpenClaw refuses the patch.
-  return { patch, replacePaths: previous ? [`models.providers.${previous}.models`] : [] };
+  const replacePaths = Object.entries(providers).filter(([, entry]) => entry === null).map(([id]) => `models.providers.${id}.models`);
+  return { patch: { models: { providers }, agents: { entries: agents } }, replacePaths };
 }
 
 interface RpcAnswer {
@@ -88,14 +124,21 @@ async function rpc(node: UpstreamNode, method: string, params: unknown, fetcher:
   return { status: response.status, ok: response.ok && body.ok === true, payload: body.payload, error: body.error };
 }
 
-/** Sets up (or updates) the attendee's agent on one OpenClaw node. */
-export async function provisionAgent(node: UpstreamNode, spec: AgentSpec, fetcher: Fetcher = (i, init) => fetch(i, init)): Promise<void> {
-  const { patch, replacePaths } = agentPatch(spec);
-  const raw = JSON.stringify(patch);
+/**
+ * Sets up (or updates) these attendees' agents on one OpenClaw node in one config write,
+ * leaving out those the host already has exactly; no write at all when it has them all.
+ */
+export async function provisionAgents(node: UpstreamNode, specs: readonly AgentSpec[], fetcher: Fetcher = (i, init) => fetch(i, init)): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const current = await rpc(node, "config.get", {}, fetcher);
     if (!current.ok) throw setupError(node, current);
-    const patched = await rpc(node, "config.patch", { raw, replacePaths, baseHash: current.payload?.hash, note: "organized-gateway: an attendee's own agent" }, fetcher);
+    const missing = specs.filter((spec) => !alreadyInPlace(spec, current.payload?.config as Json | undefined));
+    if (missing.length === 0) return;
+    const { patch, replacePaths } = agentsPatch(missing);
+    const patched = await rpc(node, "config.patch", {
+      raw: JSON.stringify(patch), replacePaths, baseHash: current.payload?.hash,
+      note: `organized-gateway: ${missing.length === 1 ? "an attendee's own agent" : `${missing.length} attendees' own agents`}`,
+    }, fetcher);
     if (patched.ok) return;
     const wait = patched.error?.retryAfterMs ?? 0;
     // Another write landed between the read and the patch (a stale baseHash), or the
@@ -113,8 +156,10 @@ function hostUnreachable(node: UpstreamNode): GatewayError {
 
 /** Why a node refused: the organiser's one-time set-up is missing, or the host is busy. Never the host's raw answer. */
 function setupError(node: UpstreamNode, answer: RpcAnswer): GatewayError {
-  if (answer.error?.code === "UNAVAILABLE") {
-    const wait = Math.max(1_000, answer.error.retryAfterMs ?? 10_000);
+  // Rate-limited, or still racing another writer (the organiser editing the config) after a few reads.
+  const stale = /hash/i.test(answer.error?.message ?? "");
+  if (answer.error?.code === "UNAVAILABLE" || stale) {
+    const wait = Math.max(1_000, answer.error?.retryAfterMs ?? (stale ? 5_000 : 10_000));
     return new GatewayError(503, "server_error", "host_busy",
       `The agent server (${node.name}) is busy setting up other attendees' agents. Try again in ${Math.ceil(wait / 1000)} seconds.`,
       retryAfterHeaders(wait));

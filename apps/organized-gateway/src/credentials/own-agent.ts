@@ -1,21 +1,33 @@
 /**
- * Registering a credential on a pool with OpenClaw nodes sets up (or updates) the attendee's
- * own agent on each of them, pointed at this gateway's relay with a relay token minted for
- * exactly this credential. The attendee's sticky node must take it (their turns go there);
- * the others are tried too, for failover, and a refusal there is only logged.
+ * The attendee's own agent on the pool's OpenClaw nodes, pointed at this gateway's relay
+ * with a relay token minted for exactly their stored credential (names.ts):
  *
+ * - at registration (`setUpOwnAgent`) on every OpenClaw node: the attendee's sticky node
+ *   must take it (their turns go there); the others are tried too, for failover, and a
+ *   refusal there is only logged;
+ * - on demand (`repairOwnAgent`), on one node, when it answers that it does not know the
+ *   agent: a node added to the pool later, or a host whose config was reset, catches up on
+ *   the attendee's next turn instead of waiting for them to register again.
+ *
+ * Either way the write goes through the node's AgentRoster (one write at a time per host).
  * The relay's address is PUBLIC_URL, or this machine's own origin when the gateway runs on
  * loopback (`npm start`): a Host header is never trusted to say where OpenClaw should send
  * attendees' model calls.
  */
 import type { StoredCredential } from "../admit/protocol";
-import type { Config } from "../config";
+import type { Config, UpstreamNode } from "../config";
 import { isLoopbackHost } from "../join/links";
 import { routeFor, routeTableFor } from "../route";
 import { GatewayError } from "../shared/errors";
+import { ensureAgent } from "./agent-roster";
 import type { CredentialKind } from "./kinds";
 import { attendeeAgentId, relayProviderId, relayToken } from "./names";
-import { provisionAgent } from "./openclaw-agent";
+import type { AgentSpec } from "./openclaw-agent";
+
+export interface Owner {
+  userId: string;
+  generation: number;
+}
 
 export function relayOrigin(config: Config, requestUrl: string): string {
   const request = new URL(requestUrl);
@@ -31,30 +43,45 @@ export function relayBaseUrl(origin: string, kind: CredentialKind): string {
   return `${origin}/relay/${kind}`;
 }
 
-/** `previous`: the credential this one replaces, if it was this owner's (its provider entry goes). */
-export async function setUpOwnAgent(
-  config: Config, requestUrl: string, owner: { userId: string; generation: number }, stored: StoredCredential, previous: StoredCredential | null,
-): Promise<void> {
-  const hosts = config.upstreams.filter((node) => node.token);
-  if (hosts.length === 0) return;
-  const origin = relayOrigin(config, requestUrl);
+/** What the host's config must say for this owner's stored credential; `previous`: the one it replaces, whose provider entry goes. */
+async function agentSpec(config: Config, requestUrl: string, owner: Owner, stored: StoredCredential, previous: StoredCredential | null): Promise<AgentSpec> {
   const agentId = await attendeeAgentId(config.hashSecret, owner.userId, owner.generation);
   const token = await relayToken(config.hashSecret, owner.userId, owner.generation, stored);
-  const spec = {
+  return {
     agentId,
     providerId: relayProviderId(agentId, token),
     previousProviderId: previous
       ? relayProviderId(agentId, await relayToken(config.hashSecret, owner.userId, owner.generation, previous))
       : null,
     kind: stored.kind,
-    relayBaseUrl: relayBaseUrl(origin, stored.kind),
+    relayBaseUrl: relayBaseUrl(relayOrigin(config, requestUrl), stored.kind),
     relayToken: token,
   };
+}
+
+function openClawHosts(config: Config): UpstreamNode[] {
+  return config.upstreams.filter((node) => node.token);
+}
+
+export async function setUpOwnAgent(
+  env: Env, config: Config, requestUrl: string, owner: Owner, stored: StoredCredential, previous: StoredCredential | null,
+): Promise<void> {
+  const hosts = openClawHosts(config);
+  if (hosts.length === 0) return;
+  const spec = await agentSpec(config, requestUrl, owner, stored, previous);
   const sticky = routeFor(routeTableFor(config), owner.userId, null).order.find((node) => node.strategy.name === "openclaw")?.name;
-  const results = await Promise.allSettled(hosts.map((node) => provisionAgent(node, spec)));
+  const results = await Promise.allSettled(hosts.map((node) => ensureAgent(env, node, spec)));
   for (const [i, result] of results.entries()) {
     if (result.status === "fulfilled") continue;
     if (hosts[i].name === sticky || hosts.length === 1) throw result.reason;
     console.error(JSON.stringify({ event: "own_agent_not_set_up", node: hosts[i].name }));
   }
+}
+
+/** Writes the owner's agent for their stored credential onto one node that lacks it (previous entries are the host's to keep). */
+export async function repairOwnAgent(env: Env, config: Config, requestUrl: string, nodeName: string, owner: Owner, stored: StoredCredential): Promise<void> {
+  const node = openClawHosts(config).find((host) => host.name === nodeName);
+  if (!node) return;
+  await ensureAgent(env, node, await agentSpec(config, requestUrl, owner, stored, null));
+  console.log(JSON.stringify({ event: "own_agent_repaired", node: node.name }));
 }

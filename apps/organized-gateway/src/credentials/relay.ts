@@ -8,17 +8,20 @@
  * sees every model call of an agent turn (tool loops included).
  *
  * Only the provider's model-call paths pass (kinds.ts), only OpenClaw's content headers go
- * along, and a provider's refusal of the credential is noted on the attendee's object (the
- * dashboard shows it; their next /v1 request gets 401 credential_rejected without reaching
- * OpenClaw) and answered to OpenClaw with the sentence the attendee should read.
+ * along with the headers the provider wants from its own clients, a provider that takes
+ * another body than OpenClaw sends gets it reshaped (the ChatGPT Codex backend), and a
+ * provider's refusal of the credential is noted on the attendee's object (the dashboard
+ * shows it; their next /v1 request gets 401 credential_rejected without reaching OpenClaw)
+ * and answered to OpenClaw with the sentence the attendee should read.
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { gateFor } from "../admit";
 import { configFor } from "../config";
+import { readJsonObject } from "../envelope/body";
 import { responseHeaders } from "../forward";
 import { bearerToken } from "../identify";
-import { GatewayError, errorResponse } from "../shared/errors";
+import { GatewayError, errorResponse, toGatewayError } from "../shared/errors";
 import { credentialRejected, noCredential } from "./errors";
 import { KINDS, RELAYED_REQUEST_HEADERS, type KindSpec } from "./kinds";
 import { parseRelayToken, relayTokenMatches } from "./names";
@@ -38,6 +41,18 @@ function refuse(error: GatewayError): Response {
 function invalidRelayToken(): GatewayError {
   return new GatewayError(401, "authentication_error", "invalid_relay_token",
     "This relay token is not (or no longer) valid: the attendee rotated or revoked their account, or the agent server's set-up is stale.");
+}
+
+function providerBlocked(): GatewayError {
+  return new GatewayError(502, "upstream_error", "provider_blocked",
+    "Your model provider's edge turned the gateway's call away (HTTP 403, e.g. a Cloudflare challenge): this is not about your account. Try again in a few minutes; if it keeps happening, tell the organiser.");
+}
+
+/** What goes to the provider: OpenClaw's bytes, or the JSON body as this provider takes it (kinds.ts). */
+async function providerBody(request: Request, spec: KindSpec, path: string, maxBytes: number): Promise<BodyInit | null> {
+  if (request.method !== "POST") return null;
+  if (!spec.reshape) return request.body;
+  return JSON.stringify(spec.reshape(path, await readJsonObject(request, maxBytes)));
 }
 
 export async function relayModelCall(c: Context<AppEnv>): Promise<Response> {
@@ -60,17 +75,17 @@ export async function relayModelCall(c: Context<AppEnv>): Promise<Response> {
   if (!claim) return refuse(invalidRelayToken());
   const gate = gateFor(c.env.ATTENDEE_GATE, claim.userId);
   const stored = await gate.getCredential();
-  if (!stored) return refuse(noCredential());
+  if (!stored) return refuse(noCredential({ authMode: config.authMode }));
   if (!(await relayTokenMatches(config.hashSecret, claim, stored))) return refuse(invalidRelayToken());
   const own = await openFor(config, { userId: claim.userId, generation: claim.generation }, stored);
-  if (!own) return refuse(noCredential());
+  if (!own) return refuse(noCredential({ authMode: config.authMode }));
   if (stored.kind !== spec.kind) {
     return refuse(new GatewayError(409, "invalid_request_error", "credential_kind_changed",
       "The attendee's account is of another kind now; the agent server's set-up for it is being updated. Try again."));
   }
   if (spec.expired(own.token, Date.now())) {
     c.executionCtx.waitUntil(noteUse(gate, stored, "rejected").catch(() => {}));
-    return refuse(credentialRejected());
+    return refuse(credentialRejected({ authMode: config.authMode, kind: stored.kind }));
   }
 
   const headers = new Headers();
@@ -78,10 +93,17 @@ export async function relayModelCall(c: Context<AppEnv>): Promise<Response> {
     const value = request.headers.get(name);
     if (value !== null) headers.set(name, value);
   }
+  for (const [name, value] of Object.entries(spec.clientHeaders(path))) headers.set(name, value);
   for (const [name, value] of Object.entries(spec.authHeaders(own.token))) {
     // A beta flag the token needs is added to the ones OpenClaw asked for, not put in their place.
     const asked = name === "anthropic-beta" ? headers.get(name) : null;
     headers.set(name, asked ? `${asked},${value}` : value);
+  }
+  let body: BodyInit | null;
+  try {
+    body = await providerBody(request, spec, path, config.limits.maxBodyBytes);
+  } catch (thrown) {
+    return refuse(toGatewayError(thrown));
   }
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), PROVIDER_TIMEOUT_MS);
@@ -90,7 +112,7 @@ export async function relayModelCall(c: Context<AppEnv>): Promise<Response> {
     response = await fetch(`${spec.baseUrl(config)}${path}${url.search}`, {
       method: request.method,
       headers,
-      body: request.method === "POST" ? request.body : undefined,
+      body,
       signal: AbortSignal.any([timeout.signal, request.signal]),
     });
   } catch {
@@ -100,11 +122,13 @@ export async function relayModelCall(c: Context<AppEnv>): Promise<Response> {
   } finally {
     clearTimeout(timer);
   }
-  if (response.status === 401 || response.status === 403) {
+  const refusal = spec.refusal(response.status);
+  if (refusal) {
     // The provider's own words may quote part of the token: they stay here.
     await response.body?.cancel().catch(() => {});
+    if (refusal === "edge") return refuse(providerBlocked());
     c.executionCtx.waitUntil(noteUse(gate, stored, "rejected").catch(() => {}));
-    return refuse(credentialRejected());
+    return refuse(credentialRejected({ authMode: config.authMode, kind: stored.kind }));
   }
   if (response.ok) c.executionCtx.waitUntil(noteUse(gate, stored, "ok").catch(() => {}));
   return new Response(response.body, { status: response.status, headers: responseHeaders(response, { "cache-control": "no-store" }) });

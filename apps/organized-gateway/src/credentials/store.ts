@@ -62,17 +62,7 @@ export async function sealNew(config: Config, owner: CredentialOwner, kind: Cred
   };
 }
 
-/**
- * Notes how the provider took a credential, if it is still the one stored (compare and set
- * on the sealed value: a rotation that landed meanwhile is never overwritten), and only when
- * the outcome changes, so a working credential costs no write per call.
- *
- * TODO(lead): an AttendeeGate RPC `noteCredentialUse(result, sealed)` would make this one
- * atomic step; two calls leave a window of a few milliseconds in which a rotation could be
- * overwritten by the old value.
- */
-export async function noteUse(gate: Gate, used: StoredCredential, result: "ok" | "rejected", at = new Date()): Promise<void> {
-  const current = await gate.getCredential();
-  if (!current || current.sealed !== used.sealed || current.last_result === result) return;
-  await gate.setCredential({ ...current, last_result: result, last_used_at: at.toISOString() });
+/** Notes how the provider took a credential, if it is still the one stored (AttendeeRecord.noteCredentialUse). */
+export async function noteUse(gate: Gate, used: StoredCredential, result: "ok" | "rejected"): Promise<void> {
+  await gate.noteCredentialUse({ sealed: used.sealed, result });
 }

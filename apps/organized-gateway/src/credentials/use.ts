@@ -4,8 +4,9 @@
  *
  * - On an OpenClaw route, an attendee with a credential of their own is sent to their own
  *   agent (`openclaw/<agent>`), whose provider is the relay: their credential pays, for every
- *   model call of the turn. Without one: in `AUTH_MODE=openai` the gateway's agent (the
- *   gateway's OpenClaw account pays); in `AUTH_MODE=codex` a 401 `no_credential`.
+ *   model call of the turn. Without one: with `PAID_BY=organiser` the gateway's agent (the
+ *   gateway's OpenClaw account pays); with `PAID_BY=attendee` (always so in
+ *   `AUTH_MODE=codex`) a 401 `no_credential`.
  * - On a plain upstream (pass-through) in `AUTH_MODE=codex`, the opened token goes in
  *   `CODEX_TOKEN_HEADER` and the caller's `Authorization` does not (the seed's phase 2).
  *   In `AUTH_MODE=openai` pass-through stays BYOK: the caller's own key is the credential.
@@ -21,13 +22,15 @@ import type { Principal } from "../identify";
 import type { Upstream } from "../route";
 import type { EndpointKind } from "../route/endpoints";
 import type { GatewayError } from "../shared/errors";
-import { RECONNECT, credentialRejected, gatewayKeyRequired, noCredential } from "./errors";
+import { credentialRejected, gatewayKeyRequired, noCredential, refusalNamedIn } from "./errors";
 import type { CredentialKind } from "./kinds";
 import { attendeeAgentId } from "./names";
 import { openFor } from "./store";
 
 export interface CredentialUse {
   kind: CredentialKind;
+  /** The stored credential's sealed value: what its outcome is noted against (never opened again). */
+  sealed: string;
   /** The attendee's own OpenClaw agent (OpenClaw routes). */
   agent: string;
   /** The header that carries the opened token (plain upstreams in codex mode), or null. */
@@ -53,12 +56,13 @@ export async function useOwnCredential(
   if (codex && principal.credential.kind !== "key") throw gatewayKeyRequired();
   const own = await openFor(config, { userId: principal.userId, generation: admission.generation }, admission.credential);
   if (!own) {
-    if (codex) throw noCredential();
+    if (config.paidBy === "attendee") throw noCredential({ authMode: config.authMode });
     return null;
   }
-  if (own.stored.last_result === "rejected") throw credentialRejected();
+  if (own.stored.last_result === "rejected") throw credentialRejected({ authMode: config.authMode, kind: own.stored.kind });
   const use: CredentialUse = {
     kind: own.stored.kind,
+    sealed: own.stored.sealed,
     agent: await attendeeAgentId(config.hashSecret, principal.userId, admission.generation),
     header: viaHeader ? { name: config.credentials.tokenHeader, value: own.token } : null,
   };
@@ -66,22 +70,27 @@ export async function useOwnCredential(
   return use;
 }
 
-/** Words only the relay's refusals carry (errors.ts), as OpenClaw passes them on. */
-const RELAY_REFUSALS: readonly [string, () => GatewayError][] = [
-  [`reconnect your account: ${RECONNECT}`, credentialRejected],
-  [`No Codex session. Run: ${RECONNECT}`, noCredential],
-];
-
 /**
  * The refusal to answer when the upstream's answer says the attendee's credential was
  * refused: on a plain upstream any 401/403; through OpenClaw, its 401 carrying the relay's
  * words (OpenClaw's own 401, a wrong operator token, is not the attendee's to fix). Reads
  * the body of a 401/403 only, which is small.
  */
-export async function refusalIn(use: CredentialUse | null, upstream: Upstream, response: Response): Promise<GatewayError | null> {
+export async function refusalIn(config: Config, use: CredentialUse | null, upstream: Upstream, response: Response): Promise<GatewayError | null> {
   if (!use || (response.status !== 401 && response.status !== 403)) return null;
-  if (upstream.strategy.name === "passthrough") return use.header ? credentialRejected() : null;
+  const how = { authMode: config.authMode, kind: use.kind };
+  if (upstream.strategy.name === "passthrough") return use.header ? credentialRejected(how) : null;
   const text = await response.clone().text().catch(() => "");
-  const found = RELAY_REFUSALS.find(([words]) => text.includes(words));
-  return found ? found[1]() : null;
+  return refusalNamedIn(text, how);
+}
+
+/**
+ * True when an OpenClaw node answered that it does not know this agent: its 400 "Unknown
+ * agent '<id>'." (OpenClaw 2026.9.6, for chat completions, responses and embeddings alike).
+ * Reads a clone of a 400's small body only.
+ */
+export async function lacksAgent(response: Response, agent: string): Promise<boolean> {
+  if (response.status !== 400) return false;
+  const text = await response.clone().text().catch(() => "");
+  return text.includes(`Unknown agent '${agent}'`);
 }

@@ -56,11 +56,19 @@ export function responseHeaders(upstream: Response, extra: Record<string, string
   return headers;
 }
 
-/** An upstream error whose body is not JSON, replaced by an OpenAI-shaped one. */
+/**
+ * An upstream error the caller should not get as it came: a body that is not JSON is
+ * replaced by an OpenAI-shaped one, and a failure of the upstream itself is always a 502 (or
+ * the 503/504 it said) — never a 500, which would read as the gateway's own fault. A JSON
+ * body, the upstream's own words about the error, passes.
+ */
 export function normaliseUpstreamError(upstream: Response, extra: Record<string, string>): Response | null {
-  if (upstream.ok || isJson(upstream)) return null;
+  if (upstream.ok) return null;
+  const status = upstream.status < 500 || upstream.status === 503 || upstream.status === 504 ? upstream.status : 502;
+  if (isJson(upstream)) {
+    return status === upstream.status ? null : new Response(upstream.body, { status, headers: responseHeaders(upstream, extra) });
+  }
   upstream.body?.cancel().catch(() => {});
-  const status = upstream.status >= 500 ? 502 : upstream.status;
   const headers = new Headers(extra);
   headers.set("content-type", "application/json; charset=utf-8");
   return new Response(

@@ -41,6 +41,7 @@ export async function health(c: Context<AppEnv>): Promise<Response> {
     gateway: "organized-gateway",
     event: config.event.name,
     auth_mode: config.authMode,
+    paid_by: config.paidBy,
     upstream: { name: upstream.name, strategy: upstream.strategy.name, ...primary },
     upstreams,
     gateway_key_required: upstream.strategy.requiresGatewayKey,

@@ -10,7 +10,8 @@ import { chargeRefusal, chargeUpstreamRefusal, requireRefusalBudget } from "../a
 import type { AppEnv } from "../app-env";
 import { configFor, type Config } from "../config";
 import { readJsonObject, type JsonObject } from "../envelope/body";
-import { refusalIn, useOwnCredential } from "../credentials/use";
+import { repairOwnAgent } from "../credentials/own-agent";
+import { lacksAgent, refusalIn, useOwnCredential, type CredentialUse } from "../credentials/use";
 import { forward, isEventStream, normaliseUpstreamError, responseHeaders } from "../forward";
 import { observe, readWholeJson, type BodyOutcome } from "../forward/observe";
 import { estimateTokens, promptChars } from "../forward/usage";
@@ -89,16 +90,16 @@ export const proxyV1 = logged(async (c, log) => {
     row.prompt_tokens = estimateTokens(promptChars(json));
   }
   const forwarded = await forwardWithFailover({
-    c, log, config, table, route, gate, admission, principal, session, endpoint, json, url,
+    c, log, config, table, route, gate, admission, principal, session, endpoint, json, url, own,
   });
   const { body } = forwarded;
-  const credentialRefusal = await refusalIn(own, table.byName.get(row.upstream!)!, forwarded.response);
+  const credentialRefusal = await refusalIn(config, own, table.byName.get(row.upstream!)!, forwarded.response);
   if (credentialRefusal) {
-    log.target.credentialResult = "rejected";
+    log.target.credentialUse = { sealed: own!.sealed, result: "rejected" };
     await forwarded.response.body?.cancel().catch(() => {});
     throw credentialRefusal;
   }
-  if (own?.header && forwarded.response.ok) log.target.credentialResult = "ok";
+  if (own?.header && forwarded.response.ok) log.target.credentialUse = { sealed: own.sealed, result: "ok" };
   // The model list covers the whole pool: what the attendee's node serves, and every model route.
   const response = url.pathname === "/v1/models" && table.routesByModel
     ? await withPoolModels(forwarded.response, table.upstreams, principal, session)
@@ -141,18 +142,26 @@ interface Attempt {
   endpoint: Endpoint;
   json: JsonObject | null;
   url: URL;
+  /** The attendee's own credential this request spends, if any (their own agent). */
+  own: CredentialUse | null;
 }
+
+/** After a node's config gained an attendee's agent, how often and how far apart to look for it there. */
+const AGENT_APPEARS = { tries: 4, everyMs: 750 };
 
 /**
  * Sends the request to the granted node. A node that cannot be reached never took the
  * request, so it moves to the attendee's next node (the node is marked down); only when
- * none is left does the caller get the 502.
+ * none is left does the caller get the 502. A node that does not know the attendee's own
+ * agent (added to the pool after they registered, or its config reset) is given it, and the
+ * request goes to it again: the attendee never has to register twice.
  */
 async function forwardWithFailover(a: Attempt): Promise<{ response: Response; body: PreparedBody | null }> {
   const request = a.c.req.raw;
   let upstream = a.table.byName.get(a.admission.node)!;
   // Each attempt rewrites a fresh copy of the body: nodes may rewrite differently.
-  const pristine = a.json && a.route.order.length > 1 ? structuredClone(a.json) : null;
+  const pristine = a.json && (a.route.order.length > 1 || a.own) ? structuredClone(a.json) : null;
+  let agentWaits = 0;
   for (let attempt = 0; ; attempt++) {
     a.log.row.upstream = upstream.name;
     // Which node answered, and how long admission queued: what `ocg loadtest` reports per node.
@@ -165,6 +174,16 @@ async function forwardWithFailover(a: Attempt): Promise<{ response: Response; bo
     try {
       const response = await forward(call, a.config.limits.upstreamTimeoutMs, request.signal);
       a.log.target.reachedUpstream = true;
+      if (a.own && upstream.strategy.name === "openclaw" && agentWaits < AGENT_APPEARS.tries && await lacksAgent(response, a.own.agent)) {
+        await response.body?.cancel().catch(() => {});
+        if (agentWaits === 0) {
+          await repairOwnAgent(a.c.env, a.config, request.url, upstream.name, { userId: a.principal.userId, generation: a.admission.generation }, a.admission.credential!);
+        } else {
+          await new Promise((resolve) => setTimeout(resolve, AGENT_APPEARS.everyMs));
+        }
+        agentWaits++;
+        continue;
+      }
       return { response, body };
     } catch (failed) {
       if (!isUnreachable(failed)) throw failed;

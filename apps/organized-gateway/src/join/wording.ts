@@ -2,8 +2,10 @@
  * What the join page tells an attendee setup.sh will ask for, derived from the gateway that
  * serves it, so the page and setup.sh (apps/trainee-kit/kit/setup.sh) never disagree:
  * - pass-through (BYOK): the attendee's own OpenAI key pays, so setup.sh asks for it;
- * - a route that spends the gateway's own credential (OpenClaw strategy): no key is asked;
- *   a gateway key comes from `/enroll`, or from the organiser when enrolment is closed;
+ * - a route that needs a gateway key (OpenClaw strategy): the key comes from `/enroll`, or
+ *   from the organiser when enrolment is closed; with `PAID_BY=organiser` no OpenAI key is
+ *   asked (the gateway's account pays), with `PAID_BY=attendee` setup.sh asks for it and
+ *   registers it with the gateway (it pays for the attendee's turns);
  * - AUTH_MODE=codex: each attendee's own ChatGPT/Codex or Claude account pays, connected by
  *   `bash setup.sh --auth codex` with a gateway key (enrolled as above); no OpenAI key;
  * - the event code is asked only when enrolment is open and the kit does not carry it.
@@ -14,7 +16,9 @@ import { chooseUpstream, routeTableFor } from "../route";
 export interface JoinMode {
   /** AUTH_MODE=codex: every attendee connects their own model account (setup.sh --auth codex). */
   ownAccountPays: boolean;
-  /** The route spends the gateway's credential (strategy.requiresGatewayKey): nobody brings a key. */
+  /** The route needs a gateway key (strategy.requiresGatewayKey): setup.sh enrols for one. */
+  needsGatewayKey: boolean;
+  /** ...and the gateway's own account pays (PAID_BY=organiser): nobody brings a key. */
   gatewayPays: boolean;
   /** EVENT_CODE is set: setup.sh enrols for a gateway key. */
   enrollmentOpen: boolean;
@@ -30,9 +34,11 @@ export interface JoinMode {
 
 export function joinModeOf(config: Config): JoinMode {
   const eventCodeInKit = config.kit.includeEventCode && config.event.code !== undefined;
+  const needsGatewayKey = chooseUpstream(routeTableFor(config)).strategy.requiresGatewayKey;
   return {
     ownAccountPays: config.authMode === "codex",
-    gatewayPays: chooseUpstream(routeTableFor(config)).strategy.requiresGatewayKey,
+    needsGatewayKey,
+    gatewayPays: needsGatewayKey && config.paidBy === "organiser",
     enrollmentOpen: config.event.code !== undefined,
     eventCodeInKit,
     eventCode: eventCodeInKit ? config.event.code : undefined,
@@ -90,14 +96,17 @@ export function setupWording(mode: JoinMode): SetupWording {
   if (asksForCode) asked.push("the event code");
 
   let asks = `setup.sh asks for ${listOf(asked)}, then prints Agent ready.`;
-  if (mode.gatewayPays && !mode.enrollmentOpen) {
+  if (mode.needsGatewayKey && !mode.enrollmentOpen) {
     // setup.sh stops here without a key (enrolment closed): say so before it does.
-    asks = "setup.sh asks for your first name and your personal gateway key: the organiser hands those out (put it after OCG_KEY= in .env), then it prints Agent ready.";
+    const first = mode.gatewayPays ? "your first name" : "your first name, your OpenAI key (sk-…)";
+    asks = `setup.sh asks for ${first} and your personal gateway key: the organiser hands those out (put it after OCG_KEY= in .env), then it prints Agent ready.`;
   }
 
   const bring = mode.gatewayPays
     ? "No OpenAI key needed: the workshop pays for the AI."
-    : "Bring your own OpenAI API key (it starts with sk-; platform.openai.com/api-keys).";
+    : mode.needsGatewayKey
+      ? "Bring your own OpenAI API key (it starts with sk-; platform.openai.com/api-keys): setup.sh registers it with the gateway, and it pays for your turns."
+      : "Bring your own OpenAI API key (it starts with sk-; platform.openai.com/api-keys).";
 
   return { command: "bash setup.sh", asks, bring, eventCode: eventCodeWording(mode, asksForCode) };
 }

@@ -8,7 +8,7 @@
  */
 import type { Gate } from "../admit";
 import type { NodeOutcome } from "../admit/node-gate";
-import type { SettleBinding } from "../admit/protocol";
+import type { CredentialUseNote, SettleBinding } from "../admit/protocol";
 import type { EndState, RequestRow } from "./request-row";
 import { insertRequestRows } from "./request-row";
 
@@ -24,14 +24,14 @@ export interface SettleTarget {
   /** The request reached the upstream (its unit of the month stays spent). */
   reachedUpstream?: boolean;
   /** How the provider took the attendee's credential, when the route spent it. */
-  credentialResult?: "ok" | "rejected";
+  credentialUse?: CredentialUseNote;
 }
 
 export async function settle(target: SettleTarget, row: RequestRow): Promise<void> {
   if (target.gate) {
     try {
-      const { leaseId, binding, nodeOutcome, reachedUpstream, credentialResult } = target;
-      await target.gate.settle({ leaseId, binding, nodeOutcome, reachedUpstream, credentialResult }, row, target.flushMs);
+      const { leaseId, binding, nodeOutcome, reachedUpstream, credentialUse } = target;
+      await target.gate.settle({ leaseId, binding, nodeOutcome, reachedUpstream, credentialUse }, row, target.flushMs);
       return;
     } catch (error) {
       reportFailure("settle_via_object_failed", row, error);

@@ -26,7 +26,7 @@ const ADMIN = "credentials-e2e-admin-token";
 const EVENT_CODE = "CREDENTIALS-ROOM";
 const OPERATOR_TOKEN = "credentials-openclaw-operator-token";
 const HASH_SECRET = "credentials-e2e-hash-secret";
-const PORTS = { gateway: 19471, openclaw: 19472, operatorProvider: 19473, attendeeProvider: 19474, providerProxy: 19475 };
+const PORTS = { gateway: 19471, openclaw: 19472, operatorProvider: 19473, attendeeProvider: 19474, providerProxy: 19475, secondOpenclaw: 19476 };
 const TURN_TIMEOUT_MS = 240_000;
 const OCG = path.join(import.meta.dirname, "..", "..", "..", "ocg-cli", "bin", "ocg.mjs");
 const FIRST_KEY = randomBytes(32).toString("hex");
@@ -195,6 +195,20 @@ async function turnPaidBy(key: string, token: string, content: string): Promise<
   return answer;
 }
 
+/** Calls OpenClaw's admin RPC directly, as the host's operator. */
+async function adminRpc(method: string, params: unknown): Promise<any> {
+  const response = await fetch(`${openclaw!.url}/api/v1/admin/rpc`, {
+    method: "POST", headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ method, params }),
+  });
+  return response.json();
+}
+
+/** The OpenClaw host's current config. */
+async function hostConfig(): Promise<any> {
+  return (await adminRpc("config.get", {})).payload.config;
+}
+
 describe("attendees' own credentials through a real OpenClaw (AUTH_MODE=codex)", () => {
   it("tells the organiser the host is set up, with the set-up OpenClaw runs here", async () => {
     const host = await call("GET", "/admin/api/credentials/host", { bearer: ADMIN });
@@ -361,6 +375,56 @@ describe("attendees' own credentials through a real OpenClaw (AUTH_MODE=codex)",
       rmSync(result.dir, { recursive: true, force: true });
     }
   }, TURN_TIMEOUT_MS);
+
+  it("sets up a room's worth of attendees who register at the same moment, one host write at a time", async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `rush${i}`);
+    const keys = await Promise.all(names.map((name) => enroll(name)));
+    const tokens = names.map((name) => openaiKey(name));
+    const answers = await Promise.all(keys.map((key, i) => call("PUT", "/me/credential", { bearer: key, body: { kind: "openai", token: tokens[i] } })));
+    expect(answers.map((a) => a.status), answers.map((a) => a.text).join("\n")).toEqual(names.map(() => 201));
+    const config = await hostConfig();
+    for (const name of names) {
+      const agent = await attendeeAgentId(HASH_SECRET, name, 1);
+      expect(config.agents.entries[agent]?.model, name).toMatch(new RegExp(`^${agent}-[0-9a-f]{8}/`));
+    }
+    await turnPaidBy(keys[0], tokens[0], "first of the rush");
+    await turnPaidBy(keys[11], tokens[11], "last of the rush");
+    // Registering the same key again (setup.sh run twice) changes nothing on the host.
+    const before = await hostConfig();
+    const again = await call("PUT", "/me/credential", { bearer: keys[3], body: { kind: "openai", token: tokens[3] } });
+    expect(again.status).toBe(201);
+    expect(again.body.stored_at).toBe(answers[3].body.stored_at);
+    expect(await hostConfig()).toEqual(before);
+  }, TURN_TIMEOUT_MS);
+
+  it("gives a node added to the pool after an attendee registered their agent at their next turn", async () => {
+    const hal = await enroll("hal");
+    const halKey = openaiKey("hal");
+    await connect(hal, halKey);
+    await turnPaidBy(hal, halKey, "on the first host");
+    const agent = await attendeeAgentId(HASH_SECRET, "hal", 1);
+    // A fresh OpenClaw host, set up once as `ocg host` says, that has never heard of hal; the
+    // organiser moves the pool onto it (UPSTREAMS) and restarts the gateway.
+    const fresh = await startOpenClaw({ port: PORTS.secondOpenclaw, token: OPERATOR_TOKEN, providerUrl: operatorProvider.url, config: HOST_CONFIG_FRAGMENT });
+    try {
+      const freshConfig = async () => (await (await fetch(`${fresh.url}/api/v1/admin/rpc`, {
+        method: "POST", headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ method: "config.get", params: {} }),
+      })).json()).payload.config;
+      expect((await freshConfig()).agents.entries[agent]).toBeUndefined();
+      await gateway!.stop();
+      gateway = await startGateway({
+        CREDENTIAL_KEY: FIRST_KEY,
+        UPSTREAMS: JSON.stringify([{ name: "added", url: fresh.url, token: OPERATOR_TOKEN }]),
+      });
+      await turnPaidBy(hal, halKey, "on the host added later");
+      expect((await freshConfig()).agents.entries[agent]?.model).toMatch(new RegExp(`^${agent}-[0-9a-f]{8}/gpt-5.4-mini$`));
+    } finally {
+      await gateway!.stop();
+      gateway = await startGateway({ CREDENTIAL_KEY: FIRST_KEY });
+      await fresh.stop();
+    }
+  }, TURN_TIMEOUT_MS * 2);
 
   it("re-encrypts every credential under a new CREDENTIAL_KEY with `ocg credentials reencrypt`, and the attendees' turns never stop", async () => {
     const fay = await enroll("fay");

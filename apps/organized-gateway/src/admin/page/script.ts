@@ -427,7 +427,7 @@ const DASHBOARD_BODY = String.raw`
     var credential = body ? body.credential : null;
     revoke.hidden = !credential;
     if (body && body.error) { setText("detail-credential-text", "Could not read their credential: " + body.error); return; }
-    if (!credential) { setText("detail-credential-text", "None: their turns are paid as AUTH_MODE says (the gateway's account, or 401 no_credential in codex mode)."); return; }
+    if (!credential) { setText("detail-credential-text", "None: their turns are paid as PAID_BY says (the gateway's account, or 401 no_credential when attendees pay)."); return; }
     var parts = [credential.kind + ", stored " + dbTime(credential.stored_at) + " UTC", "fingerprint " + credential.fingerprint];
     if (credential.last_used_at) parts.push("last used " + dbTime(credential.last_used_at) + " UTC: " + (CREDENTIAL_RESULT[credential.last_result] || String(credential.last_result)));
     else parts.push("not used yet");
