@@ -13,6 +13,11 @@
 # paid by it. On a gateway that works only with attendees' own accounts, plain
 # `bash setup.sh` does the same when you have none connected yet.
 #
+# On a gateway where attendees pay for their own turns (its /health says paid_by: attendee),
+# plain `bash setup.sh` registers your OPENAI_API_KEY the same way, as your model credential.
+# It stays in .env: run setup.sh again after changing it and the gateway takes the new one.
+# An account you connected with --auth codex stays the one that pays.
+#
 # Exit codes: 0 ready; 2 .env missing or a value wrong; 3 gateway unreachable or wrong URL;
 # 4 the gateway refused this USER_ID or the enrollment (event code, taken, revoked, paused,
 # full, closed), or takes no own accounts; 5 a key or token rejected; 6 rate-limited; 7 the
@@ -33,6 +38,8 @@ set -u
 
 # --auth codex: connect your own model account (see above). Nothing else is an option.
 AUTH_CODEX=""
+# yes: this gateway's OpenClaw is paid by your own OpenAI key (paid_by: attendee, see above).
+OWN_KEY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --auth=codex) AUTH_CODEX=asked ;;
@@ -55,9 +62,12 @@ RECONNECT="bash setup.sh --auth codex"
 CODEX_AUTH_FILE="${CODEX_HOME:-${HOME:-.}/.codex}/auth.json"
 # What Windows and Notepad make of ".env": a file setup.sh would otherwise never see.
 MISNAMED_ENV_FILES=".env.txt env env.txt .env.env"
-# How often, and how long each time, enrolling waits its turn when the room's network is busy.
-ENROLL_WAITS=3
-ENROLL_MAX_WAIT=60
+# How often, and how long each time, one step waits its turn when the gateway asks it to come
+# back later (Retry-After): a room enrolling from one network, an agent server setting up many
+# attendees' accounts at once. Longer than that, and the attendee is told to wait and re-run.
+TURN_WAITS=3
+TURN_MAX_WAIT=60
+TURN_WAITED=0
 
 WORK=$(mktemp -d 2>/dev/null || mktemp -d -t ocg-setup)
 trap 'rm -rf "$WORK"' EXIT
@@ -215,6 +225,17 @@ json_text() {
 
 json_true() { printf '%s' "$BODY" | grep -Eq '"'"$1"'"[[:space:]]*:[[:space:]]*true'; }
 
+# wait_turn STATUS:code "what is going on": when the last answer was that refusal, with a
+# Retry-After setup.sh waits out by itself (see TURN_WAITS; the caller sets TURN_WAITED=0
+# before its first try), says so, waits, and returns 0 to try again; otherwise returns 1.
+wait_turn() {
+  [ "$STATUS:$(json_text code)" = "$1" ] && [ "$TURN_WAITED" -lt "$TURN_WAITS" ] &&
+    [ "${RETRY_AFTER:-0}" -ge 1 ] && [ "$RETRY_AFTER" -le "$TURN_MAX_WAIT" ] || return 1
+  TURN_WAITED=$((TURN_WAITED + 1))
+  say "$2; waiting ${RETRY_AFTER} seconds for your turn..."
+  sleep "$RETRY_AFTER"
+}
+
 unreachable() {
   case "$CURL_EXIT" in
     6) fail 3 "Can't find the gateway's address '$GATEWAY_HOST' (no such name, or you are offline)." "Check that you are on the internet and that OPENCLAW_GATEWAY_URL in .env matches the join page exactly, $AGAIN" ;;
@@ -233,6 +254,12 @@ user_id_taken() {
   fail 4 "USER_ID '$USER_ID' is already taken." "If this is you (a second laptop, a re-download), ask the organiser to reset it (or $yours); otherwise put another USER_ID in .env (add your last name's initial: USER_ID=$USER_ID-k), $AGAIN"
 }
 
+# OpenAI refused OPENAI_API_KEY: when it is sent as is (pass-through), or registered as the
+# model credential that pays your turns (OWN_KEY).
+openai_key_refused() {
+  fail 5 "OpenAI did not accept your key ($(mask "$OPENAI_API_KEY")): mistyped, revoked, or out of credit." "Copy your key again (or a new one) from https://platform.openai.com/api-keys into OPENAI_API_KEY in .env (check it has credit), $AGAIN"
+}
+
 # Failures every call to the gateway can meet.
 common_failures() {
   local code message
@@ -247,9 +274,13 @@ common_failures() {
     403:user_blocked) fail 4 "The organiser has paused your access to the agent for now." "Ask the organiser to unblock '$USER_ID', $AGAIN" ;;
     401:revoked_gateway_key) fail 5 "Your gateway key ($(mask "$OCG_KEY")) was switched off by the organiser." "Empty the OCG_KEY line in .env (leave just OCG_KEY=) to get a new key, $AGAIN (or ask the organiser)." ;;
     401:invalid_gateway_key) fail 5 "The gateway does not recognise your gateway key ($(mask "$OCG_KEY"))." "Empty the OCG_KEY line in .env (leave just OCG_KEY=) to get a new key, $AGAIN" ;;
-    401:invalid_api_key) [ "$AUTH" = byok ] && fail 5 "OpenAI did not accept your key ($(mask "$OPENAI_API_KEY"))." "Copy your key again from https://platform.openai.com/api-keys into OPENAI_API_KEY in .env (check it has credit), $AGAIN" ;;
-    401:no_credential) fail 5 "This gateway needs your own model account, and none is connected yet." "Connect it: $RECONNECT" ;;
-    401:credential_rejected) fail 5 "Your model provider refused your account's token (it expired or was revoked)." "Reconnect your account: $RECONNECT" ;;
+    401:invalid_api_key) [ "$AUTH" = byok ] && openai_key_refused ;;
+    401:no_credential)
+      [ -n "$OWN_KEY" ] && fail 5 "The gateway has no OpenAI key of yours to pay your turns with (it was removed just now)." "Run bash setup.sh again: it registers the OPENAI_API_KEY in .env."
+      fail 5 "This gateway needs your own model account, and none is connected yet." "Connect it: $RECONNECT" ;;
+    401:credential_rejected)
+      [ -n "$OWN_KEY" ] && openai_key_refused
+      fail 5 "Your model provider refused your account's token (it expired or was revoked)." "Reconnect your account: $RECONNECT" ;;
   esac
   fail 1 "The gateway answered HTTP $STATUS: ${message:-no explanation}" "Run bash setup.sh again; if the same message comes back, show it to the organiser."
 }
@@ -318,28 +349,21 @@ email_fields() {
 }
 
 enroll() {
-  local body code waits=0
+  local body code
   need EVENT_CODE "Event code (shown on the room's screen): " "the code shown on the room's screen"
   EVENT_CODE=$VALUE
   email_fields
   body='{"event_code":"'"$(json_escape "$EVENT_CODE")"'","user_id":"'"$USER_ID"'"'"$EMAIL_FIELDS"'}'
   # The OpenAI key, when there is one, proves this is the same person who already used this USER_ID.
   if [ -n "$OPENAI_API_KEY" ]; then auth_with "Authorization: Bearer $OPENAI_API_KEY"; else auth_with; fi
+  # A room full of people enrolling from one Wi-Fi shares one allowance: wait our turn.
+  TURN_WAITED=0
   while :; do
     request POST "$GATEWAY_URL/enroll" "$body"
     [ "$CURL_EXIT" -eq 0 ] || unreachable
-    code=$(json_text code)
-    # A room full of people enrolling from one Wi-Fi shares one allowance: wait our turn,
-    # as long as the gateway says (Retry-After), a few times.
-    if [ "$STATUS:$code" = 429:too_many_enrollments ] && [ "$waits" -lt "$ENROLL_WAITS" ] &&
-      [ "${RETRY_AFTER:-0}" -ge 1 ] && [ "$RETRY_AFTER" -le "$ENROLL_MAX_WAIT" ]; then
-      waits=$((waits + 1))
-      say "Many people are signing up on this network right now; waiting ${RETRY_AFTER} seconds for your turn..."
-      sleep "$RETRY_AFTER"
-      continue
-    fi
-    break
+    wait_turn 429:too_many_enrollments "Many people are signing up on this network right now" || break
   done
+  code=$(json_text code)
   case "$STATUS:$code" in
     201:*)
       OCG_KEY=$(json_text key)
@@ -435,7 +459,23 @@ account_connected() {
   account_failures
 }
 
-# Sends the token to the gateway (PUT /me/credential, over HTTPS, with your gateway key).
+# put_credential KIND TOKEN: sends it to the gateway (PUT /me/credential, over HTTPS, with
+# your gateway key); sets STATUS and BODY. The body holds the token: it goes through a
+# private file, never on curl's command line. An agent server busy setting up many attendees
+# at once says when to come back: that is waited out here.
+put_credential() {
+  printf '{"kind":"%s","token":"%s"}' "$1" "$(json_escape "$2")" >"$WORK/account"
+  auth_with "Authorization: Bearer $OCG_KEY"
+  TURN_WAITED=0
+  while :; do
+    request PUT "$GATEWAY_URL/me/credential" "@$WORK/account"
+    [ "$CURL_EXIT" -eq 0 ] || { rm -f "$WORK/account"; unreachable; }
+    wait_turn 503:host_busy "The agent server is setting up many attendees' accounts at once" || break
+  done
+  rm -f "$WORK/account"
+}
+
+# Asks the gateway for the token's account, and connects it.
 connect_account() {
   local token="" found
   account_help
@@ -450,12 +490,7 @@ connect_account() {
   fi
   kind_of "$token" ||
     fail 2 "That does not look like a model account's token ($(mask "$token")): it should start with sk-ant-, sk- or eyJ, with no spaces." "Copy it again as shown above, $AGAIN"
-  # The body holds the token: it goes through a private file, never on curl's command line.
-  printf '{"kind":"%s","token":"%s"}' "$KIND" "$(json_escape "$token")" >"$WORK/account"
-  auth_with "Authorization: Bearer $OCG_KEY"
-  request PUT "$GATEWAY_URL/me/credential" "@$WORK/account"
-  rm -f "$WORK/account"
-  [ "$CURL_EXIT" -eq 0 ] || unreachable
+  put_credential "$KIND" "$token"
   if [ "$STATUS" = 201 ]; then
     say "Connected your $KIND account ($(json_text fingerprint)). The gateway keeps its token encrypted; no file here holds it."
     return 0
@@ -466,14 +501,23 @@ connect_account() {
 account_failures() {
   local code
   code=$(json_text code)
+  # What the attendee gave is OPENAI_API_KEY in .env, not a token pasted just now.
+  if [ -n "$OWN_KEY" ]; then
+    case "$STATUS:$code" in
+      401:credential_rejected) openai_key_refused ;;
+      400:invalid_credential) fail 2 "The gateway did not accept OPENAI_API_KEY ($(mask "$OPENAI_API_KEY")): $(json_text message)" "Copy your key again from https://platform.openai.com/api-keys into OPENAI_API_KEY in .env, $AGAIN" ;;
+      502:provider_unreachable) fail 7 "The gateway could not ask OpenAI whether it takes your key right now." "Wait a minute, $AGAIN" ;;
+      503:credentials_disabled) fail 7 "This gateway says your own OpenAI key pays for your turns, but it is not set up to keep attendees' keys (credentials_disabled)." "Nothing to fix on your side: tell the organiser, then run bash setup.sh again." ;;
+    esac
+  fi
   case "$STATUS:$code" in
     401:credential_rejected) fail 5 "Your model provider did not accept that token (expired, revoked, or mistyped)." "Get a fresh one as shown above, $AGAIN" ;;
     400:invalid_credential) fail 2 "The gateway did not accept that token: $(json_text message)" "Copy it again as shown above, $AGAIN" ;;
     401:gateway_key_required|401:invalid_gateway_key) fail 5 "The gateway does not recognise your gateway key ($(mask "$OCG_KEY"))." "Empty the OCG_KEY line in .env (leave just OCG_KEY=) to get a new key, $AGAIN" ;;
     503:credentials_disabled) fail 4 "This gateway does not take attendees' own model accounts." "Run bash setup.sh (without --auth codex): the organiser's account pays here." ;;
-    503:host_setup_required|503:public_url_required) fail 7 "The gateway works, but the organiser has not finished setting up own accounts (${code})." "Nothing to fix on your side: tell the organiser, then run $RECONNECT again." ;;
+    503:host_setup_required|503:public_url_required) fail 7 "The gateway works, but the organiser has not finished setting up attendees' own accounts (${code})." "Nothing to fix on your side: tell the organiser, $AGAIN" ;;
     502:provider_unreachable) fail 7 "The gateway could not ask your model provider about the token right now." "Wait a minute, $AGAIN" ;;
-    503:host_busy) fail 6 "The agent server is busy setting up other attendees' accounts right now." "Wait ${RETRY_AFTER:-10} seconds, $AGAIN" ;;
+    503:host_busy) fail 6 "The agent server is busy setting up other attendees' accounts, for longer than setup.sh waits by itself." "Wait ${RETRY_AFTER:-10} seconds, $AGAIN" ;;
   esac
   common_failures
 }
@@ -510,6 +554,39 @@ own_account_setup() {
   offer_to_remove_openai_key
 }
 
+# ---------- your own OpenAI key pays (paid_by: attendee) ----------
+
+need_openai_key() {
+  need OPENAI_API_KEY "Your OpenAI API key (starts with sk-; hidden while you paste): " "your own OpenAI key, starting with sk-" secret check_openai_key
+  OPENAI_API_KEY=$VALUE
+  check_openai_key "$OPENAI_API_KEY"
+}
+
+# Registers OPENAI_API_KEY as the model credential that pays your turns on the gateway's
+# OpenClaw. Every run sends it again: the same key changes nothing at the gateway (same
+# fingerprint), a changed one replaces the old. An account connected with --auth codex stays.
+own_key_setup() {
+  local before="" kind
+  if account_connected; then
+    kind=$(json_text kind)
+    if [ "$kind" != openai ]; then
+      say "Your own $kind account (connected with bash setup.sh --auth codex) pays your turns: kept it; OPENAI_API_KEY is not used."
+      # From here on, a refusal is about that account, not about OPENAI_API_KEY.
+      OWN_KEY=""
+      return 0
+    fi
+    before=$(json_text fingerprint)
+  fi
+  need_openai_key
+  put_credential openai "$OPENAI_API_KEY"
+  [ "$STATUS" = 201 ] || account_failures
+  if [ "$(json_text fingerprint)" = "$before" ]; then
+    say "Your OpenAI key $(mask "$OPENAI_API_KEY") is registered with the gateway ($before): it pays your turns."
+  else
+    say "Registered your OpenAI key $(mask "$OPENAI_API_KEY") with the gateway ($(json_text fingerprint)): it pays your turns, kept encrypted there."
+  fi
+}
+
 # ---------- main ----------
 
 say "OpenClaw workshop setup"
@@ -540,8 +617,13 @@ else
   key_required=false; json_true gateway_key_required && key_required=true
   enrollment_open=false; json_true enrollment_open && enrollment_open=true
   [ -n "$OCG_KEY" ] && check_gateway_key "$OCG_KEY"
+  auth_mode=$(json_text auth_mode)
   # A gateway that works only with attendees' own accounts asks for one by itself.
-  [ -z "$AUTH_CODEX" ] && [ "$(json_text auth_mode)" = codex ] && AUTH_CODEX=gateway
+  [ -z "$AUTH_CODEX" ] && [ "$auth_mode" = codex ] && AUTH_CODEX=gateway
+  # Its OpenClaw paid by each attendee's own OpenAI key: yours is registered as your credential.
+  if [ -z "$AUTH_CODEX" ] && [ "$key_required" = true ] && [ "$auth_mode" = openai ] && [ "$(json_text paid_by)" = attendee ]; then
+    OWN_KEY=yes
+  fi
 
   if [ -n "$AUTH_CODEX" ]; then
     # Your own model account pays: the gateway key is your pass, the account pays your turns.
@@ -549,11 +631,11 @@ else
     own_account_setup
     test_request
   else
-    if [ "$key_required" = false ]; then
-      # Pass-through (BYOK): your own OpenAI key pays, sent with your USER_ID.
-      need OPENAI_API_KEY "Your OpenAI API key (starts with sk-; hidden while you paste): " "your own OpenAI key, starting with sk-" secret check_openai_key
-      OPENAI_API_KEY=$VALUE
-      check_openai_key "$OPENAI_API_KEY"
+    if [ "$key_required" = false ] || { [ -n "$OWN_KEY" ] && [ -z "$OCG_KEY" ]; }; then
+      # Pass-through (BYOK): your own OpenAI key pays, sent with your USER_ID. Or it pays on the
+      # gateway's OpenClaw (OWN_KEY), asked before enrolling so a mistyped key costs no id
+      # (with a gateway key already, own_key_setup asks only if no --auth codex account pays).
+      need_openai_key
     elif [ -n "$OPENAI_API_KEY" ]; then
       check_openai_key "$OPENAI_API_KEY"
     fi
@@ -569,9 +651,10 @@ else
     fi
 
     if [ "$key_required" = true ]; then
-      # The gateway pays for the AI server: your gateway key is your pass.
+      # Your gateway key is your pass; the gateway's account pays, or your own key (OWN_KEY).
       AUTH=gateway-key
       [ -z "$OCG_KEY" ] && enroll
+      [ -n "$OWN_KEY" ] && own_key_setup
       test_request
     else
       # Your key is tested first: that also ties USER_ID to it, so enrolling next keeps it yours.
