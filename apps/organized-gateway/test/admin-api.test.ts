@@ -121,8 +121,10 @@ describe("per-attendee figures", () => {
     }
     const ann = data.find((a) => a.user_id === "fig-ann")!;
     expect(ann).toMatchObject({ requests: 5, rate_limited: 0, errors: 0, streamed: 1 });
+    // Bounds that hold however busy the machine is: a request takes at least its upstream delay,
+    // and the median of five sits below the slowest (no upper time bound: speed is the bench's).
     expect(ann.p50_latency_ms).toBeGreaterThanOrEqual(120);
-    expect(ann.p50_latency_ms).toBeLessThan(180);
+    expect(ann.p50_latency_ms).toBeLessThan(Number(ann.p95_latency_ms));
     expect(ann.p95_latency_ms).toBeGreaterThanOrEqual(240);
     expect(data.find((a) => a.user_id === "fig-bob")).toMatchObject({ requests: 2, errors: 1, upstream_errors: 1 });
     expect(data.find((a) => a.user_id === "fig-cy")).toMatchObject({ requests: 3, rate_limited: 1 });

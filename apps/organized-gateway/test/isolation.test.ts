@@ -212,6 +212,29 @@ describe("BYOK ids bind only to keys the upstream accepts", () => {
     expect((await enroll({ event_code: TEST_EVENT_CODE, user_id: "bob" })).status).toBe(409);
   });
 
+  it("gives an unbound id to the key that arrived first, even while that key's request is still running", async () => {
+    // The first key's request is slow: its settle (which binds) comes 1.5 s later.
+    const first = chat({ user: "race", key: "sk-race-first", model: "gpt-4o@latency=1500" });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const second = await chat({ user: "race", key: "sk-race-second" });
+    expect(second.status).toBe(403);
+    expect(((await second.json()) as { error: { code: string } }).error.code).toBe("user_id_taken");
+    expect((await first).status).toBe(200);
+    // The same key may run requests side by side while its claim is pending.
+    const sideBySide = await Promise.all([
+      chat({ user: "race2", key: "sk-race2-owner", model: "gpt-4o@latency=500" }),
+      chat({ user: "race2", key: "sk-race2-owner", model: "gpt-4o@latency=500" }),
+    ]);
+    expect(sideBySide.map((r) => r.status)).toEqual([200, 200]);
+  });
+
+  it("frees an unbound id when the key that claimed it is refused upstream", async () => {
+    const squat = await chat({ user: "race3", key: "sk-invalid-race3", model: "gpt-4o@latency=300" });
+    expect(squat.status).toBe(401);
+    await rowFor(squat); // settled: the claim is gone with it
+    expect((await chat({ user: "race3", key: "sk-race3-real" })).status).toBe(200);
+  });
+
   it("limits one key however many X-User-IDs it rotates through", async () => {
     const settings = { RATE_LIMIT_PER_MINUTE: "5" };
     const statuses = [];

@@ -49,7 +49,7 @@ export class AttendeeGate extends DurableObject<Env> {
    * What each granted request holds besides its own slot, by that slot's lease: its node
    * slot (node = the node object's key; "" once given up) and the month's unit it reserved.
    */
-  private readonly held = new Map<string, { node: string; leaseId: string; quota: { period: string; project: string } | null }>();
+  private readonly held = new Map<string, { node: string; leaseId: string; quota: { period: string; project: string } | null; claim: string | null }>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -68,6 +68,8 @@ export class AttendeeGate extends DurableObject<Env> {
     // event tier's pace, and the quota step refuses.
     const limits = tierRow ?? tierLimits(request.tiers, EVENT_TIER)!;
     const verdict = this.record.check(credential);
+    // Claimed before anything is awaited: a second key checked while this admission waits sees it.
+    const claim = verdict.provisional && credential.kind === "byok" ? this.record.claim(credential.keyHash, now) : null;
     const keyGate = credential.kind === "byok" ? this.keyGate(credential.keyHash) : null;
     const period = periodOf(now);
     const counted = !request.free && tierRow !== null && (tierRow.requestsPerMonth !== null || tierRow.projects !== null);
@@ -137,10 +139,11 @@ export class AttendeeGate extends DurableObject<Env> {
     const decision = await decideInOrder(steps);
     const allowance = this.window.allowance(Date.now(), limits.perMinute);
     if (!decision.ok) {
+      if (claim) this.record.release(claim);
       return { ok: false, refusal: decision.refusal, retryAfterMs: decision.retryAfterMs, tier, limits: tierRow, detail, ...allowance };
     }
     const granted = node as unknown as { node: string; leaseId: string };
-    this.held.set(leaseId, { ...granted, quota: counted ? { period, project: request.project } : null });
+    this.held.set(leaseId, { ...granted, quota: counted ? { period, project: request.project } : null, claim });
     return {
       ok: true, leaseId, node: nodes.find((n) => n.key === granted.node)!.name, nodeLeaseId: granted.leaseId,
       generation: this.record.state.generation, provisional: verdict.provisional, tier, limits,
@@ -178,9 +181,9 @@ export class AttendeeGate extends DurableObject<Env> {
    * request's log row is safe (in D1, or in the outbox for a retry).
    */
   async settle(request: SettleRequest, row: RequestRow, flushMs: number): Promise<void> {
+    const held = request.leaseId ? this.held.get(request.leaseId) : undefined;
     if (request.leaseId) {
       this.slots.release(request.leaseId);
-      const held = this.held.get(request.leaseId);
       this.held.delete(request.leaseId);
       // A request that never reached the upstream does not use up the month.
       if (held?.quota && !request.reachedUpstream) this.quota.refund(held.quota.period, held.quota.project);
@@ -191,6 +194,8 @@ export class AttendeeGate extends DurableObject<Env> {
     if (request.binding && this.record.bindAccepted(request.binding.keyHash)) {
       await this.rosterBinding(request.binding.userId);
     }
+    // Only now, with the key bound if the upstream took it, may another key try the id.
+    if (held?.claim) this.record.release(held.claim);
     await this.rows.add(row, flushMs);
   }
 

@@ -7,13 +7,20 @@
  * - Revoking the last active key revokes the id: nobody can enrol as it again until the
  *   organiser reinstates it (or issues it a key), which starts a new generation.
  * - A BYOK id binds to a key only once the upstream accepted it; until then the credential
- *   is provisional.
+ *   is provisional, and the id is *claimed* by that key while its requests are in flight: a
+ *   different key arriving meanwhile is refused as if the id were bound, so two keys racing
+ *   for an unbound id never both get it (whichever arrived first wins, not whichever
+ *   request happened to settle first). A claim ends when its request settles, or after
+ *   CLAIM_MS if the settle never comes.
  */
 import { digestsEqual } from "../shared/crypto";
 import type { Credential } from "../identify";
 import type { AttendeeState, CredentialRefusal, CredentialUseNote, EnrollResult, StoredCredential } from "./protocol";
 
 type KeyRecord = { hash: string; revoked_at: number | null };
+
+/** How long a provisional claim outlives a request whose settle never came. */
+export const CLAIM_MS = 5 * 60_000;
 
 export interface CredentialVerdict {
   refusal: CredentialRefusal | null;
@@ -26,6 +33,8 @@ export class AttendeeRecord {
   private sealedCredential: StoredCredential | null | undefined;
   private current: AttendeeState | undefined;
   private readonly keyRecords = new Map<string, KeyRecord | null>();
+  /** In-flight provisional requests: claim id → the BYOK key hash claiming the id, and until when. */
+  private readonly claims = new Map<string, { keyHash: string; until: number }>();
 
   constructor(private readonly storage: DurableObjectStorage) {
     storage.sql.exec(`
@@ -52,9 +61,29 @@ export class AttendeeRecord {
       const bound = this.boundByok();
       if (bound) return digestsEqual(bound, credential.keyHash) ? { refusal: null, provisional: false } : refuse("user_id_taken");
       if (this.activeKeyCount() > 0) return refuse("user_id_taken");
+      if (this.claimedByAnother(credential.keyHash, Date.now())) return refuse("user_id_taken");
       return { refusal: null, provisional: true };
     }
     return { refusal: null, provisional: false };
+  }
+
+  private claimedByAnother(keyHash: string, now: number): boolean {
+    for (const [id, claim] of this.claims) {
+      if (claim.until <= now) this.claims.delete(id);
+      else if (!digestsEqual(claim.keyHash, keyHash)) return true;
+    }
+    return false;
+  }
+
+  /** Claims the unbound id for this key while one provisional request runs; returns the claim's id. */
+  claim(keyHash: string, now: number): string {
+    const id = crypto.randomUUID();
+    this.claims.set(id, { keyHash, until: now + CLAIM_MS });
+    return id;
+  }
+
+  release(claimId: string): void {
+    this.claims.delete(claimId);
   }
 
   /** Binds a key the upstream accepted, unless the id is someone's by now; true when it bound. */
