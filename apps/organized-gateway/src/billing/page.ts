@@ -6,7 +6,7 @@
  * which answers with a redirect to Stripe: form-action therefore allows Stripe's hosted
  * Checkout and portal hosts (a form's redirect is held to form-action too).
  */
-import { escapeHtml } from "../admin/page/html";
+import { escapeHtml, htmlDocument } from "../shared/html";
 import type { TierLimits } from "../admit/tiers";
 import type { BillingAccount } from "./account";
 import { SESSION_HOURS } from "./session";
@@ -32,20 +32,10 @@ const day = (epochSeconds: number | null | undefined) =>
 const count = (n: number) => n.toLocaleString("en-US");
 
 function layout(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)}</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/billing/assets/billing.css">
-</head>
-<body>
-${body}
-</body>
-</html>`;
+  return htmlDocument({
+    title, body, noReferrer: true,
+    head: '<link rel="icon" href="data:,">\n<link rel="stylesheet" href="/billing/assets/billing.css">',
+  });
 }
 
 export interface SignInView {

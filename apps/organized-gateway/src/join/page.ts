@@ -13,6 +13,7 @@ import type { AppEnv } from "../app-env";
 import { configFor } from "../config";
 import { chooseUpstream, routeTableFor } from "../route";
 import { GatewayError } from "../shared/errors";
+import { escapeHtml, htmlDocument } from "../shared/html";
 import { isHandheld } from "./device";
 import { kitLinks, type KitLinks } from "./links";
 import { JOIN_JS, joinScriptSource } from "./script";
@@ -20,11 +21,6 @@ import { JOIN_STYLE } from "./style";
 import { upstreamReachable } from "./upstream-probe";
 import { joinModeOf, setupWording, type JoinMode } from "./wording";
 
-const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch]);
-}
 
 export const UPSTREAM_DOWN =
   "The workshop's agent server is not answering right now. The organiser sees this too and is on it: " +
@@ -59,16 +55,11 @@ export function renderJoinPage(input: JoinPageInput): string {
   const joinUrl = escapeHtml(links.joinUrl);
   const wording = setupWording(mode);
   const mail = `mailto:?subject=${encodeURIComponent(`${eventName}: open on your laptop`)}&body=${encodeURIComponent(`Open this on your laptop to get the workshop kit: ${links.joinUrl}`)}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Join ${name}</title>
-<style>${JOIN_STYLE}</style>
-</head>
-<body class="${handheld ? "handheld" : "laptop"}" data-join-url="${joinUrl}">
-<div class="banner" id="upstream-down" role="alert"${input.upstreamReachable ? " hidden" : ""}>${escapeHtml(UPSTREAM_DOWN)}</div>
+  return htmlDocument({
+    title: `Join ${eventName}`,
+    head: `<style>${JOIN_STYLE}</style>`,
+    bodyAttributes: { class: handheld ? "handheld" : "laptop", "data-join-url": links.joinUrl },
+    body: `<div class="banner" id="upstream-down" role="alert"${input.upstreamReachable ? " hidden" : ""}>${escapeHtml(UPSTREAM_DOWN)}</div>
 <main>
   <header>
     <p class="eyebrow">Your first agent in 5 minutes</p>
@@ -122,34 +113,24 @@ export function renderJoinPage(input: JoinPageInput): string {
   </div>
   <footer>Stuck? <code>setup.sh</code> says what went wrong and what to do next. Still stuck: raise your hand.</footer>
 </main>
-<script>${JOIN_JS}</script>
-</body>
-</html>
-`;
+<script>${JOIN_JS}</script>`,
+  });
 }
 
 /** What the page shows instead when it cannot be served (e.g. PUBLIC_URL is missing): the reason, no link. */
 export function renderJoinNotice({ eventName, message }: { eventName: string; message: string }): string {
   const name = escapeHtml(eventName);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Join ${name}: not ready</title>
-<style>${JOIN_STYLE}</style>
-</head>
-<body>
-<main>
+  return htmlDocument({
+    title: `Join ${eventName}: not ready`,
+    head: `<style>${JOIN_STYLE}</style>`,
+    body: `<main>
   <header>
     <p class="eyebrow">Not ready yet</p>
     <h1>${name}</h1>
   </header>
   <section class="steps" role="alert"><p>${escapeHtml(message)}</p></section>
-</main>
-</body>
-</html>
-`;
+</main>`,
+  });
 }
 
 /** The page's policy: its own inline styles, the one script by hash, /health polled from itself. */

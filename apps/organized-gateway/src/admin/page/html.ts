@@ -3,13 +3,9 @@
  * HTML goes through `escapeHtml`; live figures are filled in by dashboard.js with DOM text
  * nodes, never as markup. No inline script or style, so the page's CSP can forbid both.
  */
+import { escapeHtml, htmlDocument } from "../../shared/html";
 import { SESSION_HOURS } from "../session";
 
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
-}
 
 /** No inline scripts or styles, nothing from another origin, no framing. */
 export const CONTENT_SECURITY_POLICY = [
@@ -18,20 +14,10 @@ export const CONTENT_SECURITY_POLICY = [
 ].join("; ");
 
 function layout(title: string, body: string, bodyClass = ""): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="/admin/assets/uplot.css">
-<link rel="stylesheet" href="/admin/assets/dashboard.css">
-</head>
-<body${bodyClass ? ` class="${escapeHtml(bodyClass)}"` : ""}>
-${body}
-</body>
-</html>`;
+  return htmlDocument({
+    title, body, noReferrer: true, bodyAttributes: bodyClass ? { class: bodyClass } : {},
+    head: '<link rel="stylesheet" href="/admin/assets/uplot.css">\n<link rel="stylesheet" href="/admin/assets/dashboard.css">',
+  });
 }
 
 /** Pages a sign-in may lead back to: the console's own views, never an address from outside. */
