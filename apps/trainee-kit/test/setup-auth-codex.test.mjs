@@ -3,13 +3,14 @@
 // strategy: the gateway sends the attendee's token in X-Codex-Token). The dev upstream stands
 // in for the model provider and records what it receives. (Through a real OpenClaw, the
 // same script is run in apps/organized-gateway/test/e2e/credentials.test.ts.)
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startDevUpstream } from "@ocg/dev-upstream";
 import { startLocalGateway } from "organized-gateway/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { envText, kitToolsPath, makeKitDir, readEnv, runSetup } from "./kit-dir.mjs";
+import { envText, makeKitDir, readEnv, runSetup } from "./kit-dir.mjs";
+import { curlThatLogs, expectFailure, expectReady, lines } from "./setup-checks.mjs";
 
 const EVENT_CODE = "CODEX-ROOM-3";
 const ADMIN = "kit-codex-admin-token-01";
@@ -62,35 +63,10 @@ function tempDir(prefix) {
   return dir;
 }
 
-const lines = (text) => text.split("\n");
 const token = (name) => `sk-proj-${name}${Math.random().toString(36).slice(2)}Codex0001`;
-
-function expectReady(result) {
-  expect(result.code, result.output).toBe(0);
-  expect(lines(result.stdout)).toContain("Agent ready.");
-}
-
-function expectFailure(result, exitCode, problem, next) {
-  expect(result.code, result.output).toBe(exitCode);
-  expect(result.stderr).toMatch(problem);
-  expect(result.stderr).toMatch(next);
-  expect(lines(result.output)).not.toContain("Agent ready.");
-}
 
 /** What the provider received whose headers or body mention `text`. */
 const receivedWith = (text) => provider.stats.requests.filter((r) => JSON.stringify(r).includes(text));
-
-/** A PATH whose `curl` writes each of its command lines to `log` (what `ps` would show), then runs the real one. */
-function curlThatLogs(log) {
-  const bin = kitToolsPath();
-  tempDirs.push(bin);
-  const link = path.join(bin, "curl");
-  const real = realpathSync(link);
-  rmSync(link);
-  writeFileSync(link, `#!/bin/sh\nprintf '%s\\n' "$*" >>'${log}'\nexec '${real}' "$@"\n`);
-  chmodSync(link, 0o755);
-  return bin;
-}
 
 /** setup.sh with a HOME of its own (no Codex sign-in there unless a test puts one). */
 function setup(dir, input, options = {}) {
@@ -102,7 +78,7 @@ describe("bash setup.sh --auth codex", () => {
     const dir = kit({ OPENCLAW_GATEWAY_URL: gateways.codex.url, OPENAI_API_KEY: "sk-proj-OldKeyOfAda000001", USER_ID: "", EVENT_CODE: "" });
     const mine = token("ada");
     const log = path.join(tempDir("ocg-curl-log-"), "argv");
-    const result = await setup(dir, `ada\n${EVENT_CODE}\n${mine}\ny\n`, { args: ["--auth", "codex"], path: curlThatLogs(log) });
+    const result = await setup(dir, `ada\n${EVENT_CODE}\n${mine}\ny\n`, { args: ["--auth", "codex"], path: curlThatLogs(log, tempDirs) });
     expectReady(result);
     expect(result.stdout).toMatch(/Connected your openai account \(fp_[0-9a-f]{16}\)/);
     expect(result.stdout).toContain("Removed OPENAI_API_KEY from .env.");

@@ -7,13 +7,14 @@
 // containing "invalid" as OpenAI refuses a dead one. The whole way, through a real OpenClaw,
 // with "Agent ready." and who paid for each model call: the gateway's
 // test/e2e/paid-by-attendee.test.ts.
-import { chmodSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startDevUpstream } from "@ocg/dev-upstream";
 import { startLocalGateway } from "organized-gateway/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { envText, kitToolsPath, makeKitDir, readEnv, runSetup } from "./kit-dir.mjs";
+import { envText, makeKitDir, readEnv, runSetup } from "./kit-dir.mjs";
+import { curlThatLogs, expectFailure, lines } from "./setup-checks.mjs";
 
 const EVENT_CODE = "PAID-ROOM-9";
 const ADMIN = "kit-paid-by-admin-token-01";
@@ -60,27 +61,6 @@ function kit(env) {
   return dir;
 }
 
-/** A PATH whose `curl` writes each of its command lines to `log` (what `ps` would show), then runs the real one. */
-function curlThatLogs(log) {
-  const bin = kitToolsPath();
-  tempDirs.push(bin);
-  const link = path.join(bin, "curl");
-  const real = realpathSync(link);
-  rmSync(link);
-  writeFileSync(link, `#!/bin/sh\nprintf '%s\\n' "$*" >>'${log}'\nexec '${real}' "$@"\n`);
-  chmodSync(link, 0o755);
-  return bin;
-}
-
-const lines = (text) => text.split("\n");
-
-function expectFailure(result, exitCode, problem, next) {
-  expect(result.code, result.output).toBe(exitCode);
-  expect(result.stderr).toMatch(problem);
-  expect(result.stderr).toMatch(next);
-  expect(lines(result.output)).not.toContain("Agent ready.");
-}
-
 async function adminCredential(userId) {
   const response = await fetch(`${gateway.url}/admin/api/users/${userId}/credential`, { headers: { authorization: `Bearer ${ADMIN}` } });
   return response.json();
@@ -93,7 +73,7 @@ describe("plain `bash setup.sh` where attendees pay with their own OpenAI key (P
     const dir = kit({ USER_ID: "ada", OPENAI_API_KEY: "" });
     const key = "sk-proj-AdaPaysHerOwn0001";
     const log = path.join(tempDir("ocg-curl-log-"), "argv");
-    const result = await runSetup(dir, `${key}\n`, { path: curlThatLogs(log) });
+    const result = await runSetup(dir, `${key}\n`, { path: curlThatLogs(log, tempDirs) });
     expectFailure(result, 7, /the organiser has not finished setting up attendees' own accounts \(host_setup_required\)/,
       /Nothing to fix on your side: tell the organiser, then run: bash setup\.sh$/m);
     expect(result.stderr).toContain("Your OpenAI API key (starts with sk-; hidden while you paste): ");

@@ -13,6 +13,7 @@ import { startLocalGateway } from "organized-gateway/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findBash32 } from "./bash-3.2.mjs";
 import { envText, kitToolsPath, linkAgentDependencies, makeKitDir, readEnv, runSetup } from "./kit-dir.mjs";
+import { expectFailure, expectReady, lines } from "./setup-checks.mjs";
 
 const EVENT_CODE = "CLAW-ROOM-7";
 const ADMIN = "kit-setup-admin-token-01";
@@ -78,20 +79,6 @@ function toolsOnly(options) {
   const bin = kitToolsPath(options);
   tempDirs.push(bin);
   return bin;
-}
-
-const lines = (text) => text.split("\n");
-
-function expectReady(result) {
-  expect(result.code, result.output).toBe(0);
-  expect(lines(result.stdout)).toContain("Agent ready.");
-}
-
-function expectFailure(result, exitCode, problem, next) {
-  expect(result.code, result.output).toBe(exitCode);
-  expect(result.stderr).toMatch(problem);
-  expect(result.stderr).toMatch(next);
-  expect(lines(result.output)).not.toContain("Agent ready.");
 }
 
 async function admin(gateway, pathname, init = {}) {

@@ -16,6 +16,7 @@ import { startLocalGateway } from "../../scripts/local-gateway.mjs";
 import { startOpenClaw } from "../../scripts/openclaw-local.mjs";
 import { HOST_CONFIG_FRAGMENT } from "../../src/credentials/host-setup";
 import { attendeeAgentId } from "../../src/credentials/names";
+import { callJson, startTogether, type CallOptions } from "./harness";
 
 const ADMIN = "codex-relay-e2e-admin-token";
 const EVENT_CODE = "CODEX-ROOM";
@@ -39,7 +40,7 @@ beforeAll(async () => {
     startDevUpstream({ port: PORTS.codexBackend, quiet: true }),
   ]);
   stateDir = mkdtempSync(path.join(tmpdir(), "ocg-codex-relay-"));
-  const [claw, gw] = await Promise.allSettled([
+  await startTogether([
     startOpenClaw({ port: PORTS.openclaw, token: OPERATOR_TOKEN, providerUrl: operatorProvider.url, config: HOST_CONFIG_FRAGMENT }),
     startLocalGateway({
       port: PORTS.gateway,
@@ -50,11 +51,7 @@ beforeAll(async () => {
         CODEX_BASE_URL: `${codexBackend.url}/backend-api/codex`,
       },
     }),
-  ]);
-  if (claw.status === "fulfilled") openclaw = claw.value;
-  if (gw.status === "fulfilled") gateway = gw.value;
-  if (claw.status === "rejected") throw claw.reason;
-  if (gw.status === "rejected") throw gw.reason;
+  ] as const, ([claw, gw]) => { openclaw = claw; gateway = gw; });
 }, 600_000);
 
 afterAll(async () => {
@@ -89,23 +86,13 @@ interface Answer {
   operatorCalls: number;
 }
 
-async function call(method: string, route: string, options: { bearer?: string; body?: unknown } = {}): Promise<Answer> {
+async function call(method: string, route: string, options: CallOptions = {}): Promise<Answer> {
   const backendBefore = codexBackend.stats.requestCount;
   const operatorBefore = operatorProvider.stats.requestCount;
-  const response = await fetch(`${gateway!.url}${route}`, {
-    method,
-    headers: {
-      ...(options.bearer ? { authorization: `Bearer ${options.bearer}` } : {}),
-      ...(options.body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  let body: any = text;
-  try { body = JSON.parse(text); } catch { /* a stream */ }
+  const { status, body, text } = await callJson(gateway!.url, method, route, options);
   const backendCalls = codexBackend.stats.requests.filter((r) => r.seq > backendBefore);
   const operatorCalls = operatorProvider.stats.requests.filter((r) => r.seq > operatorBefore && r.method === "POST").length;
-  return { status: response.status, body, text, backendCalls, operatorCalls };
+  return { status, body, text, backendCalls, operatorCalls };
 }
 
 async function enroll(userId: string): Promise<string> {

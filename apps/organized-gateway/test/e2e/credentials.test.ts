@@ -11,7 +11,7 @@
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,6 +21,7 @@ import { startLocalGateway } from "../../scripts/local-gateway.mjs";
 import { startOpenClaw } from "../../scripts/openclaw-local.mjs";
 import { HOST_CONFIG_FRAGMENT } from "../../src/credentials/host-setup";
 import { attendeeAgentId } from "../../src/credentials/names";
+import { callJson, openClawRpc, startRevokingProvider, startTogether, type CallOptions } from "./harness";
 
 const ADMIN = "credentials-e2e-admin-token";
 const EVENT_CODE = "CREDENTIALS-ROOM";
@@ -40,44 +41,17 @@ let stateDir: string;
 /** Authorization values the "provider" refuses from now on, as OpenAI does a revoked key. */
 const revokedAtProvider = new Set<string>();
 
-/** The attendees' provider: refuses revoked keys, else hands the call to the dev upstream (streams included). */
-function startProviderProxy(): Promise<Server> {
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const authorization = req.headers.authorization ?? "";
-    if (revokedAtProvider.has(authorization)) {
-      res.writeHead(401, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { message: "Incorrect API key provided.", type: "invalid_request_error", code: "invalid_api_key" } }));
-      return;
-    }
-    const upstream = await fetch(`${attendeeProvider.url}${req.url}`, {
-      method: req.method,
-      headers: { authorization, "content-type": req.headers["content-type"] ?? "application/json" },
-      body: req.method === "GET" ? undefined : Buffer.concat(chunks),
-    });
-    res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" });
-    if (upstream.body) for await (const chunk of upstream.body) res.write(chunk);
-    res.end();
-  });
-  return new Promise((resolve) => server.listen(PORTS.providerProxy, "127.0.0.1", () => resolve(server)));
-}
-
 beforeAll(async () => {
   [operatorProvider, attendeeProvider] = await Promise.all([
     startDevUpstream({ port: PORTS.operatorProvider, quiet: true }),
     startDevUpstream({ port: PORTS.attendeeProvider, quiet: true }),
   ]);
-  proxy = await startProviderProxy();
+  proxy = await startRevokingProvider(PORTS.providerProxy, () => attendeeProvider.url, revokedAtProvider);
   stateDir = mkdtempSync(path.join(tmpdir(), "ocg-credentials-"));
-  const [claw, gw] = await Promise.allSettled([
+  await startTogether([
     startOpenClaw({ port: PORTS.openclaw, token: OPERATOR_TOKEN, providerUrl: operatorProvider.url, config: HOST_CONFIG_FRAGMENT }),
     startGateway({ CREDENTIAL_KEY: FIRST_KEY }),
-  ]);
-  if (claw.status === "fulfilled") openclaw = claw.value;
-  if (gw.status === "fulfilled") gateway = gw.value;
-  if (claw.status === "rejected") throw claw.reason;
-  if (gw.status === "rejected") throw gw.reason;
+  ] as const, ([claw, gw]) => { openclaw = claw; gateway = gw; });
 }, 600_000);
 
 /** The gateway as `npm start` runs it, on the same local state every time (a restart keeps D1 and the objects). */
@@ -144,24 +118,14 @@ interface Answer {
   operatorCalls: number;
 }
 
-async function call(method: string, route: string, options: { bearer?: string; body?: unknown } = {}): Promise<Answer> {
+async function call(method: string, route: string, options: CallOptions = {}): Promise<Answer> {
   const attendeeBefore = attendeeProvider.stats.requestCount;
   const operatorBefore = operatorProvider.stats.requestCount;
-  const response = await fetch(`${gateway!.url}${route}`, {
-    method,
-    headers: {
-      ...(options.bearer ? { authorization: `Bearer ${options.bearer}` } : {}),
-      ...(options.body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  let body: any = text;
-  try { body = JSON.parse(text); } catch { /* a stream */ }
+  const { status, body, text } = await callJson(gateway!.url, method, route, options);
   const attendeeCalls = attendeeProvider.stats.requests
     .filter((r) => r.seq > attendeeBefore && r.path.endsWith("/chat/completions"))
     .map((r) => ({ authorization: String(r.headers.authorization ?? ""), body: JSON.stringify(r.body) }));
-  return { status: response.status, body, text, attendeeCalls, operatorCalls: operatorProvider.stats.requestCount - operatorBefore };
+  return { status, body, text, attendeeCalls, operatorCalls: operatorProvider.stats.requestCount - operatorBefore };
 }
 
 const openaiKey = (name: string) => `sk-${name}-${randomBytes(16).toString("hex")}`;
@@ -196,17 +160,11 @@ async function turnPaidBy(key: string, token: string, content: string): Promise<
 }
 
 /** Calls OpenClaw's admin RPC directly, as the host's operator. */
-async function adminRpc(method: string, params: unknown): Promise<any> {
-  const response = await fetch(`${openclaw!.url}/api/v1/admin/rpc`, {
-    method: "POST", headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify({ method, params }),
-  });
-  return response.json();
-}
+const adminRpc = (method: string, params: unknown, url = openclaw!.url) => openClawRpc(url, OPERATOR_TOKEN, method, params);
 
 /** The OpenClaw host's current config. */
-async function hostConfig(): Promise<any> {
-  return (await adminRpc("config.get", {})).payload.config;
+async function hostConfig(url = openclaw!.url): Promise<any> {
+  return (await adminRpc("config.get", {}, url)).payload.config;
 }
 
 describe("attendees' own credentials through a real OpenClaw (AUTH_MODE=codex)", () => {
@@ -265,13 +223,10 @@ describe("attendees' own credentials through a real OpenClaw (AUTH_MODE=codex)",
     expect(afterRotation.attendeeCalls.some((c) => c.body.includes(adaSecret))).toBe(true);
     // On the host, ada's agent has one provider entry: the rotation removed the old one.
     const adaAgent = await attendeeAgentId(HASH_SECRET, "ada", 1);
-    const config = await (await fetch(`${openclaw!.url}/api/v1/admin/rpc`, {
-      method: "POST", headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify({ method: "config.get", params: {} }),
-    })).json();
-    const providers = Object.keys(config.payload.config.models.providers).filter((id) => id.startsWith(adaAgent));
+    const config = await hostConfig();
+    const providers = Object.keys(config.models.providers).filter((id) => id.startsWith(adaAgent));
     expect(providers).toHaveLength(1);
-    expect(config.payload.config.agents.entries[adaAgent]).toMatchObject({ model: `${providers[0]}/gpt-5.4-mini`, utilityModel: "" });
+    expect(config.agents.entries[adaAgent]).toMatchObject({ model: `${providers[0]}/gpt-5.4-mini`, utilityModel: "" });
     expect(JSON.stringify(config)).not.toContain(adaKey);
     await turnPaidBy(bob, bobKey, "still mine?");
   }, TURN_TIMEOUT_MS * 2);
@@ -407,10 +362,7 @@ describe("attendees' own credentials through a real OpenClaw (AUTH_MODE=codex)",
     // organiser moves the pool onto it (UPSTREAMS) and restarts the gateway.
     const fresh = await startOpenClaw({ port: PORTS.secondOpenclaw, token: OPERATOR_TOKEN, providerUrl: operatorProvider.url, config: HOST_CONFIG_FRAGMENT });
     try {
-      const freshConfig = async () => (await (await fetch(`${fresh.url}/api/v1/admin/rpc`, {
-        method: "POST", headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, "content-type": "application/json" },
-        body: JSON.stringify({ method: "config.get", params: {} }),
-      })).json()).payload.config;
+      const freshConfig = () => hostConfig(fresh.url);
       expect((await freshConfig()).agents.entries[agent]).toBeUndefined();
       await gateway!.stop();
       gateway = await startGateway({

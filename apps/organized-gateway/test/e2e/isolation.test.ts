@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevUpstream } from "@ocg/dev-upstream";
 import { startLocalGateway } from "../../scripts/local-gateway.mjs";
 import { startOpenClaw } from "../../scripts/openclaw-local.mjs";
+import { callJson, startTogether, type CallOptions } from "./harness";
 
 const ADMIN = "isolation-e2e-admin-token";
 const EVENT_CODE = "ISOLATION-ROOM";
@@ -35,7 +36,7 @@ beforeAll(async () => {
   stateDir = mkdtempSync(path.join(tmpdir(), "ocg-isolation-"));
   const token = "isolation-openclaw-operator-token";
   // Both take 10-60 s to start; the gateway does not need OpenClaw up to start.
-  const [claw, gw] = await Promise.allSettled([
+  await startTogether([
     startOpenClaw({
       port: OPENCLAW_PORT, token, providerUrl: provider.url, responses: true, embeddings: true, extraAgents: ["other"],
     }),
@@ -47,11 +48,7 @@ beforeAll(async () => {
         ADMIN_TOKEN: ADMIN, EVENT_CODE, UPSTREAM_TIMEOUT_MS: "120000",
       },
     }),
-  ]);
-  if (claw.status === "fulfilled") openclaw = claw.value;
-  if (gw.status === "fulfilled") gateway = gw.value;
-  if (claw.status === "rejected") throw claw.reason;
-  if (gw.status === "rejected") throw gw.reason;
+  ] as const, ([claw, gw]) => { openclaw = claw; gateway = gw; });
 }, 600_000);
 
 afterAll(async () => {
@@ -69,24 +66,13 @@ interface Answer {
 }
 
 /** Sends one request to the gateway and collects what reached the model provider meanwhile. */
-async function call(method: string, route: string, options: { bearer?: string; body?: unknown; headers?: Record<string, string>; providerPath?: string } = {}): Promise<Answer> {
+async function call(method: string, route: string, options: CallOptions & { providerPath?: string } = {}): Promise<Answer> {
   const before = provider.stats.requestCount;
-  const response = await fetch(`${gateway!.url}${route}`, {
-    method,
-    headers: {
-      ...(options.bearer ? { authorization: `Bearer ${options.bearer}` } : {}),
-      ...(options.body === undefined ? {} : { "content-type": "application/json" }),
-      ...options.headers,
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  let body: any = text;
-  try { body = JSON.parse(text); } catch { /* not JSON */ }
+  const { status, body } = await callJson(gateway!.url, method, route, options);
   const reached = provider.stats.requests
     .filter((r: { seq: number; path: string }) => r.seq > before && (!options.providerPath || r.path.endsWith(options.providerPath)))
     .map((r: { body: unknown }) => JSON.stringify(r.body));
-  return { status: response.status, body, reached };
+  return { status, body, reached };
 }
 
 const admin = (method: string, route: string, body?: unknown) => call(method, `/admin/api${route}`, { bearer: ADMIN, body });

@@ -15,6 +15,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevUpstream } from "@ocg/dev-upstream";
 import { startOpenClaw } from "../../scripts/openclaw-local.mjs";
+import { startTogether } from "./harness";
 
 const TOKEN = "host-isolation-openclaw-operator-token";
 const TURN_TIMEOUT_MS = 180_000;
@@ -40,14 +41,10 @@ let defaults: Awaited<ReturnType<typeof startOpenClaw>> | undefined;
 
 beforeAll(async () => {
   provider = await startDevUpstream({ port: 18949, quiet: true });
-  const [hard, open] = await Promise.allSettled([
+  await startTogether([
     startOpenClaw({ port: 18739, token: TOKEN, providerUrl: provider.url, responses: true }),
     startOpenClaw({ port: 18729, token: TOKEN, providerUrl: provider.url, hardened: false }),
-  ]);
-  if (hard.status === "fulfilled") hardened = hard.value;
-  if (open.status === "fulfilled") defaults = open.value;
-  if (hard.status === "rejected") throw hard.reason;
-  if (open.status === "rejected") throw open.reason;
+  ] as const, ([hard, open]) => { hardened = hard; defaults = open; });
 }, 600_000);
 
 afterAll(async () => {

@@ -12,7 +12,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,6 +21,7 @@ import { kitFiles } from "@ocg/trainee-kit/build-kit";
 import { startLocalGateway } from "../../scripts/local-gateway.mjs";
 import { startOpenClaw } from "../../scripts/openclaw-local.mjs";
 import { HOST_CONFIG_FRAGMENT } from "../../src/credentials/host-setup";
+import { openClawRpc, startRevokingProvider, startTogether } from "./harness";
 
 const ADMIN = "paid-by-attendee-e2e-admin-token";
 const EVENT_CODE = "PAID-BY-ROOM";
@@ -50,31 +51,6 @@ function tempDir(prefix: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   tempDirs.push(dir);
   return dir;
-}
-
-/** Headers a proxy does not pass on as they are. */
-const HOP_BY_HOP = new Set(["host", "connection", "content-length", "transfer-encoding", "keep-alive"]);
-
-/** The attendees' provider: refuses refused keys, else hands the call to the dev upstream (streams included). */
-function startProviderProxy(): Promise<Server> {
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    if (refusedAtProvider.has(req.headers.authorization ?? "")) {
-      res.writeHead(401, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { message: "Incorrect API key provided.", type: "invalid_request_error", code: "invalid_api_key" } }));
-      return;
-    }
-    const headers = Object.fromEntries(Object.entries(req.headers)
-      .filter(([name, value]) => !HOP_BY_HOP.has(name) && typeof value === "string") as [string, string][]);
-    const upstream = await fetch(`${attendeeProvider.url}${req.url}`, {
-      method: req.method, headers, body: req.method === "GET" || req.method === "HEAD" ? undefined : Buffer.concat(chunks),
-    });
-    res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" });
-    if (upstream.body) for await (const chunk of upstream.body) res.write(chunk);
-    res.end();
-  });
-  return new Promise((resolve) => server.listen(PORTS.providerProxy, "127.0.0.1", () => resolve(server)));
 }
 
 /**
@@ -122,17 +98,13 @@ beforeAll(async () => {
     startDevUpstream({ port: PORTS.operatorProvider, quiet: true }),
     startDevUpstream({ port: PORTS.attendeeProvider, quiet: true }),
   ]);
-  proxy = await startProviderProxy();
+  proxy = await startRevokingProvider(PORTS.providerProxy, () => attendeeProvider.url, refusedAtProvider);
   curlBin = curlThatLogs();
-  const [claw, attendeePays, organiserPays] = await Promise.allSettled([
+  await startTogether([
     startOpenClaw({ port: PORTS.openclaw, token: OPERATOR_TOKEN, providerUrl: operatorProvider.url, config: HOST_CONFIG_FRAGMENT }),
     startGateway(PORTS.gateway, "attendee", { PAID_BY: "attendee" }),
     startGateway(PORTS.organiserGateway, "organiser", { PAID_BY: "organiser" }),
-  ]);
-  if (claw.status === "fulfilled") openclaw = claw.value;
-  if (attendeePays.status === "fulfilled") gateway = attendeePays.value;
-  if (organiserPays.status === "fulfilled") organiserGateway = organiserPays.value;
-  for (const started of [claw, attendeePays, organiserPays]) if (started.status === "rejected") throw started.reason;
+  ] as const, ([claw, attendeePays, organiserPays]) => { openclaw = claw; gateway = attendeePays; organiserGateway = organiserPays; });
 }, 600_000);
 
 afterAll(async () => {
@@ -263,13 +235,7 @@ function codexAccessToken(account: string): string {
 }
 
 /** Calls OpenClaw's admin RPC directly, as the host's operator. */
-async function adminRpc(method: string, params: unknown): Promise<any> {
-  const response = await fetch(`${openclaw!.url}/api/v1/admin/rpc`, {
-    method: "POST", headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify({ method, params }),
-  });
-  return response.json();
-}
+const adminRpc = (method: string, params: unknown) => openClawRpc(openclaw!.url, OPERATOR_TOKEN, method, params);
 
 describe("PAID_BY=attendee: plain `bash setup.sh` registers the attendee's OPENAI_API_KEY, through a real OpenClaw", () => {
   it("says who pays in /health, and refuses an attendee who registered no key with 401 no_credential, no model call made", async () => {

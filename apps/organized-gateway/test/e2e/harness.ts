@@ -1,0 +1,83 @@
+// What the end-to-end files share: starting slow processes side by side, one JSON call to a
+// running gateway, OpenClaw's admin RPC as the host's operator, and a model provider that
+// refuses the keys a test revokes (as OpenAI refuses a revoked key), handing every other call
+// to a dev upstream that records it.
+import { createServer, type Server } from "node:http";
+
+/**
+ * Starts several processes at once (OpenClaw takes tens of seconds); hands every one that
+ * started to `started` — so afterAll can stop it even when another failed — then throws the
+ * first failure.
+ */
+export async function startTogether<T extends readonly Promise<unknown>[]>(
+  starting: T, started: (values: { -readonly [K in keyof T]: Awaited<T[K]> | undefined }) => void,
+): Promise<void> {
+  const results = await Promise.allSettled(starting);
+  started(results.map((r) => (r.status === "fulfilled" ? r.value : undefined)) as { -readonly [K in keyof T]: Awaited<T[K]> | undefined });
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
+export interface CallOptions {
+  bearer?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface Called {
+  status: number;
+  /** The parsed JSON, or the text when it is not JSON (a stream). */
+  body: any;
+  text: string;
+  headers: Headers;
+}
+
+/** One request to a gateway (or any HTTP server), its answer read whole. */
+export async function callJson(baseUrl: string, method: string, route: string, options: CallOptions = {}): Promise<Called> {
+  const response = await fetch(`${baseUrl}${route}`, {
+    method,
+    headers: {
+      ...(options.bearer ? { authorization: `Bearer ${options.bearer}` } : {}),
+      ...(options.body === undefined ? {} : { "content-type": "application/json" }),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  let body: any = text;
+  try { body = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: response.status, body, text, headers: response.headers };
+}
+
+/** OpenClaw's admin RPC (`admin-http-rpc`), called as the host's operator. */
+export async function openClawRpc(openclawUrl: string, operatorToken: string, method: string, params: unknown): Promise<any> {
+  return (await callJson(openclawUrl, "POST", "/api/v1/admin/rpc", { bearer: operatorToken, body: { method, params } })).body;
+}
+
+/** Headers a proxy does not pass on as they are. */
+const HOP_BY_HOP = new Set(["host", "connection", "content-length", "transfer-encoding", "keep-alive"]);
+
+/**
+ * The attendees' model provider: answers 401 `invalid_api_key` to an Authorization in
+ * `revoked`, and hands every other call to `targetUrl` (streams included).
+ */
+export function startRevokingProvider(port: number, targetUrl: () => string, revoked: ReadonlySet<string>): Promise<Server> {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (revoked.has(req.headers.authorization ?? "")) {
+      res.writeHead(401, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { message: "Incorrect API key provided.", type: "invalid_request_error", code: "invalid_api_key" } }));
+      return;
+    }
+    const headers = Object.fromEntries(Object.entries(req.headers)
+      .filter(([name, value]) => !HOP_BY_HOP.has(name) && typeof value === "string") as [string, string][]);
+    const upstream = await fetch(`${targetUrl()}${req.url}`, {
+      method: req.method, headers, body: req.method === "GET" || req.method === "HEAD" ? undefined : Buffer.concat(chunks),
+    });
+    res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" });
+    if (upstream.body) for await (const chunk of upstream.body) res.write(chunk);
+    res.end();
+  });
+  return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));
+}
