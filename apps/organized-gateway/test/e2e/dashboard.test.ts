@@ -397,7 +397,8 @@ describe("acting from the dashboard", () => {
     expect((await chat("dash-keyed", { key: "sk-dash-keyed-byok-1" })).status).toBe(200);
 
     await page.click("#detail-close");
-    expect(await page.inputValue("#issued-key")).toBe("");
+    // A dialog's "close" event (which clears the key) comes as a task after close(): wait for it.
+    await page.waitForFunction(() => (document.getElementById("issued-key") as HTMLInputElement).value === "");
     expect(await page.content()).not.toContain(key);
     expect(await actionsOf("dash-keyed")).toEqual([
       { action: "issue_key", actor: "dashboard", key_id: keyId, id: expect.any(Number), created_at: expect.any(String), user_id: "dash-keyed", request_id: expect.stringMatching(/^req_/) },
