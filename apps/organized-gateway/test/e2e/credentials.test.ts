@@ -164,7 +164,13 @@ const adminRpc = (method: string, params: unknown, url = openclaw!.url) => openC
 
 /** The OpenClaw host's current config. */
 async function hostConfig(url = openclaw!.url): Promise<any> {
-  return (await adminRpc("config.get", {}, url)).payload.config;
+  // A host that has just started may answer its admin RPC before the plugin is ready: ask again, for up to 30 s.
+  for (let attempt = 0; ; attempt++) {
+    const answer = await adminRpc("config.get", {}, url);
+    if (answer?.ok && answer.payload?.config) return answer.payload.config;
+    if (attempt >= 60) throw new Error(`config.get on ${url} kept failing: ${JSON.stringify(answer?.error ?? answer)}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 describe("attendees' own credentials through a real OpenClaw (AUTH_MODE=codex)", () => {
