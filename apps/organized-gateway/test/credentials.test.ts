@@ -12,7 +12,7 @@ import { sealNew } from "../src/credentials/store";
 import { open } from "../src/credentials/seal";
 import type { StoredCredential } from "../src/admit/protocol";
 import { TEST_ADMIN_TOKEN } from "./constants";
-import { UPSTREAM, chatInit, gatewayWith, issueKey, type SeenRequest } from "./helpers";
+import { UPSTREAM, chatInit, gatewayWith, issueKey, seenRequests, seenWith } from "./helpers";
 
 const CREDENTIAL_KEY = "test-credential-key-0123456789abcdef-A";
 const OTHER_KEY = "test-credential-key-0123456789abcdef-B";
@@ -62,15 +62,6 @@ function gateOf(userId: string) {
 /** The value exactly as the attendee's object holds it in storage. */
 function rawStored(userId: string): Promise<StoredCredential | undefined> {
   return runInDurableObject(gateOf(userId), async (_instance, state) => state.storage.kv.get<StoredCredential>("credential"));
-}
-
-async function seenRequests(): Promise<SeenRequest[]> {
-  return ((await (await fetch(`${UPSTREAM}/__dev/requests`)).json()) as { data: SeenRequest[] }).data;
-}
-
-/** The requests the dev upstream received whose body or headers mention `marker`. */
-async function seenWith(marker: string): Promise<SeenRequest[]> {
-  return (await seenRequests()).filter((r) => JSON.stringify(r).includes(marker));
 }
 
 async function enrolled(userId: string) {

@@ -105,6 +105,16 @@ export interface SeenRequest {
   body: Record<string, unknown> | null;
 }
 
+/** Everything the dev upstream has received (its introspection endpoint). */
+export async function seenRequests(): Promise<SeenRequest[]> {
+  return ((await (await fetch(`${UPSTREAM}/__dev/requests`)).json()) as { data: SeenRequest[] }).data;
+}
+
+/** The requests the dev upstream received whose body or headers mention `marker`. */
+export async function seenWith(marker: string): Promise<SeenRequest[]> {
+  return (await seenRequests()).filter((r) => JSON.stringify(r).includes(marker));
+}
+
 /** What the dev upstream received last (its introspection endpoint). */
 export async function upstreamSaw(): Promise<SeenRequest> {
   const response = await fetch(`${UPSTREAM}/__dev/last-request`);

@@ -11,7 +11,7 @@ import type { StoredCredential } from "../src/admit/protocol";
 import { parseConfig } from "../src/config";
 import { agentsPatch, alreadyInPlace, type AgentSpec } from "../src/credentials/openclaw-agent";
 import { sealNew } from "../src/credentials/store";
-import { UPSTREAM, chatInit, gatewayWith, issueKey, type SeenRequest } from "./helpers";
+import { UPSTREAM, chatInit, gatewayWith, issueKey, seenWith } from "./helpers";
 
 const CREDENTIAL_KEY = "paid-by-credential-key-0123456789abcdef";
 const PROVIDER = { OPENAI_BASE_URL: `${UPSTREAM}/v1` };
@@ -21,11 +21,6 @@ const ATTENDEE_PAYS = { ...OPENCLAW, PAID_BY: "attendee" };
 const ORGANISER_PAYS = { ...OPENCLAW, PAID_BY: "organiser" };
 
 type ErrorBody = { error: { message: string; type: string; code: string } };
-
-async function seenWith(marker: string): Promise<SeenRequest[]> {
-  const all = ((await (await fetch(`${UPSTREAM}/__dev/requests`)).json()) as { data: SeenRequest[] }).data;
-  return all.filter((r) => JSON.stringify(r).includes(marker));
-}
 
 function gateOf(userId: string) {
   return env.ATTENDEE_GATE.get(env.ATTENDEE_GATE.idFromName(userId));

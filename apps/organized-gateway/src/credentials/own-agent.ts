@@ -23,11 +23,7 @@ import { ensureAgent } from "./agent-roster";
 import type { CredentialKind } from "./kinds";
 import { attendeeAgentId, relayProviderId, relayToken } from "./names";
 import type { AgentSpec } from "./openclaw-agent";
-
-export interface Owner {
-  userId: string;
-  generation: number;
-}
+import type { CredentialOwner } from "./seal";
 
 export function relayOrigin(config: Config, requestUrl: string): string {
   const request = new URL(requestUrl);
@@ -44,7 +40,7 @@ export function relayBaseUrl(origin: string, kind: CredentialKind): string {
 }
 
 /** What the host's config must say for this owner's stored credential; `previous`: the one it replaces, whose provider entry goes. */
-async function agentSpec(config: Config, requestUrl: string, owner: Owner, stored: StoredCredential, previous: StoredCredential | null): Promise<AgentSpec> {
+async function agentSpec(config: Config, requestUrl: string, owner: CredentialOwner, stored: StoredCredential, previous: StoredCredential | null): Promise<AgentSpec> {
   const agentId = await attendeeAgentId(config.hashSecret, owner.userId, owner.generation);
   const token = await relayToken(config.hashSecret, owner.userId, owner.generation, stored);
   return {
@@ -64,7 +60,7 @@ function openClawHosts(config: Config): UpstreamNode[] {
 }
 
 export async function setUpOwnAgent(
-  env: Env, config: Config, requestUrl: string, owner: Owner, stored: StoredCredential, previous: StoredCredential | null,
+  env: Env, config: Config, requestUrl: string, owner: CredentialOwner, stored: StoredCredential, previous: StoredCredential | null,
 ): Promise<void> {
   const hosts = openClawHosts(config);
   if (hosts.length === 0) return;
@@ -79,7 +75,7 @@ export async function setUpOwnAgent(
 }
 
 /** Writes the owner's agent for their stored credential onto one node that lacks it (previous entries are the host's to keep). */
-export async function repairOwnAgent(env: Env, config: Config, requestUrl: string, nodeName: string, owner: Owner, stored: StoredCredential): Promise<void> {
+export async function repairOwnAgent(env: Env, config: Config, requestUrl: string, nodeName: string, owner: CredentialOwner, stored: StoredCredential): Promise<void> {
   const node = openClawHosts(config).find((host) => host.name === nodeName);
   if (!node) return;
   await ensureAgent(env, node, await agentSpec(config, requestUrl, owner, stored, null));
