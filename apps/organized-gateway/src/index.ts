@@ -1,17 +1,19 @@
 /**
  * organized-gateway: the Worker's entry. Wiring only — middleware first, then one line
- * per route. The request's path through the gateway is in handlers/v1.ts.
+ * per route. The request's path through the gateway is in surfaces/v1/ and pipeline/.
  */
 import { Hono } from "hono";
-import { adminApi } from "./admin/api";
-import { adminConsole } from "./admin/console";
+import { adminApi } from "./surfaces/admin/api";
+import { adminConsole } from "./surfaces/admin/console";
 import type { AppEnv } from "./app-env";
-import { billingAdminApi, billingPages, stripeWebhook } from "./billing";
-import { credentialsAdminApi, meRoutes, relayModelCall } from "./credentials";
-import { enroll } from "./handlers/enroll";
-import { health } from "./handlers/health";
-import { proxyV1 } from "./handlers/v1";
-import { joinPage, kitZip } from "./join";
+import { billingAdminApi, billingPages, stripeWebhook } from "./surfaces/billing";
+import { credentialsAdminApi } from "./surfaces/admin/credentials";
+import { meRoutes } from "./surfaces/me";
+import { relayModelCall } from "./surfaces/relay";
+import { enroll } from "./surfaces/enroll";
+import { health } from "./surfaces/health";
+import { proxyV1 } from "./surfaces/v1";
+import { joinPage, kitZip } from "./surfaces/join";
 import { GatewayError, errorResponse } from "./shared/errors";
 import { scheduled } from "./scheduled";
 import { answerUncaught } from "./shared/on-error";
@@ -43,7 +45,7 @@ app.notFound((c) =>
 app.onError(answerUncaught);
 
 export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;
-export { AttendeeGate } from "./admit/attendee-gate";
-export { NetworkGuard } from "./admit/network-guard";
-export { NodeGate } from "./admit/node-gate";
-export { AgentRoster } from "./credentials/agent-roster";
+export { AttendeeGate } from "./objects/attendee-gate";
+export { NetworkGuard } from "./objects/network-guard";
+export { NodeGate } from "./objects/node-gate";
+export { AgentRoster } from "./objects/agent-roster";

@@ -6,9 +6,9 @@
  * with the attendees' objects, and prunes old ledger months and Stripe event ids. If it
  * never runs, nothing breaks.
  */
-import { gateFor } from "./admit";
-import { pruneLedger, reconcileLedger } from "./admit/monthly-quota";
-import { sweepLapsedTiers } from "./billing/tier-push";
+import { gateFor } from "./pipeline/admit";
+import { pruneLedger, reconcileLedger } from "./objects/attendee-gate/monthly-quota";
+import { sweepLapsedTiers } from "./surfaces/billing/tier-push";
 import { configFor } from "./config";
 
 export async function scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {

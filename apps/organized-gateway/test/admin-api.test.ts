@@ -2,8 +2,8 @@
 // (real local D1 and Durable Objects in workerd), and its authentication on every route.
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { ERROR_SPIKE, isErrorSpike } from "../src/admin/alerts";
-import { errorHelp } from "../src/admin/error-help";
+import { ERROR_SPIKE, isErrorSpike } from "../src/surfaces/admin/alerts";
+import { errorHelp } from "../src/surfaces/admin/error-help";
 import { TEST_ADMIN_TOKEN, TEST_EVENT_CODE } from "./constants";
 import { admin, chat, chatInit, gateway, gatewayWith, issueKey, loggedRows } from "./helpers";
 

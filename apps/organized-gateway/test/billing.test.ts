@@ -7,11 +7,11 @@ import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import type { AppEnv } from "../src/app-env";
-import { billingAdminApi, billingPages, defaultBillingDeps, stripeWebhook, sweepLapsedTiers, type BillingDeps } from "../src/billing";
+import { billingAdminApi, billingPages, defaultBillingDeps, stripeWebhook, sweepLapsedTiers, type BillingDeps } from "../src/surfaces/billing";
 import {
   GRACE_PERIOD_SECONDS, entitlementOf, snapshotOf, tierOfSubscriptions, type SubscriptionRow,
-} from "../src/billing/subscription-state";
-import { tierTableFor } from "../src/admit/tiers";
+} from "../src/surfaces/billing/subscription-state";
+import { tierTableFor } from "../src/pipeline/admit/tiers";
 import { configFor } from "../src/config";
 import { answerUncaught } from "../src/shared/on-error";
 import { TEST_ADMIN_TOKEN } from "./constants";

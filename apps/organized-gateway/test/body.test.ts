@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_JSON_DEPTH, nestingDepth } from "../src/envelope/body";
+import { MAX_JSON_DEPTH, nestingDepth } from "../src/pipeline/envelope/body";
 import { gateway, rowFor } from "./helpers";
 
 type ErrorBody = { error: { message: string; type: string; code: string } };

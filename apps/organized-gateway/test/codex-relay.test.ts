@@ -7,7 +7,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { StoredCredential } from "../src/admit/protocol";
+import type { StoredCredential } from "../src/objects/attendee-gate/protocol";
 import { codexResponsesBody } from "../src/credentials/kinds";
 import { relayToken } from "../src/credentials/names";
 import { UPSTREAM, gatewayWith, issueKey, type SeenRequest } from "./helpers";

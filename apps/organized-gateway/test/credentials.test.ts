@@ -10,7 +10,7 @@ import { parseConfig } from "../src/config";
 import { attendeeAgentId, relayToken } from "../src/credentials/names";
 import { sealNew } from "../src/credentials/store";
 import { open } from "../src/credentials/seal";
-import type { StoredCredential } from "../src/admit/protocol";
+import type { StoredCredential } from "../src/objects/attendee-gate/protocol";
 import { TEST_ADMIN_TOKEN } from "./constants";
 import { UPSTREAM, chatInit, gatewayWith, issueKey, seenRequests, seenWith } from "./helpers";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keyHint, mintGatewayKey, parseGatewayKey } from "../src/identify/gateway-key";
+import { keyHint, mintGatewayKey, parseGatewayKey } from "../src/pipeline/identify/gateway-key";
 
 describe("gateway keys", () => {
   it("name their user, even a user id with underscores and dots", async () => {

@@ -10,12 +10,12 @@ import { strFromU8, unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config";
 import app from "../src/index";
-import { isLoopbackHost, kitLinks } from "../src/join/links";
-import { isHandheld } from "../src/join/device";
-import { renderJoinPage } from "../src/join/page";
+import { isLoopbackHost, kitLinks } from "../src/surfaces/join/links";
+import { isHandheld } from "../src/surfaces/join/device";
+import { renderJoinPage } from "../src/surfaces/join/page";
 import { escapeHtml } from "../src/shared/html";
-import { JOIN_JS } from "../src/join/script";
-import { joinModeOf, setupWording, type JoinMode } from "../src/join/wording";
+import { JOIN_JS } from "../src/surfaces/join/script";
+import { joinModeOf, setupWording, type JoinMode } from "../src/surfaces/join/wording";
 import { GatewayError } from "../src/shared/errors";
 import { TEST_EVENT_CODE } from "./constants";
 

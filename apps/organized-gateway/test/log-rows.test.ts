@@ -3,8 +3,8 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { settle } from "../src/settle";
-import { newRequestRow, type RequestRow } from "../src/settle/request-row";
+import { settle } from "../src/pipeline/settle";
+import { newRequestRow, type RequestRow } from "../src/pipeline/settle/request-row";
 
 function gate(user: string) {
   return env.ATTENDEE_GATE.get(env.ATTENDEE_GATE.idFromName(user));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { observe } from "../src/forward/observe";
+import { observe } from "../src/pipeline/forward/observe";
 import { gateway, rowFor } from "./helpers";
 
 const encoder = new TextEncoder();

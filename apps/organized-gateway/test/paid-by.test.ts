@@ -7,7 +7,7 @@
 // compare-and-set note of a credential's last use).
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { StoredCredential } from "../src/admit/protocol";
+import type { StoredCredential } from "../src/objects/attendee-gate/protocol";
 import { parseConfig } from "../src/config";
 import { agentsPatch, alreadyInPlace, type AgentSpec } from "../src/credentials/openclaw-agent";
 import { sealNew } from "../src/credentials/store";

@@ -1,6 +1,6 @@
 // The pool's pure decisions: sticky, weighted, few moves when the pool changes, model routes.
 import { describe, expect, it } from "vitest";
-import { routeModel, stickyOrder, type PoolNode } from "../src/route/pool";
+import { routeModel, stickyOrder, type PoolNode } from "../src/pipeline/route/pool";
 
 const node = (name: string, weight = 1, models: string[] = [], free = false): PoolNode => ({ name, weight, models, free });
 const attendees = Array.from({ length: 3000 }, (_, i) => `attendee-${i}`);

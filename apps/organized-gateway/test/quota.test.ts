@@ -2,10 +2,10 @@
 // new counter, with no reset job; the decision order; tiers as data.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ADMISSION_ORDER, decideInOrder, type Step } from "../src/admit/decision";
-import { periodEnd, periodOf } from "../src/admit/monthly-quota";
-import type { AdmitRequest } from "../src/admit/protocol";
-import { tierForPrice, tierTableFor } from "../src/admit/tiers";
+import { ADMISSION_ORDER, decideInOrder, type Step } from "../src/objects/limits/decision";
+import { periodEnd, periodOf } from "../src/objects/attendee-gate/monthly-quota";
+import type { AdmitRequest } from "../src/objects/attendee-gate/protocol";
+import { tierForPrice, tierTableFor } from "../src/pipeline/admit/tiers";
 import { parseConfig } from "../src/config";
 
 const tiers = {
@@ -73,7 +73,7 @@ describe("the cron", () => {
 
 describe("the ledger", () => {
   it("is brought back in line with the attendee's object by the cron's reconciliation", async () => {
-    const { reconcileLedger, periodOf } = await import("../src/admit/monthly-quota");
+    const { reconcileLedger, periodOf } = await import("../src/objects/attendee-gate/monthly-quota");
     const now = Date.now();
     const stub = env.ATTENDEE_GATE.get(env.ATTENDEE_GATE.idFromName("ledger-hal"));
     await stub.setTier("tier-1");

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { insertRequestRows, newRequestRow } from "../src/settle/request-row";
+import { insertRequestRows, newRequestRow } from "../src/pipeline/settle/request-row";
 
 describe("writing log rows to D1", () => {
   it("writes every row of a batch that does not fill its last statement, and ignores a row sent twice", async () => {

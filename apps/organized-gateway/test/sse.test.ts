@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { SseScanner, classifyEvent } from "../src/forward/sse";
-import { completionChars, estimateTokens, promptChars, readUsage } from "../src/forward/usage";
+import { SseScanner, classifyEvent } from "../src/pipeline/forward/sse";
+import { completionChars, estimateTokens, promptChars, readUsage } from "../src/pipeline/forward/usage";
 
 const chunk = (body: object) => `data: ${JSON.stringify(body)}`;
 /** A Responses API event as OpenAI sends it: an `event:` line naming its type, then its data. */

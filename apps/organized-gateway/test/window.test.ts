@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { WINDOW_MS, decideWindow, restoreWindow, saveWindow } from "../src/admit/window";
+import { WINDOW_MS, decideWindow, restoreWindow, saveWindow } from "../src/objects/limits/window";
 
 describe("the rolling-minute window", () => {
   it("admits up to the limit and counts down what remains", () => {

@@ -1,14 +1,14 @@
 /**
  * Who may manage a credential: the holder of a right, active gateway key for that attendee
  * id — nothing less. The attendee's own object, the one place the key's hash is held, checks
- * it (billing/key-check.ts, which costs the attendee nothing). Wrong keys are counted per
+ * it (surfaces/billing/key-check.ts, which costs the attendee nothing). Wrong keys are counted per
  * network, so nobody can guess at someone else's credential through these routes.
  */
-import { NetworkGuardClient } from "../admit/guesses";
+import { NetworkGuardClient } from "../objects/network-guard/client";
 import type { Config } from "../config";
-import { bearerToken } from "../identify";
-import { holderOfKey } from "../billing/key-check";
-import { isGatewayKey } from "../identify/gateway-key";
+import { bearerToken } from "../pipeline/identify";
+import { holderOfKey } from "../surfaces/billing/key-check";
+import { isGatewayKey } from "../pipeline/identify/gateway-key";
 import { GatewayError } from "../shared/errors";
 import { gatewayKeyRequired } from "./errors";
 

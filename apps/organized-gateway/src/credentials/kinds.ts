@@ -6,9 +6,9 @@
  * refusals mean the token is dead, which paths the relay lets through, and which OpenClaw
  * request adapter and model the attendee's agent uses. Adding a provider adds an entry.
  */
-import type { StoredCredential } from "../admit/protocol";
+import type { StoredCredential } from "../objects/attendee-gate/protocol";
 import type { Config } from "../config";
-import type { JsonObject } from "../envelope/body";
+import type { JsonObject } from "../pipeline/envelope/body";
 
 export type CredentialKind = StoredCredential["kind"];
 

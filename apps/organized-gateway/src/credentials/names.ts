@@ -15,8 +15,8 @@
  *   moment the attendee rotates or revokes: nothing else has to be revoked on the host.
  */
 import { digestsEqual, keyedHash } from "../shared/crypto";
-import { canonicalUserId } from "../identify/user-id";
-import type { StoredCredential } from "../admit/protocol";
+import { canonicalUserId } from "../pipeline/identify/user-id";
+import type { StoredCredential } from "../objects/attendee-gate/protocol";
 
 export async function credentialFingerprint(hashSecret: string, token: string): Promise<string> {
   return `fp_${(await keyedHash(hashSecret, "credential-fingerprint", token)).slice(0, 16)}`;

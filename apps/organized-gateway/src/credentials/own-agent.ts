@@ -14,12 +14,12 @@
  * loopback (`npm start`): a Host header is never trusted to say where OpenClaw should send
  * attendees' model calls.
  */
-import type { StoredCredential } from "../admit/protocol";
+import type { StoredCredential } from "../objects/attendee-gate/protocol";
 import type { Config, UpstreamNode } from "../config";
-import { isLoopbackHost } from "../join/links";
-import { routeFor, routeTableFor } from "../route";
+import { isLoopbackHost } from "../surfaces/join/links";
+import { routeFor, routeTableFor } from "../pipeline/route";
 import { GatewayError } from "../shared/errors";
-import { ensureAgent } from "./agent-roster";
+import { ensureAgent } from "../objects/agent-roster";
 import type { CredentialKind } from "./kinds";
 import { attendeeAgentId, relayProviderId, relayToken } from "./names";
 import type { AgentSpec } from "./openclaw-agent";

@@ -6,8 +6,8 @@
  * previous one kept — counts as none: nobody spends a credential that is not theirs, and the
  * attendee is told to connect their account again.
  */
-import { gateFor, type Gate } from "../admit";
-import type { StoredCredential } from "../admit/protocol";
+import { gateFor, type Gate } from "../pipeline/admit";
+import type { StoredCredential } from "../objects/attendee-gate/protocol";
 import type { Config } from "../config";
 import { credentialFingerprint } from "./names";
 import { open, seal, type CredentialOwner } from "./seal";

@@ -14,13 +14,13 @@
  *   anything goes upstream; so is a refusal seen on this request (`refusalIn`).
  *
  * The decision travels with the principal (a WeakMap: the principal's type stays identify's),
- * and the route's strategies read it (route/strategies.ts).
+ * and the route's strategies read it (pipeline/route/strategies.ts).
  */
-import type { Admission } from "../admit";
+import type { Admission } from "../pipeline/admit";
 import type { Config } from "../config";
-import type { Principal } from "../identify";
-import type { Upstream } from "../route";
-import type { EndpointKind } from "../route/endpoints";
+import type { Principal } from "../pipeline/identify";
+import type { Upstream } from "../pipeline/route";
+import type { EndpointKind } from "../pipeline/route/endpoints";
 import type { GatewayError } from "../shared/errors";
 import { credentialRejected, gatewayKeyRequired, noCredential, refusalNamedIn } from "./errors";
 import type { CredentialKind } from "./kinds";

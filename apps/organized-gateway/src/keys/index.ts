@@ -10,10 +10,10 @@
  * - revoking revokes in the object first, then marks the listing; a failed second step
  *   leaves the listing "active", and revoking again is safe (the object answers as before).
  */
-import { gateFor } from "../admit";
-import type { AttendeeState } from "../admit/protocol";
-import { EVENT_TIER } from "../admit/tiers";
-import { mintGatewayKey } from "../identify/gateway-key";
+import { gateFor } from "../pipeline/admit";
+import type { AttendeeState } from "../objects/attendee-gate/protocol";
+import { EVENT_TIER } from "../pipeline/admit/tiers";
+import { mintGatewayKey } from "../pipeline/identify/gateway-key";
 import { GatewayError } from "../shared/errors";
 import { recordAttendee, releaseSeat, reserveSeat } from "./roster";
 

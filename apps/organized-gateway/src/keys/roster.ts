@@ -4,7 +4,7 @@
  * event's enrolment cap is one conditional insert: D1 runs statements one at a time, so
  * two enrolments racing for the last seat cannot both get it.
  */
-import type { AttendeeState } from "../admit/protocol";
+import type { AttendeeState } from "../objects/attendee-gate/protocol";
 
 export type Seat = "new" | "existing" | "full";
 

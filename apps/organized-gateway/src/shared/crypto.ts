@@ -31,7 +31,7 @@ function hmacKey(secret: string): Promise<CryptoKey> {
  * Keyed digest; `purpose` separates uses so an IP digest can never match a key digest.
  * Not cached: a cache would have to keep the raw value (a BYOK key, an IP) as its key,
  * which is what this module promises never to hold. Callers with non-secret inputs may
- * cache the result themselves (route/session.ts does).
+ * cache the result themselves (pipeline/route/session.ts does).
  */
 export async function keyedHash(secret: string, purpose: string, value: string): Promise<string> {
   return toHex(await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(`${purpose}\0${value}`)));

@@ -12,7 +12,7 @@ import { startDevUpstream } from "@ocg/dev-upstream";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryLocalD1, startLocalGateway } from "../../scripts/local-gateway.mjs";
-import { vendoredSource } from "../../src/admin/page/vendor-uplot.mjs";
+import { vendoredSource } from "../../src/surfaces/admin/page/vendor-uplot.mjs";
 import { artifactPath, launchBrowser } from "./browser";
 
 const ADMIN_TOKEN = "dashboard-admin-token-0123";
@@ -282,7 +282,7 @@ describe("the /admin dashboard", () => {
     expect(served.headers.get("content-type")).toContain("text/javascript");
     expect(await served.text()).toBe(installed);
     // The vendored copy in src/ is current: re-run vendor-uplot.mjs after upgrading uplot.
-    expect(readFileSync(path.join(import.meta.dirname, "..", "..", "src", "admin", "page", "uplot.ts"), "utf8")).toBe(vendoredSource());
+    expect(readFileSync(path.join(import.meta.dirname, "..", "..", "src", "surfaces", "admin", "page", "uplot.ts"), "utf8")).toBe(vendoredSource());
   });
 });
 

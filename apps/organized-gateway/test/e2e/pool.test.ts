@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevUpstream } from "@ocg/dev-upstream";
 import { queryLocalD1, startLocalGateway } from "../../scripts/local-gateway.mjs";
-import { stickyOrder, type PoolNode } from "../../src/route/pool";
+import { stickyOrder, type PoolNode } from "../../src/pipeline/route/pool";
 
 type Upstream = Awaited<ReturnType<typeof startDevUpstream>>;
 type Gateway = Awaited<ReturnType<typeof startLocalGateway>>;

@@ -1,0 +1,322 @@
+/**
+ * AttendeeGate: one Durable Object per attendee (canonical user id), the single place that
+ * decides whether a request may go upstream, in one call from the Worker. It strings its
+ * parts together in the order decision.ts fixes — credential (AttendeeRecord), blocked,
+ * the rolling minute (RollingWindow, and the BYOK key's own minute in the key's object),
+ * the attendee's in-flight slot (SlotPool), a slot on the chosen upstream node (NodeGate,
+ * Durable Object to Durable Object, failing over along the attendee's sticky order while a
+ * node is down) — and answers with one grant. `settle` releases what the grant holds and
+ * hands the log row to the RowBatcher.
+ *
+ * Being single-threaded, the object is exact under concurrency: 120 simultaneous calls
+ * admit exactly the limit. Slots are leases the Worker renews while its request runs (this
+ * object forwards renewals to the node), so a lost settle frees both within a lease.
+ * Log rows are never only in memory once `settle` has answered: see pipeline/settle/row-batcher.ts.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Credential } from "../../pipeline/identify";
+import type { RequestRow } from "../../pipeline/settle/request-row";
+import { RowBatcher } from "../../pipeline/settle/row-batcher";
+import { AttendeeRecord } from "./record";
+import { decideInOrder, type Step } from "../limits/decision";
+import type { NodeGate, NodeOutcome } from "../node-gate";
+import type {
+  AdmitRequest, AdmitResult, AttendeeState, CredentialRefusal, CredentialUseNote, EnrollResult, FailoverResult, NodeChoice, QuotaDetail, SettleRequest, StoredCredential,
+} from "./protocol";
+import { RollingWindow } from "../limits/rolling-window";
+import { SlotPool } from "../limits/slot-pool";
+import { MonthlyQuota, periodOf, type PeriodUsage } from "./monthly-quota";
+import { EVENT_TIER, tierLimits } from "../../pipeline/admit/tiers";
+
+/** The object that limits one BYOK key across every id it is used with. */
+export function keyGateName(keyHash: string): string {
+  return `byok-key:${keyHash}`;
+}
+
+type NodeReservation =
+  | { ok: true; node: string; key: string; nodeLeaseId: string }
+  | Extract<FailoverResult, { ok: false }>;
+
+export class AttendeeGate extends DurableObject<Env> {
+  private readonly record: AttendeeRecord;
+  private readonly window: RollingWindow;
+  private readonly slots = new SlotPool();
+  private readonly rows: RowBatcher;
+  private readonly quota: MonthlyQuota;
+  /** This object's attendee, as the latest admission named it (for the ledger's rows). */
+  private userId: string | null = null;
+  /**
+   * What each granted request holds besides its own slot, by that slot's lease: its node
+   * slot (node = the node object's key; "" once given up) and the month's unit it reserved.
+   */
+  private readonly held = new Map<string, { node: string; leaseId: string; quota: { period: string; project: string } | null; claim: string | null }>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.record = new AttendeeRecord(ctx.storage);
+    this.window = new RollingWindow(ctx.storage);
+    this.quota = new MonthlyQuota(ctx.storage);
+    this.rows = new RowBatcher(ctx.storage, env.DB, () => this.quota.ledger(env.DB, this.userId));
+  }
+
+  async admit(request: AdmitRequest): Promise<AdmitResult> {
+    const { now, credential } = request;
+    this.userId = request.userId;
+    const tier = this.record.state.tier ?? request.defaultTier;
+    const tierRow = tierLimits(request.tiers, tier);
+    // Without a tier the checks still run in order (a wrong key is told so first), with the
+    // event tier's pace, and the quota step refuses.
+    const limits = tierRow ?? tierLimits(request.tiers, EVENT_TIER)!;
+    const verdict = this.record.check(credential);
+    // Claimed before anything is awaited: a second key checked while this admission waits sees it.
+    const claim = verdict.provisional && credential.kind === "byok" ? this.record.claim(credential.keyHash, now) : null;
+    const keyGate = credential.kind === "byok" ? this.keyGate(credential.keyHash) : null;
+    const period = periodOf(now);
+    const counted = !request.free && tierRow !== null && (tierRow.requestsPerMonth !== null || tierRow.projects !== null);
+    let leaseId = "";
+    let node: { node: string; leaseId: string } | null = null;
+    let detail: QuotaDetail | undefined;
+    // A tier with a dedicated node goes there, and only there.
+    const dedicated = limits.node ? request.dedicatedNodes[limits.node] : undefined;
+    const nodes = dedicated ? [dedicated] : request.nodes;
+
+    const steps: Step[] = [
+      { name: "credential", run: () => (verdict.refusal ? { ok: false, refusal: verdict.refusal, retryAfterMs: 0 } : { ok: true }) },
+      { name: "blocked", run: () => (this.record.state.blocked ? { ok: false, refusal: "user_blocked", retryAfterMs: 0 } : { ok: true }) },
+      {
+        name: "window",
+        run: async () => {
+          const own = this.window.take(now, limits.perMinute);
+          if (!own.admitted) return { ok: false, refusal: "rate_limited", retryAfterMs: own.retryAfterMs };
+          if (!keyGate) return { ok: true };
+          const perKey = await keyGate.takeWindowSlot(now, limits.perMinute);
+          if (perKey.admitted) return { ok: true };
+          this.window.refund(now);
+          return { ok: false, refusal: "key_rate_limited", retryAfterMs: perKey.retryAfterMs };
+        },
+        undo: async () => {
+          this.window.refund(now);
+          await keyGate?.refundWindowSlot(now);
+        },
+      },
+      {
+        name: "quota",
+        run: () => {
+          if (tierRow === null) return { ok: false, refusal: "subscription_required", retryAfterMs: 0 };
+          if (!counted) return { ok: true };
+          const answer = this.quota.reserve(period, request.project, tierRow);
+          if (answer.ok) return { ok: true };
+          const { reason, ...rest } = answer;
+          detail = rest;
+          return { ok: false, refusal: reason, retryAfterMs: 0 };
+        },
+        undo: () => {
+          if (counted) this.quota.refund(period, request.project);
+        },
+      },
+      {
+        name: "slot",
+        run: async () => {
+          const answer = await this.slots.acquire({
+            now, cap: limits.maxInflight, leaseMs: request.leaseMs, queueMs: request.queueMs, queueMax: Infinity, priority: 0,
+          });
+          if (!("leaseId" in answer)) return { ok: false, refusal: "too_many_inflight", retryAfterMs: 1_000 };
+          leaseId = answer.leaseId;
+          return { ok: true };
+        },
+        undo: () => void this.slots.release(leaseId),
+      },
+      {
+        name: "node",
+        run: async () => {
+          const result = await this.reserveNode(nodes, limits.priority, request, Date.now());
+          if (!result.ok) return result;
+          node = { node: result.key, leaseId: result.nodeLeaseId };
+          return { ok: true };
+        },
+      },
+    ];
+    const decision = await decideInOrder(steps);
+    const allowance = this.window.allowance(Date.now(), limits.perMinute);
+    if (!decision.ok) {
+      if (claim) this.record.release(claim);
+      return { ok: false, refusal: decision.refusal, retryAfterMs: decision.retryAfterMs, tier, limits: tierRow, detail, ...allowance };
+    }
+    const granted = node as unknown as { node: string; leaseId: string };
+    this.held.set(leaseId, { ...granted, quota: counted ? { period, project: request.project } : null, claim });
+    return {
+      ok: true, leaseId, node: nodes.find((n) => n.key === granted.node)!.name, nodeLeaseId: granted.leaseId,
+      generation: this.record.state.generation, provisional: verdict.provisional, tier, limits,
+      credential: this.record.credential(), ...allowance,
+    };
+  }
+
+  /**
+   * The granted node could not be reached: it is marked down, and the request moves to the
+   * next node in the attendee's order (the upstream never saw it, so nothing is done twice).
+   */
+  async failover(leaseId: string, remaining: readonly NodeChoice[], request: Pick<AdmitRequest, "tiers" | "leaseMs" | "nodeQueue" | "defaultTier">): Promise<FailoverResult> {
+    const held = this.held.get(leaseId);
+    if (!held) return { ok: false, refusal: "host_down", retryAfterMs: 1_000 };
+    await this.nodeGate(held.node).release(held.leaseId, "unreachable").catch(() => {});
+    const limits = tierLimits(request.tiers, this.record.state.tier ?? request.defaultTier) ?? tierLimits(request.tiers, EVENT_TIER)!;
+    const result = await this.reserveNode(remaining, limits.priority, request, Date.now());
+    if (!result.ok) {
+      held.node = "";
+      return result;
+    }
+    Object.assign(held, { node: result.key, leaseId: result.nodeLeaseId });
+    return { ok: true, node: result.node, nodeLeaseId: result.nodeLeaseId };
+  }
+
+  /** Keeps a lease (and its node slot) alive while its request runs; false when already freed. */
+  async renew(leaseId: string): Promise<boolean> {
+    const held = this.held.get(leaseId);
+    if (held?.node) await this.nodeGate(held.node).renew(held.leaseId).catch(() => false);
+    return this.slots.renew(leaseId);
+  }
+
+  /**
+   * Returns the slots at once, binds a BYOK key the upstream accepted, then answers when the
+   * request's log row is safe (in D1, or in the outbox for a retry).
+   */
+  async settle(request: SettleRequest, row: RequestRow, flushMs: number): Promise<void> {
+    const held = request.leaseId ? this.held.get(request.leaseId) : undefined;
+    if (request.leaseId) {
+      this.slots.release(request.leaseId);
+      this.held.delete(request.leaseId);
+      // A request that never reached the upstream does not use up the month.
+      if (held?.quota && !request.reachedUpstream) this.quota.refund(held.quota.period, held.quota.project);
+      const outcome: NodeOutcome = request.nodeOutcome ?? "answered";
+      if (held?.node) await this.nodeGate(held.node).release(held.leaseId, outcome).catch(() => {});
+    }
+    if (request.credentialUse) this.record.noteCredentialUse(request.credentialUse, new Date().toISOString());
+    if (request.binding && this.record.bindAccepted(request.binding.keyHash)) {
+      await this.rosterBinding(request.binding.userId);
+    }
+    // Only now, with the key bound if the upstream took it, may another key try the id.
+    if (held?.claim) this.record.release(held.claim);
+    await this.rows.add(row, flushMs);
+  }
+
+  enroll(keyId: string, keyHash: string, byokHash: string | null): EnrollResult {
+    return this.record.enroll(keyId, keyHash, byokHash);
+  }
+
+  issueKey(keyId: string, keyHash: string): AttendeeState & { reinstated: boolean } {
+    return this.record.issueKey(keyId, keyHash);
+  }
+
+  withdrawKey(keyId: string): void {
+    this.record.withdrawKey(keyId);
+  }
+
+  revokeKey(keyId: string): { revoked: boolean } & AttendeeState {
+    return this.record.revokeKey(keyId);
+  }
+
+  reinstate(): AttendeeState & { reinstated: boolean } {
+    return this.record.reinstate();
+  }
+
+  reset(): { reset: boolean; revokedKeyIds: string[] } & AttendeeState {
+    return this.record.reset();
+  }
+
+  setBlocked(blocked: boolean): AttendeeState {
+    return this.record.setBlocked(blocked);
+  }
+
+  /** This attendee's requests in a month, by project (the ledger's truth). */
+  monthlyUsage(period: string): PeriodUsage {
+    return this.quota.usage(period);
+  }
+
+  /** Is this the attendee's credential? Checks it and nothing else (the billing page's sign-in). */
+  checkCredential(credential: Credential): CredentialRefusal | null {
+    return this.record.check(credential).refusal;
+  }
+
+  /** The attendee's sealed model credential (the Worker seals and opens it; see credentials/). */
+  getCredential(): StoredCredential | null {
+    return this.record.credential();
+  }
+
+  setCredential(credential: StoredCredential | null): void {
+    this.record.setCredential(credential);
+  }
+
+  /** How the provider took a stored credential (the relay's calls; /v1 notes it with settle). */
+  noteCredentialUse(note: CredentialUseNote): void {
+    this.record.noteCredentialUse(note, new Date().toISOString());
+  }
+
+  setTier(tier: string | null): AttendeeState {
+    return this.record.setTier(tier);
+  }
+
+  /** Per-key window of a BYOK key (this object is then named by keyGateName). */
+  takeWindowSlot(now: number, limit: number): { admitted: boolean; retryAfterMs: number } {
+    const window = this.window.take(now, limit);
+    return { admitted: window.admitted, retryAfterMs: window.retryAfterMs };
+  }
+
+  refundWindowSlot(at: number): void {
+    this.window.refund(at);
+  }
+
+  /** What the admin API may show: counts and flags, never a hash. */
+  describe(now = Date.now()) {
+    this.slots.expire(now);
+    return {
+      ...this.record.state,
+      activeKeys: this.record.activeKeyCount(),
+      byokBound: this.record.byokBound(),
+      inWindow: this.window.inWindow(now),
+      inflight: this.slots.inUse,
+      queued: this.slots.queued,
+      unflushedRows: this.rows.unwritten(),
+    };
+  }
+
+  /** Set only when a write to D1 failed: retries the outbox. */
+  async alarm(): Promise<void> {
+    await this.rows.retryOutbox();
+  }
+
+  /** Tries the nodes in order: the first with a slot wins; a down one passes to the next; a busy one refuses. */
+  private async reserveNode(
+    nodes: readonly NodeChoice[], priority: number, request: Pick<AdmitRequest, "leaseMs" | "nodeQueue">, now: number,
+  ): Promise<NodeReservation> {
+    let downFor = 0;
+    for (const node of nodes) {
+      const slot = await this.nodeGate(node.key).acquire({
+        now, priority, maxConcurrent: node.maxConcurrent, queueMax: request.nodeQueue.max, queueMs: request.nodeQueue.ms,
+        leaseMs: request.leaseMs,
+      });
+      if (slot.ok) return { ok: true, node: node.name, key: node.key, nodeLeaseId: slot.leaseId };
+      // Busy is not a reason to move: the attendee's session lives on their node.
+      if (slot.reason === "busy") return { ok: false, refusal: "host_busy", retryAfterMs: slot.retryAfterMs };
+      downFor = downFor === 0 ? slot.retryAfterMs : Math.min(downFor, slot.retryAfterMs);
+    }
+    return { ok: false, refusal: "host_down", retryAfterMs: Math.max(1_000, downFor) };
+  }
+
+  private async rosterBinding(userId: string): Promise<void> {
+    try {
+      await this.env.DB.prepare("INSERT OR IGNORE INTO attendees (user_id, source, generation) VALUES (?, 'byok', ?)")
+        .bind(userId, this.record.state.generation).run();
+    } catch (error) {
+      // The roster is a listing; the binding is what admission checks.
+      console.error(JSON.stringify({ event: "roster_write_failed", error: String(error) }));
+    }
+  }
+
+  private keyGate(keyHash: string): DurableObjectStub<AttendeeGate> {
+    return this.env.ATTENDEE_GATE.get(this.env.ATTENDEE_GATE.idFromName(keyGateName(keyHash)));
+  }
+
+  private nodeGate(key: string): DurableObjectStub<NodeGate> {
+    return this.env.NODE_GATE.get(this.env.NODE_GATE.idFromName(key));
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Forward: send the prepared request upstream and wait at most UPSTREAM_TIMEOUT_MS for its
+ * response to start. An unreachable upstream is a 502 and a silent one a 504, both with
+ * words an attendee can act on; an upstream's own error passes through with its status,
+ * unless its body is not JSON (an HTML error page from a tunnel), which becomes OpenAI-shaped.
+ */
+import type { UpstreamCall } from "../route";
+import { GatewayError, errorBody } from "../../shared/errors";
+
+/**
+ * `callerSignal` is the incoming request's signal (compatibility flag enable_request_signal):
+ * a caller who leaves while the upstream is still thinking cancels the upstream call too.
+ */
+export async function forward(call: UpstreamCall, timeoutMs: number, callerSignal?: AbortSignal): Promise<Response> {
+  // Not AbortSignal.timeout(): that would also cut a long stream after its headers arrived.
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), timeoutMs);
+  const signal = callerSignal ? AbortSignal.any([timeout.signal, callerSignal]) : timeout.signal;
+  try {
+    return await fetch(call.url, { ...call.init, signal });
+  } catch {
+    if (callerSignal?.aborted) throw clientClosed();
+    if (timeout.signal.aborted) {
+      throw new GatewayError(504, "timeout_error", "upstream_timeout",
+        `The agent server did not answer within ${Math.round(timeoutMs / 1000)} seconds. Try again in a minute; the organiser can see this in the logs.`);
+    }
+    throw new GatewayError(502, "upstream_error", "upstream_unreachable",
+      "The gateway could not reach the agent server. The organiser is on it; try again in a minute.");
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The caller hung up before the answer reached it (logged as client_abort, status 499). */
+export function clientClosed(): GatewayError {
+  return new GatewayError(499, "invalid_request_error", "client_closed_request",
+    "The request was cancelled by the caller before the answer arrived.");
+}
+
+const HOP_BY_HOP = ["connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "set-cookie"];
+
+export function isEventStream(response: Response): boolean {
+  return (response.headers.get("content-type") ?? "").includes("text/event-stream");
+}
+
+export function isJson(response: Response): boolean {
+  return (response.headers.get("content-type") ?? "").includes("json");
+}
+
+/** Headers to send back: the upstream's, minus hop-by-hop and encoding ones we re-do. */
+export function responseHeaders(upstream: Response, extra: Record<string, string>): Headers {
+  const headers = new Headers(upstream.headers);
+  for (const name of HOP_BY_HOP) headers.delete(name);
+  for (const [name, value] of Object.entries(extra)) headers.set(name, value);
+  if (isEventStream(upstream)) headers.set("cache-control", "no-cache");
+  return headers;
+}
+
+/**
+ * An upstream error the caller should not get as it came: a body that is not JSON is
+ * replaced by an OpenAI-shaped one, and a failure of the upstream itself is always a 502 (or
+ * the 503/504 it said) — never a 500, which would read as the gateway's own fault. A JSON
+ * body, the upstream's own words about the error, passes.
+ */
+export function normaliseUpstreamError(upstream: Response, extra: Record<string, string>): Response | null {
+  if (upstream.ok) return null;
+  const status = upstream.status < 500 || upstream.status === 503 || upstream.status === 504 ? upstream.status : 502;
+  if (isJson(upstream)) {
+    return status === upstream.status ? null : new Response(upstream.body, { status, headers: responseHeaders(upstream, extra) });
+  }
+  upstream.body?.cancel().catch(() => {});
+  const headers = new Headers(extra);
+  headers.set("content-type", "application/json; charset=utf-8");
+  return new Response(
+    errorBody("upstream_error", `upstream_http_${upstream.status}`,
+      `The agent server answered with an error (HTTP ${upstream.status}). The organiser is on it; try again in a minute.`),
+    { status, headers },
+  );
+}

@@ -1,0 +1,73 @@
+/**
+ * Identify: who is calling. Reads headers only and returns a principal whose credential
+ * the attendee's Durable Object verifies in the admission call (see admit/).
+ *
+ * - `Authorization: Bearer ocg_…` — a gateway key; it names its user. Any `X-User-ID`
+ *   sent alongside is ignored: the key decides.
+ * - `X-User-ID` + `Authorization: Bearer <own key>` — phase 1 BYOK. The user id is bound
+ *   on first use to a keyed hash of that key.
+ * - neither — the shared `anonymous` bucket, still rate-limited.
+ */
+import type { Config } from "../../config";
+import { keyedHash } from "../../shared/crypto";
+import { GatewayError } from "../../shared/errors";
+import { hashGatewayKey, isGatewayKey, parseGatewayKey } from "./gateway-key";
+import { ANONYMOUS, USER_ID_RULE, canonicalUserId } from "./user-id";
+
+export { ANONYMOUS } from "./user-id";
+
+export type Credential =
+  | { kind: "key"; keyId: string; keyHash: string }
+  | { kind: "byok"; keyHash: string }
+  | { kind: "anonymous" };
+
+export interface Principal {
+  /** The canonical user id (pipeline/identify/user-id.ts). */
+  userId: string;
+  credential: Credential;
+  /** The caller's own Authorization header, kept only for pass-through (BYOK) routes. */
+  callerAuthorization?: string;
+}
+
+export function bearerToken(header: string | null | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+export async function identify(headers: Headers, config: Config): Promise<Principal> {
+  const authorization = headers.get("authorization") ?? undefined;
+  const token = bearerToken(authorization);
+  if (authorization && !token) {
+    throw new GatewayError(401, "authentication_error", "malformed_authorization",
+      "The Authorization header must look like 'Bearer <your key>'. Check the key in your .env.");
+  }
+
+  if (token && isGatewayKey(token)) {
+    const parsed = parseGatewayKey(token);
+    if (!parsed) {
+      throw new GatewayError(401, "authentication_error", "invalid_gateway_key",
+        "This gateway key is not valid: it looks cut short or mistyped. Copy OCG_KEY again, or delete it from .env and re-run setup.sh.");
+    }
+    return { userId: parsed.userId, credential: { kind: "key", keyId: parsed.keyId, keyHash: await hashGatewayKey(token) } };
+  }
+
+  const claimedUser = headers.get("x-user-id")?.trim();
+  if (claimedUser === undefined || claimedUser === "") {
+    return { userId: ANONYMOUS, credential: { kind: "anonymous" }, callerAuthorization: authorization };
+  }
+  const userId = canonicalUserId(claimedUser);
+  if (userId === null) {
+    throw new GatewayError(400, "invalid_request_error", "invalid_user_id",
+      `USER_ID must be ${USER_ID_RULE}. Fix USER_ID in your .env.`);
+  }
+  if (!token) {
+    throw new GatewayError(401, "authentication_error", "missing_api_key",
+      "You sent a USER_ID but no key. Put your OpenAI key (sk-...) in OPENAI_API_KEY in your .env, or use a gateway key.");
+  }
+  return {
+    userId,
+    credential: { kind: "byok", keyHash: await keyedHash(config.hashSecret, "byok", token) },
+    callerAuthorization: authorization,
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * Route: the route table built from config (the upstream nodes, each with its auth
+ * strategy), which nodes may serve a request and in which order for this attendee
+ * (pool.ts), and the upstream request for one call. Upstreams are data: adding a node adds
+ * an entry to `UPSTREAMS`, not a branch here.
+ */
+import type { Config } from "../../config";
+import type { JsonObject } from "../envelope/body";
+import type { Principal } from "../identify";
+import { GatewayError } from "../../shared/errors";
+import type { Endpoint } from "./endpoints";
+import { routeModel, type ModelRoute, type PoolNode } from "./pool";
+import { openclaw, passthrough, type AuthStrategy } from "./strategies";
+
+export interface Upstream extends PoolNode {
+  baseUrl: string;
+  strategy: AuthStrategy;
+  maxConcurrent: number;
+  /** Headers every call to this upstream carries (e.g. a Cloudflare Access service token). */
+  fixedHeaders: Record<string, string>;
+}
+
+export interface RouteTable {
+  upstreams: readonly Upstream[];
+  byName: ReadonlyMap<string, Upstream>;
+  /** Some node serves model patterns: a request's model must be read before its node is chosen. */
+  routesByModel: boolean;
+}
+
+const routeTables = new WeakMap<Config, RouteTable>();
+
+/** The route table for a config, built once per config rather than on every request. */
+export function routeTableFor(config: Config): RouteTable {
+  let table = routeTables.get(config);
+  if (!table) {
+    table = buildRouteTable(config);
+    routeTables.set(config, table);
+  }
+  return table;
+}
+
+function buildRouteTable(config: Config): RouteTable {
+  // A tier's dedicated node serves that tier alone: it is in no one else's order.
+  const dedicated = new Set(Object.values(config.tiers.overrides ?? {}).flatMap((tier) => (tier.node ? [tier.node] : [])));
+  const upstreams = config.upstreams.map((node): Upstream => ({
+    name: node.name,
+    baseUrl: node.url,
+    strategy: node.token ? openclaw(node.token, node.agent) : passthrough(),
+    maxConcurrent: node.maxConcurrent,
+    weight: dedicated.has(node.name) ? 0 : node.weight,
+    models: node.models,
+    free: node.free,
+    fixedHeaders: node.access
+      ? { "cf-access-client-id": node.access.clientId, "cf-access-client-secret": node.access.clientSecret }
+      : {},
+  }));
+  return { upstreams, byName: new Map(upstreams.map((u) => [u.name, u])), routesByModel: upstreams.some((u) => u.models.length > 0) };
+}
+
+/** The node that answers for the pool where one must (health probe, the join page's wording): the first default node. */
+export function chooseUpstream(table: RouteTable): Upstream {
+  return table.upstreams.find((u) => u.models.length === 0) ?? table.upstreams[0];
+}
+
+/** The nodes that may serve this attendee's request for `model`, sticky order first. */
+export function routeFor(table: RouteTable, userId: string, model: string | null): ModelRoute<Upstream> {
+  const route = routeModel(table.upstreams, userId, model);
+  if (route.order.length === 0) {
+    throw new GatewayError(404, "not_found_error", "model_not_found",
+      `No agent server on this gateway serves the model '${model}'. Leave the model as it is in the kit, or ask the organiser which models there are.`);
+  }
+  return route;
+}
+
+/** Request headers a caller may send upstream; everything else (x-openclaw-*, cookies, cf-*) is dropped. */
+const FORWARDED_HEADERS = ["content-type", "accept", "user-agent", "openai-beta", "openai-organization", "openai-project"];
+
+export interface PreparedBody {
+  json: JsonObject;
+  stream: boolean;
+  /**
+   * The gateway asked the upstream for a usage chunk the caller did not ask for, so it must
+   * take it out of the stream. Streams with nothing to strip (the caller asked for usage, or
+   * a Responses stream, whose terminal event carries usage anyway) are piped natively.
+   */
+  stripUsageChunk: boolean;
+}
+
+/** Refuses an endpoint this route does not serve safely (see strategies.ts). */
+export function requireServedEndpoint(upstream: Upstream, endpoint: Endpoint, path: string): void {
+  if (upstream.strategy.endpoints.has(endpoint.kind)) return;
+  throw new GatewayError(404, "not_found_error", "unsupported_endpoint",
+    `This gateway's agent server does not serve ${path}. Use /v1/chat/completions (or /v1/responses).`);
+}
+
+/** Applies the route's rewrites and asks streaming upstreams for usage. Mutates `body`. */
+export function prepareBody(
+  body: JsonObject, upstream: Upstream, principal: Principal, endpoint: Endpoint, session: string, model: string | null = null,
+): PreparedBody {
+  // A model route's name for the node (`noclaw/gemma3:27b` → `gemma3:27b`); the strategy may still override it.
+  if (model !== null) body.model = model;
+  upstream.strategy.rewrite(body, { principal, endpoint: endpoint.kind, session });
+  const stream = body.stream === true;
+  const options = body.stream_options;
+  const callerWantsUsage =
+    typeof options === "object" && options !== null && (options as JsonObject).include_usage === true;
+  const asksForUsage = stream && (endpoint.kind === "chat" || endpoint.kind === "completion");
+  if (asksForUsage) {
+    body.stream_options = { ...(typeof options === "object" && options !== null ? options : {}), include_usage: true };
+  }
+  return { json: body, stream, stripUsageChunk: asksForUsage && !callerWantsUsage };
+}
+
+export interface UpstreamCall {
+  url: string;
+  init: RequestInit;
+}
+
+export function buildUpstreamRequest(
+  upstream: Upstream,
+  principal: Principal,
+  session: string,
+  endpoint: Endpoint,
+  incoming: Request,
+  pathAndQuery: string,
+  body: PreparedBody | null,
+): UpstreamCall {
+  const headers = new Headers();
+  for (const name of FORWARDED_HEADERS) {
+    const value = incoming.headers.get(name);
+    if (value !== null) headers.set(name, value);
+  }
+  for (const [name, value] of Object.entries(upstream.fixedHeaders)) headers.set(name, value);
+  upstream.strategy.authorize(headers, { principal, endpoint: endpoint.kind, session });
+  if (body) headers.set("content-type", "application/json");
+  return {
+    url: `${upstream.baseUrl}${pathAndQuery}`,
+    init: { method: endpoint.method, headers, body: body ? JSON.stringify(body.json) : undefined },
+  };
+}

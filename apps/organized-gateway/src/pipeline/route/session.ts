@@ -1,0 +1,29 @@
+/**
+ * The session value an upstream sees for an attendee (OpenAI `user`, which OpenClaw turns
+ * into its session key). It is derived, never the typed id: a keyed hash of the canonical
+ * id and its generation, in lower-case hex behind a fixed prefix. So
+ * - two attendees can never collide, whatever the upstream folds (case, punctuation), since
+ *   the value has no capitals or punctuation left to fold;
+ * - a revoked id that the organiser reinstates, or whose binding is reset, starts a new
+ *   session (the generation changed), and never inherits the previous holder's history;
+ * - the id cannot be read back from the upstream's logs without HASH_SECRET.
+ */
+import { keyedHash } from "../../shared/crypto";
+
+const PREFIX = "ocg-";
+/** 128 bits of the HMAC: collisions are out of reach, and the value stays short. */
+const HEX_CHARS = 32;
+
+/** Not secrets (id and generation), so remembering recent ones in memory is safe. */
+const recent = new Map<string, string>();
+const RECENT_MAX = 2_000;
+
+export async function upstreamSession(hashSecret: string, userId: string, generation: number): Promise<string> {
+  const input = `${userId}\0${generation}`;
+  const known = recent.get(input);
+  if (known !== undefined) return known;
+  const value = PREFIX + (await keyedHash(hashSecret, "upstream-session", input)).slice(0, HEX_CHARS);
+  if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
+  recent.set(input, value);
+  return value;
+}

@@ -1,0 +1,36 @@
+/**
+ * The addresses the join page and the kit advertise. The PUBLIC_URL setting when the
+ * organiser set one (`npm run deploy` sets it to the workers.dev address when it is missing).
+ * Without it, the request's own origin only when that is this machine (`npm start` on
+ * loopback): anywhere else the origin comes from the caller's `Host` header, and a kit
+ * pointing wherever a caller says would send attendees' keys and prompts there.
+ */
+import type { Config } from "../../config";
+import { GatewayError } from "../../shared/errors";
+
+export interface KitLinks {
+  gatewayUrl: string;
+  joinUrl: string;
+  kitUrl: string;
+}
+
+/** `localhost` and its subdomains (RFC 6761), 127.0.0.0/8, and `[::1]`: names no one else can own. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host === "localhost" || host.endsWith(".localhost") || host === "[::1]") return true;
+  const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return octets !== null && octets.slice(1).every((octet) => Number(octet) <= 255);
+}
+
+export const PUBLIC_URL_REQUIRED =
+  "This gateway does not know its public address, so it will not hand out a kit or a join page. " +
+  "Organiser: set PUBLIC_URL to the address attendees open (e.g. https://organized-gateway.<your-subdomain>.workers.dev): " +
+  "`npm run deploy` sets it to the workers.dev address, or run `PUBLIC_URL=https://... npm run secrets -- --yes`.";
+
+/** The links for this request; throws a 503 `public_url_required` when none can be trusted. */
+export function kitLinks(config: Config, requestUrl: string): KitLinks {
+  const request = new URL(requestUrl);
+  const gatewayUrl = config.kit.publicUrl ?? (isLoopbackHost(request.hostname) ? request.origin : undefined);
+  if (!gatewayUrl) throw new GatewayError(503, "configuration_error", "public_url_required", PUBLIC_URL_REQUIRED);
+  return { gatewayUrl, joinUrl: `${gatewayUrl}/join`, kitUrl: `${gatewayUrl}/kit.zip` };
+}
