@@ -3,6 +3,7 @@
 // page and dashboard addresses and a curl and an `openai` SDK snippet for the mode in use
 // that work as printed (scripts/test/start.test.mjs runs them). Ctrl-C stops everything it started.
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ensureDevVars, startLocalGateway } from "organized-gateway/local";
 
@@ -20,9 +21,11 @@ export function shellQuote(text) {
  * The "Try it" lines: shell that runs as printed (bash, zsh, Git Bash), so no comment ever
  * shares a line with a trailing `\`. With gateway keys required (the OpenClaw strategy) it
  * first gets a key — from /enroll when EVENT_CODE is set, else from the admin API — into
- * OCG_KEY, which the chat call and the SDK snippet then use. Null when no key can be had.
+ * OCG_KEY, which the chat call and the SDK snippet then use. In AUTH_MODE=codex (`ownAccount`)
+ * the key then connects a model account (PUT /me/credential, as `setup.sh --auth codex`
+ * does), which pays for the call. Null when no key can be had.
  */
-export function trySnippet({ url, keyRequired, eventCode, adminToken, userId }) {
+export function trySnippet({ url, keyRequired, ownAccount = false, eventCode, adminToken, userId }) {
   if (!keyRequired) {
     return {
       intro: "BYOK pass-through: your own OpenAI key goes on to the upstream, with an attendee id:",
@@ -41,14 +44,17 @@ export function trySnippet({ url, keyRequired, eventCode, adminToken, userId }) 
   }
   let getKey;
   let intro;
+  const who = ownAccount ? "each attendee's own account pays (gateway key + connected account)" : "the gateway pays (gateway keys required)";
   if (eventCode !== undefined) {
-    intro = "the gateway pays (gateway keys required): enrol first, as the kit's setup.sh does, then use the key:";
+    intro = ownAccount
+      ? `${who}: enrol, connect an account, as the kit's setup.sh --auth codex does, then use the key:`
+      : `${who}: enrol first, as the kit's setup.sh does, then use the key:`;
     getKey = [
       `export OCG_KEY=$(curl -s ${url}/enroll -H "Content-Type: application/json" \\`,
       `  -d ${shellQuote(JSON.stringify({ event_code: eventCode, user_id: userId }))} | ${KEY_FROM_JSON})`,
     ];
   } else if (adminToken !== undefined) {
-    intro = "the gateway pays (gateway keys required) and enrolment is closed: issue a key with the admin API, then use it.\n" +
+    intro = `${who} and enrolment is closed: issue a key with the admin API${ownAccount ? ", connect an account" : ""}, then use it.\n` +
       " First, in this shell: export ADMIN_TOKEN=<the token this gateway runs with>";
     getKey = [
       `export OCG_KEY=$(curl -s -X POST ${url}/admin/api/users/${userId}/keys \\`,
@@ -57,10 +63,16 @@ export function trySnippet({ url, keyRequired, eventCode, adminToken, userId }) 
   } else {
     return null;
   }
+  // The dev upstream takes any token but one with "invalid" in it, as a provider takes a live one.
+  const connect = ownAccount ? [
+    `curl -s -w '\\n' -X PUT ${url}/me/credential -H "Authorization: Bearer $OCG_KEY" \\`,
+    `  -H "Content-Type: application/json" -d '{"kind":"openai","token":"sk-your-openai-key"}'`,
+  ] : [];
   return {
     intro,
     shell: [
       ...getKey,
+      ...connect,
       `curl ${url}/v1/chat/completions \\`,
       `  -H "Content-Type: application/json" -H "Authorization: Bearer $OCG_KEY" \\`,
       `  -d '${CHAT_BODY}'`,
@@ -75,19 +87,22 @@ export function trySnippet({ url, keyRequired, eventCode, adminToken, userId }) 
 }
 
 /** The banner `npm start` prints once the gateway answers /health. */
-export function bannerText({ url, upstream, settings, health, userId }) {
+export function bannerText({ url, upstream, settings, health, userId, stateDir }) {
   const adminToken = settings.ADMIN_TOKEN || undefined;
   const eventCode = settings.EVENT_CODE || undefined;
   const keyRequired = health.gateway_key_required;
+  const ownAccount = health.auth_mode === "codex";
   const reachable = health.upstream?.reachable !== false;
-  const snippet = trySnippet({ url, keyRequired, eventCode, adminToken, userId });
+  const snippet = trySnippet({ url, keyRequired, ownAccount, eventCode, adminToken, userId });
+  const paying = ownAccount ? " (AUTH_MODE=codex: each attendee's own account pays; gateway keys required)"
+    : keyRequired ? " (the gateway pays: gateway keys required)" : " (BYOK pass-through)";
   const lines = [
     RULE,
     ` organized-gateway is running: ${url}`,
     ` join page: ${url}/join   (for the projector: QR code, the kit, the 3 steps)`,
     ` dashboard: ${adminToken ? `${url}/admin  (sign in with ADMIN_TOKEN)` : `${url}/admin  is off — start with ADMIN_TOKEN=<12+ chars> npm start`}`,
     ` upstream:  ${upstream ? `${upstream.url}  (dev upstream — an offline OpenAI-compatible SIMULATOR, not a real model)` : "OPENCLAW_URL from your settings"}`,
-    ` strategy:  ${health.upstream.strategy}${keyRequired ? " (the gateway pays: gateway keys required)" : " (BYOK pass-through)"} · ${health.limits.requests_per_minute} requests/min per attendee`,
+    ` strategy:  ${health.upstream.strategy}${paying} · ${health.limits.requests_per_minute} requests/min per attendee`,
     ` admin API: ${adminToken ? `${url}/admin/api  (Bearer ADMIN_TOKEN)` : "off — start with ADMIN_TOKEN=<12+ chars> npm start"}`,
     ` enrolment: ${eventCode ? `open (POST ${url}/enroll with the EVENT_CODE)` : "closed — set EVENT_CODE to open it"}`,
   ];
@@ -114,7 +129,8 @@ export function bannerText({ url, upstream, settings, health, userId }) {
   lines.push("",
     " Full local workshop: ADMIN_TOKEN=<12+ chars> EVENT_CODE=<the room's code> npm start",
     "",
-    " Logs (D1): cd apps/organized-gateway && npx wrangler d1 execute organized-gateway-db --local \\",
+    // The same local database the gateway writes: LOCAL_STATE_DIR's, when it was given one.
+    ` Logs (D1): cd apps/organized-gateway && npx wrangler d1 execute organized-gateway-db --local${stateDir ? ` --persist-to ${shellQuote(stateDir)}` : ""} \\`,
     '              --command "SELECT * FROM requests ORDER BY id DESC LIMIT 5"',
     ` Ctrl-C stops the gateway${upstream ? " and the dev upstream" : ""}.`,
     RULE);
@@ -126,11 +142,13 @@ async function main() {
   console.log(created ? "Created apps/organized-gateway/.dev.vars with a fresh HASH_SECRET." : "Using apps/organized-gateway/.dev.vars.");
   console.log("Applying local D1 migrations and starting the gateway…");
 
+  // Absolute, so the banner's D1 command (run from apps/organized-gateway) finds the same place.
+  const stateDir = process.env.LOCAL_STATE_DIR ? path.resolve(process.env.LOCAL_STATE_DIR) : undefined;
   let gateway;
   try {
     // LOCAL_STATE_DIR (npm start only): another place for the local D1/KV/Durable Object
     // state than apps/organized-gateway/.wrangler/state, e.g. one per rehearsal, or a test's own.
-    gateway = await startLocalGateway({ output: "inherit", persistTo: process.env.LOCAL_STATE_DIR || undefined });
+    gateway = await startLocalGateway({ output: "inherit", persistTo: stateDir });
   } catch (error) {
     console.error(`\nThe gateway did not start: ${error.message}`);
     process.exit(1);
@@ -139,7 +157,7 @@ async function main() {
   // `settings` is what the Worker got: .dev.vars, overridden by the environment. A fresh
   // id per start: local state persists, and an id enrols only once.
   const { url, upstream, settings, health } = gateway;
-  console.log(bannerText({ url, upstream, settings, health, userId: `trainee-${randomBytes(2).toString("hex")}` }));
+  console.log(bannerText({ url, upstream, settings, health, userId: `trainee-${randomBytes(2).toString("hex")}`, stateDir }));
 
   let stopping = false;
   const shutdown = async () => {

@@ -246,3 +246,39 @@ test("when the gateway pays, enrolment is closed and the upstream is down, the b
     await started.stop();
   }
 });
+
+test("in AUTH_MODE=codex on a plain upstream the banner says own accounts pay, its snippets enrol, connect an account and get an answer, and its D1 command reads this start's LOCAL_STATE_DIR", { timeout: 240_000 }, async () => {
+  const port = 19318;
+  const started = await startWith({
+    AUTH_MODE: "codex", CREDENTIAL_KEY: "start-test-credential-key-0123456789abcdef", EVENT_CODE: "START-CODEX", LOG_FLUSH_MS: "100",
+  }, port);
+  try {
+    assertCommonBanner(started, port);
+    assert.match(started.banner, /strategy: {2}passthrough \(AUTH_MODE=codex: each attendee's own account pays; gateway keys required\)/);
+    assert.doesNotMatch(started.banner, /BYOK pass-through/);
+    const health = await (await fetch(`http://127.0.0.1:${port}/health`)).json();
+    assert.equal(health.gateway_key_required, true, "codex mode answers /v1 only with a gateway key, and /health says so");
+    const run = await runSnippets(started.banner);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.curl, /-X PUT http:\/\/127\.0\.0\.1:19318\/me\/credential/);
+    assert.match(run.stdout, /"fingerprint":"fp_[0-9a-f]{16}"/, "the account was connected");
+    assert.match(run.answer.choices[0].message.content, /^Echo: Hello/);
+    assert.match(run.sdk, /^Echo: Hello/);
+    // The banner's D1 command, as printed, finds those requests (LOCAL_STATE_DIR's database, not the default one).
+    const logs = started.banner.split("\n").findIndex((line) => line.startsWith(" Logs (D1): "));
+    assert.ok(logs > 0, started.banner);
+    const command = [started.banner.split("\n")[logs].replace(" Logs (D1): ", ""), started.banner.split("\n")[logs + 1].trim()].join("\n");
+    assert.match(command, /--persist-to '\/.*ocg-start-state-/);
+    // Log rows are written in batches (LOG_FLUSH_MS): ask until they are there.
+    let query;
+    for (let tries = 0; tries < 10; tries++) {
+      query = await bash(command);
+      if (query.code !== 0 || /trainee-[0-9a-f]{4}/.test(query.stdout)) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    assert.equal(query.code, 0, query.stderr);
+    assert.match(query.stdout, /trainee-[0-9a-f]{4}/, query.stdout);
+  } finally {
+    await started.stop();
+  }
+});

@@ -174,6 +174,9 @@ export async function startLocalGateway({
   if (!merged.OPENCLAW_URL && !merged.UPSTREAMS) {
     upstream = await startDevUpstream({ port: upstreamPort });
     merged.OPENCLAW_URL = upstream.url;
+    // Offline, the simulator stands in for OpenAI too: it checks the tokens attendees connect
+    // (AUTH_MODE=codex, PAID_BY=attendee), which would otherwise go to api.openai.com.
+    if (!merged.OPENAI_BASE_URL) merged.OPENAI_BASE_URL = `${upstream.url}/v1`;
   }
   let settingsFile;
   try {

@@ -9,7 +9,9 @@ import path from "node:path";
 import { startDevUpstream } from "@ocg/dev-upstream";
 import { startLocalGateway } from "organized-gateway/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { envText, makeKitDir, readEnv, runSetup } from "./kit-dir.mjs";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { envText, kitToolsPath, linkAgentDependencies, makeKitDir, readEnv, runScript, runSetup } from "./kit-dir.mjs";
 import { curlThatLogs, expectFailure, expectReady, lines } from "./setup-checks.mjs";
 
 const EVENT_CODE = "CODEX-ROOM-3";
@@ -102,6 +104,30 @@ describe("bash setup.sh --auth codex", () => {
     const stored = await fetch(`${gateways.codex.url}/me/credential`, { headers: { authorization: `Bearer ${env.OCG_KEY}` } });
     expect(stored.status).toBe(200);
     expect(await stored.json()).toMatchObject({ kind: "openai" });
+  });
+
+  it("after 'Agent ready.' on a plain upstream, /health asks for the gateway key and `bash agent.sh` (no Node) and `node agent.mjs` answer, paid by the attendee's token", async () => {
+    const health = await (await fetch(`${gateways.codex.url}/health`)).json();
+    expect(health).toMatchObject({ auth_mode: "codex", gateway_key_required: true, upstream: { strategy: "passthrough" } });
+    const dir = kit({ OPENCLAW_GATEWAY_URL: gateways.codex.url, USER_ID: "", EVENT_CODE: "" });
+    const mine = token("ari");
+    const noNode = kitToolsPath();
+    tempDirs.push(noNode);
+    expectReady(await setup(dir, `ari\n${EVENT_CODE}\n${mine}\n`, { args: ["--auth", "codex"], path: noNode }));
+    const before = receivedWith(mine).length;
+
+    const bashAgent = await runScript(dir, "agent.sh", "", { args: ["I run a small bakery"], path: noNode });
+    expect(bashAgent.code, bashAgent.output).toBe(0);
+    expect(bashAgent.stdout).toContain("Here is a 5-step workflow for");
+    expect(bashAgent.output).not.toContain("OPENAI_API_KEY or USER_ID is empty");
+
+    linkAgentDependencies(dir);
+    const { stdout } = await promisify(execFile)(process.execPath, ["agent.mjs", "I run a flower shop"], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir } });
+    expect(stdout).toContain("Here is a 5-step workflow for");
+    // Both answers went upstream with the attendee's own token.
+    const paid = receivedWith(mine).slice(before).filter((r) => r.path === "/v1/chat/completions");
+    expect(paid.length).toBe(2);
+    for (const call of paid) expect(call.headers["x-codex-token"]).toBe(mine);
   });
 
   it("keeps OPENAI_API_KEY when the attendee says no", async () => {

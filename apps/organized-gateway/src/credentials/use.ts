@@ -39,6 +39,16 @@ export interface CredentialUse {
 
 const uses = new WeakMap<Principal, CredentialUse>();
 
+/**
+ * Whether callers must show a gateway key on a route whose first node is `upstream`: where
+ * the gateway pays (the strategy says so), and in AUTH_MODE=codex on every route, since the
+ * attendee's own credential is found by their key (`useOwnCredential` refuses without one).
+ * What /health and the join page tell the kit, so setup.sh and the agent send the key.
+ */
+export function callersNeedGatewayKey(config: Pick<Config, "authMode">, upstream: Upstream): boolean {
+  return upstream.strategy.requiresGatewayKey || config.authMode === "codex";
+}
+
 /** The credential this request spends, as decided by `useOwnCredential`; undefined when the gateway pays. */
 export function credentialUseOf(principal: Principal): CredentialUse | undefined {
   return uses.get(principal);

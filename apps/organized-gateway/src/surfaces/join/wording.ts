@@ -12,11 +12,12 @@
  */
 import type { Config } from "../../config";
 import { chooseUpstream, routeTableFor } from "../../pipeline/route";
+import { callersNeedGatewayKey } from "../../credentials/use";
 
 export interface JoinMode {
   /** AUTH_MODE=codex: every attendee connects their own model account (setup.sh --auth codex). */
   ownAccountPays: boolean;
-  /** The route needs a gateway key (strategy.requiresGatewayKey): setup.sh enrols for one. */
+  /** Callers need a gateway key (credentials/use.ts callersNeedGatewayKey): setup.sh enrols for one. */
   needsGatewayKey: boolean;
   /** ...and the gateway's own account pays (PAID_BY=organiser): nobody brings a key. */
   gatewayPays: boolean;
@@ -34,7 +35,7 @@ export interface JoinMode {
 
 export function joinModeOf(config: Config): JoinMode {
   const eventCodeInKit = config.kit.includeEventCode && config.event.code !== undefined;
-  const needsGatewayKey = chooseUpstream(routeTableFor(config)).strategy.requiresGatewayKey;
+  const needsGatewayKey = callersNeedGatewayKey(config, chooseUpstream(routeTableFor(config)));
   return {
     ownAccountPays: config.authMode === "codex",
     needsGatewayKey,
