@@ -16,6 +16,7 @@
 import type { UpstreamNode } from "../config";
 import { GatewayError, retryAfterHeaders } from "../shared/errors";
 import { KINDS, type CredentialKind } from "./kinds";
+import { ownValue } from "../shared/own-key";
 
 export interface AgentSpec {
   agentId: string;
@@ -56,10 +57,11 @@ export function alreadyInPlace(spec: AgentSpec, config: Json | undefined): boole
   const { provider, agent, previous } = entriesOf(spec);
   const models = (config?.models as Json | undefined)?.providers as Record<string, Json | undefined> | undefined;
   const agents = (config?.agents as Json | undefined)?.entries as Record<string, Json | undefined> | undefined;
-  const present = models?.[spec.providerId];
-  return agents?.[spec.agentId]?.model === agent.model && agents[spec.agentId]?.utilityModel === ""
+  const present = models && ownValue(models, spec.providerId);
+  const current = agents && ownValue(agents, spec.agentId);
+  return current?.model === agent.model && current?.utilityModel === ""
     && present?.baseUrl === provider.baseUrl && present?.api === provider.api
-    && (previous === null || models?.[previous] === undefined);
+    && (previous === null || !models || ownValue(models, previous) === undefined);
 }
 
 /**
@@ -68,27 +70,28 @@ export function alreadyInPlace(spec: AgentSpec, config: Json | undefined): boole
  * the same batch (a rotation twice in a row) never reaches the host.
  */
 export function agentsPatch(specs: readonly AgentSpec[]): { patch: Json; replacePaths: string[] } {
-  const providers: Record<string, Json | null> = {};
-  const agents: Record<string, Json> = {};
+  const providers = new Map<string, Json | null>();
+  const agents = new Map<string, Json>();
   const added = new Set<string>();
   for (const spec of specs) {
     const { provider, agent, previous } = entriesOf(spec);
     if (previous !== null) {
       if (added.has(previous)) {
-        delete providers[previous];
+        providers.delete(previous);
         added.delete(previous);
       } else {
         // null deletes (JSON merge patch): the old entry and its dead relay token leave the host.
-        providers[previous] = null;
+        providers.set(previous, null);
       }
     }
-    providers[spec.providerId] = provider;
+    providers.set(spec.providerId, provider);
     added.add(spec.providerId);
-    agents[spec.agentId] = agent;
+    agents.set(spec.agentId, agent);
   }
   // Deleting an entry that holds an array must be named, or OpenClaw refuses the patch.
-  const replacePaths = Object.entries(providers).filter(([, entry]) => entry === null).map(([id]) => `models.providers.${id}.models`);
-  return { patch: { models: { providers }, agents: { entries: agents } }, replacePaths };
+  const replacePaths = [...providers].filter(([, entry]) => entry === null).map(([id]) => `models.providers.${id}.models`);
+  // Object.fromEntries defines own properties, so no id can reach a prototype.
+  return { patch: { models: { providers: Object.fromEntries(providers) }, agents: { entries: Object.fromEntries(agents) } }, replacePaths };
 }
 
 interface RpcAnswer {

@@ -4,10 +4,11 @@
  * and body; the shell says the charset, the viewport and, for pages whose address or content
  * is the attendee's or the organiser's business, that no Referer leaves with a link.
  */
+import { ownValue } from "./own-key";
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
+  return value.replace(/[&<>"']/g, (ch) => ownValue(ESCAPES, ch) ?? ch);
 }
 
 export interface HtmlDocument {

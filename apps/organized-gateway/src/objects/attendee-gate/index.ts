@@ -27,6 +27,7 @@ import { RollingWindow } from "../limits/rolling-window";
 import { SlotPool } from "../limits/slot-pool";
 import { MonthlyQuota, periodOf, type PeriodUsage } from "./monthly-quota";
 import { EVENT_TIER, tierLimits } from "../../pipeline/admit/tiers";
+import { ownValue } from "../../shared/own-key";
 
 /** The object that limits one BYOK key across every id it is used with. */
 export function keyGateName(keyHash: string): string {
@@ -77,7 +78,7 @@ export class AttendeeGate extends DurableObject<Env> {
     let node: { node: string; leaseId: string } | null = null;
     let detail: QuotaDetail | undefined;
     // A tier with a dedicated node goes there, and only there.
-    const dedicated = limits.node ? request.dedicatedNodes[limits.node] : undefined;
+    const dedicated = limits.node ? ownValue(request.dedicatedNodes, limits.node) : undefined;
     const nodes = dedicated ? [dedicated] : request.nodes;
 
     const steps: Step[] = [

@@ -32,44 +32,77 @@ export function periodEnd(period: string): string {
 
 const KEY = (period: string) => `usage:${period}`;
 
+/**
+ * A month's counts as the object keeps them: projects in a Map, since a project is the
+ * caller's X-Project-ID and a plain object would answer `constructor` from its prototype.
+ */
+interface PeriodCounts {
+  total: number;
+  projects: Map<string, number>;
+}
+
+/** What storage holds: projects as entries (older objects wrote a plain object). */
+interface StoredUsage {
+  total: number;
+  projects: [string, number][] | Record<string, unknown>;
+}
+
+/** Reads a stored month, keeping only whole counts (an older object may hold a poisoned one). */
+function countsFrom(stored: StoredUsage | undefined): PeriodCounts {
+  if (!stored) return { total: 0, projects: new Map() };
+  const entries = Array.isArray(stored.projects) ? stored.projects : Object.entries(stored.projects);
+  const projects = new Map<string, number>();
+  for (const [project, requests] of entries) {
+    if (typeof requests === "number" && Number.isSafeInteger(requests) && requests > 0) projects.set(project, requests);
+  }
+  return { total: Number.isSafeInteger(stored.total) ? stored.total : 0, projects };
+}
+
 export class MonthlyQuota {
-  private readonly cache = new Map<string, PeriodUsage>();
+  private readonly cache = new Map<string, PeriodCounts>();
   /** Periods changed since the ledger last took them. */
   private readonly dirty = new Set<string>();
 
   constructor(private readonly storage: DurableObjectStorage) {}
 
-  usage(period: string): PeriodUsage {
-    let usage = this.cache.get(period);
-    if (!usage) {
-      usage = this.storage.kv.get<PeriodUsage>(KEY(period)) ?? { total: 0, projects: {} };
-      this.cache.set(period, usage);
+  private counts(period: string): PeriodCounts {
+    let counts = this.cache.get(period);
+    if (!counts) {
+      counts = countsFrom(this.storage.kv.get<StoredUsage>(KEY(period)));
+      this.cache.set(period, counts);
     }
-    return usage;
+    return counts;
+  }
+
+  /** A month's usage, as the billing page and the admin API show it. */
+  usage(period: string): PeriodUsage {
+    const counts = this.counts(period);
+    return { total: counts.total, projects: Object.fromEntries(counts.projects) };
   }
 
   /** Takes one request of the tier's month for `project`, or says why not. */
   reserve(period: string, project: string, tier: TierLimits): QuotaAnswer {
-    const usage = this.usage(period);
-    const known = Object.keys(usage.projects);
-    if (tier.projects !== null && !(project in usage.projects) && known.length >= tier.projects) {
+    const usage = this.counts(period);
+    const known = [...usage.projects.keys()];
+    if (tier.projects !== null && !usage.projects.has(project) && known.length >= tier.projects) {
       return { ok: false, reason: "project_limit", projects: known, limit: tier.projects };
     }
     if (tier.requestsPerMonth !== null && usage.total >= tier.requestsPerMonth) {
       return { ok: false, reason: "quota_exceeded", used: usage.total, limit: tier.requestsPerMonth, resetsAt: periodEnd(period) };
     }
     usage.total += 1;
-    usage.projects[project] = (usage.projects[project] ?? 0) + 1;
+    usage.projects.set(project, (usage.projects.get(project) ?? 0) + 1);
     this.save(period, usage);
     return { ok: true };
   }
 
   /** Gives back a unit reserved for a request that never reached the upstream. */
   refund(period: string, project: string): void {
-    const usage = this.usage(period);
+    const usage = this.counts(period);
     if (usage.total > 0) usage.total -= 1;
-    if ((usage.projects[project] ?? 0) > 1) usage.projects[project] -= 1;
-    else delete usage.projects[project];
+    const requests = usage.projects.get(project) ?? 0;
+    if (requests > 1) usage.projects.set(project, requests - 1);
+    else usage.projects.delete(project);
     this.save(period, usage);
   }
 
@@ -80,15 +113,15 @@ export class MonthlyQuota {
   ledger(db: D1Database, userId: string | null): { statements: D1PreparedStatement[]; written: () => void } {
     if (!userId || this.dirty.size === 0) return { statements: [], written: () => {} };
     const periods = [...this.dirty];
-    const statements = periods.flatMap((period) => Object.entries(this.usage(period).projects).map(([project, requests]) =>
+    const statements = periods.flatMap((period) => [...this.counts(period).projects].map(([project, requests]) =>
       db.prepare(`INSERT INTO monthly_usage (user_id, period, project, requests) VALUES (?1, ?2, ?3, ?4)
         ON CONFLICT (user_id, period, project) DO UPDATE SET requests = ?4, updated_at = datetime('now')`)
         .bind(userId, period, project, requests)));
     return { statements, written: () => periods.forEach((p) => this.dirty.delete(p)) };
   }
 
-  private save(period: string, usage: PeriodUsage): void {
-    this.storage.kv.put(KEY(period), usage);
+  private save(period: string, usage: PeriodCounts): void {
+    this.storage.kv.put(KEY(period), { total: usage.total, projects: [...usage.projects] } satisfies StoredUsage);
     this.dirty.add(period);
   }
 }

@@ -7,6 +7,7 @@
  * An attendee with no tier of their own is on `DEFAULT_TIER` (`none`: no tier, 402).
  */
 import type { Config, TierSettings } from "../../config";
+import { ownValue } from "../../shared/own-key";
 
 export interface TierLimits {
   perMinute: number;
@@ -59,7 +60,7 @@ export function tierTableFor(config: Config): TierTable {
 
 /** The limits of a tier by name, or null for no tier (an unknown or `none` tier). */
 export function tierLimits(table: TierTable, name: string): TierLimits | null {
-  return table[name] ?? null;
+  return ownValue(table, name) ?? null;
 }
 
 /** The tier a Stripe price id buys, if any. */

@@ -66,7 +66,7 @@ const OPENCLAW_ENDPOINTS: ReadonlySet<EndpointKind> = new Set(["chat", "embeddin
  * Fields OpenClaw scopes by a hash of the bearer token: with the shared operator token an
  * attendee could name another attendee's stored response or conversation.
  */
-const SHARED_SCOPE_FIELDS: Partial<Record<EndpointKind, readonly string[]>> = {
+const SHARED_SCOPE_FIELDS: Partial<Record<EndpointKind, readonly ("previous_response_id" | "conversation")[]>> = {
   response: ["previous_response_id", "conversation"],
 };
 

@@ -18,6 +18,7 @@ import { DASHBOARD_JS } from "./page/script";
 import { DASHBOARD_CSS } from "./page/style";
 import { UPLOT_CSS, UPLOT_JS, UPLOT_VERSION } from "./page/uplot";
 import { endSession, hasSession, startSession } from "./session";
+import { ownValue } from "../../shared/own-key";
 
 const ASSETS: Record<string, { body: string; type: string }> = {
   "uplot.js": { body: UPLOT_JS, type: "text/javascript; charset=utf-8" },
@@ -98,7 +99,7 @@ export const adminConsole = new Hono<AppEnv>()
     return c.redirect("/admin", 303);
   })
   .get("/assets/:name", (c) => {
-    const asset = ASSETS[c.req.param("name")];
+    const asset = ownValue(ASSETS, c.req.param("name"));
     if (!asset) return c.notFound();
     return c.body(asset.body, 200, {
       "content-type": asset.type,

@@ -6,6 +6,8 @@
  * answers (`last_error_message`, `error_message`), so the CLI reads the same sentences.
  */
 
+import { ownValue } from "../../shared/own-key";
+
 const HELP: Record<string, string> = {
   // Their credential (logged under `unauthenticated`, never the id they claimed).
   invalid_gateway_key: "Their OCG_KEY is wrong or cut short: have them copy it again, re-run setup.sh, or issue them a new key.",
@@ -66,7 +68,7 @@ function upstreamHttpHelp(status: number): string {
  */
 export function errorHelp(code: string | null | undefined, status?: number | null): string | null {
   if (code === null || code === undefined || code === "") return null;
-  const described = HELP[code];
+  const described = ownValue(HELP, code);
   if (described) return described;
   const http = /^upstream_http_(\d{3})$/.exec(code);
   if (http) return upstreamHttpHelp(Number(http[1]));

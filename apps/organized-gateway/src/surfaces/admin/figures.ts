@@ -26,6 +26,7 @@ import { ERROR_SPIKE, errorRate, isErrorSpike } from "./alerts";
 import { attendeeTraffic, rosterAttendees, V1_TRAFFIC } from "./audience";
 import { errorHelp } from "./error-help";
 import { windowStart } from "./window";
+import { hasOwnKey, ownValue } from "../../shared/own-key";
 
 const SERVED = "COALESCE(end_state, 'complete') <> 'rejected'";
 const ERROR = "(status >= 400 AND status <> 429)";
@@ -179,7 +180,7 @@ export async function attendeeFigures(db: D1Database, options: AttendeeQuery): P
     LEFT JOIN requests lr ON lr.id = latest.last_id
     LEFT JOIN requests er ON er.id = latest.error_id
     LEFT JOIN attendees a ON a.user_id = ids.user_id
-    ORDER BY ${ATTENDEE_SORT[options.sort] ?? ATTENDEE_SORT.requests}
+    ORDER BY ${ownValue(ATTENDEE_SORT, options.sort) ?? ATTENDEE_SORT.requests}
     LIMIT ${Math.trunc(options.limit)}`;
   const binds: unknown[] = [options.since, options.activeSince];
   if (options.userId !== undefined) binds.push(options.userId);
@@ -383,7 +384,7 @@ export async function perMinuteOfTopAttendees(
 const REQUEST_COLUMNS = [
   "id", "request_id", "created_at", "user_id", "auth", "method", "endpoint", "model", "upstream", "stream", "status",
   "latency_ms", "ttfb_ms", "prompt_tokens", "completion_tokens", "tokens_est", "usage_source", "end_state", "error_code",
-].map((column) => (column in CLIP ? `${clip(column as keyof typeof CLIP)} AS ${column}` : column)).join(", ");
+].map((column) => (hasOwnKey(CLIP, column) ? `${clip(column as keyof typeof CLIP)} AS ${column}` : column)).join(", ");
 
 export interface RequestFilter {
   user_id?: string;

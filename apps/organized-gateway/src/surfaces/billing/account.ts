@@ -6,7 +6,7 @@
  */
 import { gateFor } from "../../pipeline/admit";
 import { periodEnd, periodOf } from "../../objects/attendee-gate/monthly-quota";
-import { NO_TIER, tierTableFor, type TierLimits } from "../../pipeline/admit/tiers";
+import { NO_TIER, tierLimits, tierTableFor, type TierLimits } from "../../pipeline/admit/tiers";
 import type { Config } from "../../config";
 import { subscriptionsOf } from "./store";
 import { entitlementOf, type Entitlement, type SubscriptionRow } from "./subscription-state";
@@ -49,7 +49,7 @@ export async function billingAccount(env: Env, config: Config, userId: string, n
     userId,
     tier,
     defaulted: state.tier === null,
-    limits: tier === NO_TIER ? null : tierTableFor(config)[tier] ?? null,
+    limits: tier === NO_TIER ? null : tierLimits(tierTableFor(config), tier),
     period,
     resetsAt: periodEnd(period),
     used: total?.used ?? 0,

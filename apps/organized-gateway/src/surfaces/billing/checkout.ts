@@ -8,7 +8,7 @@
  * `price_ids` entry in TIERS. A Checkout link is valid for 24 hours (Stripe's default).
  */
 import type Stripe from "stripe";
-import { tierTableFor } from "../../pipeline/admit/tiers";
+import { tierLimits, tierTableFor } from "../../pipeline/admit/tiers";
 import type { Config } from "../../config";
 import { GatewayError } from "../../shared/errors";
 import { stripeUnavailable } from "./stripe-client";
@@ -26,7 +26,7 @@ export function tiersOnSale(config: Config): string[] {
 }
 
 function priceOf(config: Config, tier: string): string {
-  const row = tierTableFor(config)[tier];
+  const row = tierLimits(tierTableFor(config), tier);
   if (!row) {
     throw new GatewayError(400, "invalid_request_error", "unknown_tier",
       `There is no tier '${tier}'. Tiers: ${Object.keys(tierTableFor(config)).join(", ")}.`);

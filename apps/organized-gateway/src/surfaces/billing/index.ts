@@ -11,7 +11,7 @@ import type { AppEnv } from "../../app-env";
 import { adminAuth } from "../admin/auth";
 import { optionalJson, parse, userIdSchema } from "../admin/params";
 import { NetworkGuardClient } from "../../objects/network-guard/client";
-import { tierTableFor } from "../../pipeline/admit/tiers";
+import { tierLimits, tierTableFor } from "../../pipeline/admit/tiers";
 import { configFor, type Config } from "../../config";
 import { readCappedText } from "../../pipeline/envelope/body";
 import { GatewayError } from "../../shared/errors";
@@ -102,7 +102,7 @@ export function billingPages(deps: BillingDeps = defaultBillingDeps) {
       return page(c, billingAccountPage({
         eventName: config.event.name,
         account,
-        plans: { configured: Boolean(config.stripe.secretKey), onSale: tiersOnSale(config).map((id) => ({ id, limits: table[id] })) },
+        plans: { configured: Boolean(config.stripe.secretKey), onSale: tiersOnSale(config).map((id) => ({ id, limits: tierLimits(table, id)! })) },
         justPaid: c.req.query("checkout") === "done",
       }));
     })

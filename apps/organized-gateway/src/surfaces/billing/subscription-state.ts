@@ -13,7 +13,8 @@
  */
 import type Stripe from "stripe";
 import { canonicalUserId } from "../../pipeline/identify/user-id";
-import { tierForPrice, type TierTable } from "../../pipeline/admit/tiers";
+import { tierForPrice, tierLimits, type TierTable } from "../../pipeline/admit/tiers";
+import { ownValue } from "../../shared/own-key";
 
 /** How long an attendee keeps their tier after a failed payment before being suspended. */
 export const GRACE_PERIOD_DAYS = 7;
@@ -32,7 +33,12 @@ const STATUS_RANK: Record<string, number> = {
 };
 
 export function statusRank(status: string): number {
-  return STATUS_RANK[status] ?? 0;
+  return ownValue(STATUS_RANK, status) ?? 0;
+}
+
+/** A tier's priority; a name the table does not have ranks below every tier. */
+function priorityOf(table: TierTable, tier: string): number {
+  return tierLimits(table, tier)?.priority ?? -Infinity;
 }
 
 /** The gateway's copy of a subscription, as D1's `subscriptions` row holds it. */
@@ -85,7 +91,7 @@ export function snapshotOf(subscription: Stripe.Subscription, table: TierTable):
   for (const item of subscription.items?.data ?? []) {
     const price = item.price?.id ?? null;
     const itemTier = price ? tierForPrice(table, price) : null;
-    if (itemTier && (tier === null || table[itemTier].priority > table[tier].priority)) {
+    if (itemTier && (tier === null || priorityOf(table, itemTier) > priorityOf(table, tier))) {
       tier = itemTier;
       priceId = price;
     }
@@ -137,8 +143,8 @@ export function tierOfSubscriptions(rows: readonly SubscriptionRow[], nowSeconds
   let best: string | null = null;
   for (const row of rows) {
     const { tier } = entitlementOf(row, nowSeconds);
-    if (tier === null || !(tier in table)) continue;
-    if (best === null || table[tier].priority > table[best].priority) best = tier;
+    if (tier === null || tierLimits(table, tier) === null) continue;
+    if (best === null || priorityOf(table, tier) > priorityOf(table, best)) best = tier;
   }
   return best;
 }

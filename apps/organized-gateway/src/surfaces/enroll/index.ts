@@ -20,6 +20,7 @@ import { logged } from "../../pipeline/settle/logged";
 import { keyedHash, secretsEqual } from "../../shared/crypto";
 import { GatewayError } from "../../shared/errors";
 import { ipHash } from "../../shared/network";
+import { ownValue } from "../../shared/own-key";
 
 export const EVENT_CODE_GUESSES = { what: "event codes", purpose: "event-code", code: "too_many_wrong_codes", perMinute: 20 };
 const ENROLMENTS = "enrolments";
@@ -56,7 +57,7 @@ export const enroll = logged(async (c, log) => {
   const parsed = enrollment.safeParse(await readJsonObject(c.req.raw, 4096));
   if (!parsed.success) {
     const field = String(parsed.error.issues[0]?.path[0] ?? "body");
-    throw new GatewayError(400, "invalid_request_error", `invalid_${field}`, ENROLMENT_FIELD_HELP[field] ?? ENROLMENT_FIELD_HELP.body);
+    throw new GatewayError(400, "invalid_request_error", `invalid_${field}`, ownValue(ENROLMENT_FIELD_HELP, field) ?? ENROLMENT_FIELD_HELP.body);
   }
   const { event_code, user_id, email } = parsed.data;
   const guard = await NetworkGuardClient.forRequest(c.env, config, c.req.raw.headers);
