@@ -16,6 +16,7 @@ import { proxyV1 } from "./surfaces/v1";
 import { joinPage, kitZip } from "./surfaces/join";
 import { GatewayError, errorResponse } from "./shared/errors";
 import { scheduled } from "./scheduled";
+import { mcpRoutes } from "./surfaces/mcp";
 import { answerUncaught } from "./shared/on-error";
 
 const app = new Hono<AppEnv>();
@@ -34,6 +35,7 @@ app.route("/admin", adminConsole);
 app.all("/v1/*", proxyV1);
 app.route("/me", meRoutes());
 app.all("/relay/:kind/*", relayModelCall);
+app.route("/mcp", mcpRoutes());
 app.get("/join", joinPage);
 app.get("/kit.zip", kitZip);
 app.post("/stripe/webhook", stripeWebhook());

@@ -1,0 +1,52 @@
+/**
+ * Who may use `/mcp`: the holder of a gateway key, sent as a bearer token — the key the kit
+ * put in the attendee's .env. Anyone else is refused before any MCP message is read, with
+ * the same codes as /v1 (gateway_key_required, invalid_gateway_key), a log row and a charge
+ * to their network's refusals budget (admit/refusals.ts), so a stranger cannot write rows
+ * at will nor guess keys here.
+ *
+ * Which messages need the key checked here: a tool call that goes through the pipeline
+ * (ask_agent, list_models) is checked by admission itself, in the same one call to the
+ * attendee's object that admits it; everything else (initialize, tools/list, …) is
+ * checked against that object here (credentials/key-holder.ts), at no cost to the attendee.
+ */
+import type { Config } from "../../config";
+import { requireKeyHolder } from "../../credentials/key-holder";
+import { identify, type Principal } from "../../pipeline/identify";
+import { GatewayError } from "../../shared/errors";
+
+/** The tools whose every call is a pipeline call, so admission checks the key. */
+export const PIPELINE_TOOLS: ReadonlySet<string> = new Set(["ask_agent", "list_models"]);
+
+/**
+ * The caller as /v1 identifies them (a malformed Authorization or key gets /v1's refusal),
+ * and only a gateway key's holder: a bare X-User-ID or no key at all is refused.
+ */
+export async function identifyKeyHolder(headers: Headers, config: Config): Promise<Principal> {
+  const principal = await identify(headers, config);
+  if (principal.credential.kind !== "key") {
+    throw new GatewayError(401, "authentication_error", "gateway_key_required",
+      "The OpenClaw MCP server needs your gateway key: your editor must send 'Authorization: Bearer <OCG_KEY>' with the OCG_KEY from your kit's .env (bash setup.sh gets you one).");
+  }
+  return principal;
+}
+
+/** Checks the key with the attendee's object (wrong guesses counted per network); /v1's 401 when it is not right. */
+export async function requireRightKey(env: Env, config: Config, headers: Headers): Promise<void> {
+  await requireKeyHolder(env, config, headers);
+}
+
+/**
+ * Whether the door must check the key with the attendee's object: yes unless every message
+ * is a call of a pipeline tool (whose admission checks it). A body that is no JSON-RPC at
+ * all is checked too: the transport will refuse it, but not before the key is known right.
+ */
+export function needsKeyCheck(body: unknown): boolean {
+  const messages = Array.isArray(body) ? body : [body];
+  if (messages.length === 0) return true;
+  return !messages.every((message) => {
+    if (message === null || typeof message !== "object") return false;
+    const { method, params } = message as { method?: unknown; params?: { name?: unknown } };
+    return method === "tools/call" && typeof params?.name === "string" && PIPELINE_TOOLS.has(params.name);
+  });
+}

@@ -1,0 +1,162 @@
+// The /mcp surface in workerd, driven by the official MCP SDK's client against the dev
+// upstream: the server it announces, its tools, answers streamed as progress, and every
+// refusal — a missing or wrong key at the door (HTTP 401, OpenAI-shaped, a row), a blocked
+// or rate-limited attendee in a tool call (the tool's error, /v1's code, a row).
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.js";
+import { CfWorkerJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/cfworker";
+import { createExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import app from "../src/index";
+import { BASE, admin, gateway, issueKey, loggedRows } from "./helpers";
+
+let networks = 0;
+/** A fresh caller network, so refusal budgets of one test never reach another. */
+const network = () => `198.19.${Math.floor(++networks / 250)}.${networks % 250}`;
+
+/** An MCP client of the Worker in workerd, with some settings changed if asked. */
+async function connect(key: string | null, settings: Record<string, string> = {}): Promise<Client> {
+  const ip = network();
+  const transport = new StreamableHTTPClientTransport(new URL(`${BASE}/mcp`), {
+    requestInit: { headers: { "cf-connecting-ip": ip, ...(key ? { authorization: `Bearer ${key}` } : {}) } },
+    fetch: async (url, init) => app.fetch(new Request(url, init as RequestInit), { ...env, ...settings }, createExecutionContext()),
+  });
+  const client = new Client({ name: "mcp-test", version: "1.0.0" }, { jsonSchemaValidator: new CfWorkerJsonSchemaValidator() });
+  await client.connect(transport);
+  return client;
+}
+
+function textOf(result: CallToolResult): string {
+  return result.content.map((part) => (part.type === "text" ? part.text : "")).join("\n");
+}
+
+const errorOf = (result: CallToolResult) => (result.structuredContent as { error: { code: string; status: number; message: string } }).error;
+
+describe("POST /mcp speaks MCP as the server `openclaw`", () => {
+  it("initializes as `openclaw` and lists ask_agent, new_conversation and list_models, each described", async () => {
+    const client = await connect(await issueKey("mcp-ann"));
+    expect(client.getServerVersion()?.name).toBe("openclaw");
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(["ask_agent", "list_models", "new_conversation"]);
+    for (const tool of tools) expect(tool.description?.length).toBeGreaterThan(40);
+    const ask = tools.find((tool) => tool.name === "ask_agent")!;
+    expect(ask.inputSchema.required).toEqual(["prompt"]);
+    expect(Object.keys(ask.inputSchema.properties ?? {}).sort()).toEqual(["conversation_id", "model", "prompt"]);
+    await client.close();
+  });
+
+  it("answers ask_agent with the agent's text, streams it as progress, and logs the call as the attendee's own row", async () => {
+    const client = await connect(await issueKey("mcp-bo"));
+    const progress: Progress[] = [];
+    const result = (await client.callTool({ name: "ask_agent", arguments: { prompt: "hello from my editor" } }, undefined,
+      { onprogress: (p) => progress.push(p), resetTimeoutOnProgress: true })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    expect(result.content[0]).toEqual({ type: "text", text: "Echo: hello from my editor" });
+    const { conversation_id } = result.structuredContent as { conversation_id: string };
+    expect(conversation_id).toMatch(/^c-[A-Za-z0-9_-]{16}$/);
+    expect(textOf(result)).toContain(`conversation_id: ${conversation_id}`);
+    // The dev upstream streams a few words per chunk: the pieces, in order, are the answer.
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.map((p) => p.message).join("")).toBe("Echo: hello from my editor");
+    expect(progress.map((p) => p.progress)).toEqual(progress.map((_, i) => i + 1));
+    const [row] = await loggedRows("user_id = ?", ["mcp-bo"], 1);
+    expect(row).toMatchObject({ status: 200, auth: "key", end_state: "complete", stream: 1, model: "gpt-4o-mini" });
+    await client.close();
+  });
+
+  it("gives new_conversation a fresh id each time, with no model call and no row", async () => {
+    const client = await connect(await issueKey("mcp-cy"));
+    const ids = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      const result = (await client.callTool({ name: "new_conversation", arguments: {} })) as CallToolResult;
+      ids.add((result.structuredContent as { conversation_id: string }).conversation_id);
+    }
+    expect(ids.size).toBe(3);
+    expect(await loggedRows("user_id = ?", ["mcp-cy"], 1, 300)).toEqual([]);
+    await client.close();
+  });
+
+  it("lists the models the attendee's key may use through the pipeline", async () => {
+    const client = await connect(await issueKey("mcp-dee"));
+    const result = (await client.callTool({ name: "list_models", arguments: {} })) as CallToolResult;
+    expect((result.structuredContent as { models: string[] }).models).toContain("gpt-4o-mini");
+    const [row] = await loggedRows("user_id = ?", ["mcp-dee"], 1);
+    expect(row).toMatchObject({ status: 200, endpoint: expect.stringContaining("models") });
+    await client.close();
+  });
+
+  it("refuses a conversation id outside its pattern as invalid arguments, before any model call", async () => {
+    const client = await connect(await issueKey("mcp-eve"));
+    const result = (await client.callTool({ name: "ask_agent", arguments: { prompt: "hi", conversation_id: "../other attendee" } })) as CallToolResult;
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain("conversation_id");
+    expect(await loggedRows("user_id = ?", ["mcp-eve"], 1, 300)).toEqual([]);
+    await client.close();
+  });
+});
+
+describe("POST /mcp refuses anyone without the attendee's gateway key, as /v1 does", () => {
+  async function refusalOf(key: string | null): Promise<{ status: number; code: string; message: string }> {
+    const error = await connect(key).then(() => null, (thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(StreamableHTTPError);
+    const { code, message } = error as StreamableHTTPError;
+    const body = JSON.parse(message.slice(message.indexOf("{"))) as { error: { code: string; message: string; type: string } };
+    return { status: code!, code: body.error.code, message: body.error.message };
+  }
+
+  it("answers a wrong key 401 invalid_gateway_key with a sentence, and logs it under `unauthenticated`", async () => {
+    const key = await issueKey("mcp-fay");
+    const wrong = `${key.slice(0, -4)}${key.endsWith("AAAA") ? "BBBB" : "AAAA"}`;
+    const refused = await refusalOf(wrong);
+    expect(refused).toMatchObject({ status: 401, code: "invalid_gateway_key" });
+    expect(refused.message).toMatch(/OCG_KEY/);
+    const rows = await loggedRows("endpoint = '/mcp' AND error_code = 'invalid_gateway_key'", [], 1);
+    expect(rows[0]).toMatchObject({ user_id: "unauthenticated", status: 401, end_state: "rejected" });
+  });
+
+  it("answers no key, or a key that is not a gateway key, 401 gateway_key_required", async () => {
+    expect(await refusalOf(null)).toMatchObject({ status: 401, code: "gateway_key_required" });
+    expect(await refusalOf("sk-an-openai-key")).toMatchObject({ status: 401, code: "gateway_key_required" });
+  });
+
+  it("answers GET and DELETE 405 with Allow: POST (no sessions, no server-initiated stream)", async () => {
+    for (const method of ["GET", "DELETE"]) {
+      const response = await gateway("/mcp", { method, headers: { accept: "text/event-stream" } });
+      expect(response.status).toBe(405);
+      expect(response.headers.get("allow")).toBe("POST");
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe("method_not_allowed");
+    }
+  });
+});
+
+describe("ask_agent is admitted like any /v1 call: a refusal is the tool's error with /v1's code, and a row", () => {
+  it("tells a blocked attendee that the organiser paused their access", async () => {
+    const client = await connect(await issueKey("mcp-gus"));
+    expect((await admin("/users/mcp-gus/block", { method: "POST" })).status).toBe(200);
+    const result = (await client.callTool({ name: "ask_agent", arguments: { prompt: "am I in?" } })) as CallToolResult;
+    expect(result.isError).toBe(true);
+    expect(errorOf(result)).toMatchObject({ status: 403, code: "user_blocked" });
+    expect(textOf(result)).toMatch(/organiser has paused your access/);
+    const [row] = await loggedRows("user_id = ?", ["mcp-gus"], 1);
+    expect(row).toMatchObject({ status: 403, error_code: "user_blocked", end_state: "rejected" });
+    await client.close();
+  });
+
+  it("tells a rate-limited attendee how long to wait, counting ask_agent calls in the same window as /v1", async () => {
+    const settings = { RATE_LIMIT_PER_MINUTE: "2" };
+    const client = await connect(await issueKey("mcp-hal"), settings);
+    const results: CallToolResult[] = [];
+    for (let i = 0; i < 3; i++) {
+      results.push((await client.callTool({ name: "ask_agent", arguments: { prompt: `turn ${i}` } })) as CallToolResult);
+    }
+    expect(results.map((r) => Boolean(r.isError))).toEqual([false, false, true]);
+    expect(errorOf(results[2])).toMatchObject({ status: 429, code: "rate_limit_exceeded" });
+    expect(textOf(results[2])).toMatch(/Try again in \d+ seconds/);
+    // A streamed answer's row settles when its stream ends, so rows land in any order.
+    const rows = await loggedRows("user_id = ?", ["mcp-hal"], 3);
+    expect(rows.map((r) => r.status).sort()).toEqual([200, 200, 429]);
+    await client.close();
+  });
+});
