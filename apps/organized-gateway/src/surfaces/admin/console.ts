@@ -19,6 +19,7 @@ import { DASHBOARD_CSS } from "./page/style";
 import { UPLOT_CSS, UPLOT_JS, UPLOT_VERSION } from "./page/uplot";
 import { endSession, hasSession, startSession } from "./session";
 import { ownValue } from "../../shared/own-key";
+import { sameOriginForms } from "../../shared/same-origin-forms";
 
 const ASSETS: Record<string, { body: string; type: string }> = {
   "uplot.js": { body: UPLOT_JS, type: "text/javascript; charset=utf-8" },
@@ -61,6 +62,8 @@ async function view(c: Context<AppEnv>, next: SignInDestination, render: (eventN
 }
 
 export const adminConsole = new Hono<AppEnv>()
+  .use("/session", sameOriginForms())
+  .use("/sign-out", sameOriginForms())
   .get("/", (c) => view(c, "/admin", (eventName) => dashboardPage({ eventName })))
   .get("/projector", (c) => view(c, "/admin/projector", (eventName) => projectorPage({ eventName })))
   .post("/session", async (c) => {

@@ -15,6 +15,7 @@ import { tierLimits, tierTableFor } from "../../pipeline/admit/tiers";
 import { configFor, type Config } from "../../config";
 import { readCappedText } from "../../pipeline/envelope/body";
 import { GatewayError } from "../../shared/errors";
+import { sameOriginForms } from "../../shared/same-origin-forms";
 import { billingAccount } from "./account";
 import { createCheckoutLink, createPortalLink, tiersOnSale } from "./checkout";
 import { holderOfKey } from "./key-check";
@@ -92,6 +93,7 @@ async function signedIn(c: Context<AppEnv>, config: Config, now: number) {
 /** `/billing`: the attendee's plan, usage and Checkout, signed in with their gateway key. */
 export function billingPages(deps: BillingDeps = defaultBillingDeps) {
   return new Hono<AppEnv>()
+    .use("*", sameOriginForms())
     .get("/", async (c) => {
       const config = configFor(c.env);
       const now = deps.now();
