@@ -170,6 +170,6 @@ export async function setBlocked(env: Env, userId: string, blocked: boolean): Pr
 }
 
 /** Puts an attendee on a tier (its limits and its priority in the node queues); null: DEFAULT_TIER applies. */
-export async function setTier(env: Env, userId: string, tier: string | null): Promise<AttendeeState> {
+export async function setTier(env: Env, userId: string, tier: string | null): Promise<AttendeeState & { previousTier: string | null }> {
   return gateFor(env.ATTENDEE_GATE, userId).setTier(tier);
 }

@@ -252,8 +252,10 @@ export class AttendeeGate extends DurableObject<Env> {
     this.record.noteCredentialUse(note, new Date().toISOString());
   }
 
-  setTier(tier: string | null): AttendeeState {
-    return this.record.setTier(tier);
+  /** Sets the tier, and says which it replaced (for the audit trail; null: none of their own). */
+  setTier(tier: string | null): AttendeeState & { previousTier: string | null } {
+    const previousTier = this.record.state.tier;
+    return { ...this.record.setTier(tier), previousTier };
   }
 
   /** Per-key window of a BYOK key (this object is then named by keyGateName). */

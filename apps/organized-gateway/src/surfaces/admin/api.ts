@@ -174,7 +174,7 @@ export const adminApi = new Hono<AppEnv>()
     const tiers = Object.keys(tierTableFor(configFor(c.env)));
     const { tier } = parse(z.object({ tier: z.enum(tiers as [string, ...string[]]) }), await optionalJson(c.req.raw), "body");
     const state = await setTier(c.env, userId, tier);
-    await recordAction(c, "set_tier", { userId });
+    await recordAction(c, "set_tier", { userId, detail: { from: state.previousTier, to: state.tier } });
     return c.json({ user_id: userId, tier: state.tier });
   })
   .post("/users/:userId/unblock", async (c) => {

@@ -84,6 +84,7 @@ export function credentialsAdminApi() {
           tally.reencrypted++;
         }
       }
+      await recordAction(c, "reencrypt_credentials", { userId: null, detail: { ...tally, after: query.after ?? null } });
       stamp(c);
       return c.json({
         ...tally,

@@ -24,7 +24,7 @@ const DASHBOARD_BODY = String.raw`
   var ACTION_LABEL = {
     issue_key: "issued a key", revoke_key: "revoked a key", block: "blocked", unblock: "unblocked",
     reset_binding: "reset the binding", reinstate: "reinstated", set_tier: "set the tier",
-    revoke_credential: "revoked the credential",
+    revoke_credential: "revoked the credential", reencrypt_credentials: "re-encrypted credentials",
   };
   var CONFIRM = {
     block: "Block {id}? Every request of theirs gets 403 until you unblock them.",
@@ -240,14 +240,23 @@ const DASHBOARD_BODY = String.raw`
     pill.textContent = up ? "upstream ok · " + healthBody.upstream.latency_ms + " ms" : "upstream unreachable";
   }
 
+  /** What changed, in a few words: a tier's from and to, a re-encryption page's count. */
+  function actionDetail(a) {
+    var d = a.detail;
+    if (!d) return "";
+    if (a.action === "set_tier") return ": " + (d.from === null ? "none of their own" : d.from) + " → " + d.to;
+    if (a.action === "reencrypt_credentials") return ": " + d.reencrypted + " of " + d.checked + " checked";
+    return "";
+  }
+
   function renderActions(page) {
     var body = document.querySelector("#actions tbody");
     body.textContent = "";
     page.data.forEach(function (a) {
       var tr = document.createElement("tr");
       cell(tr, dbTime(a.created_at));
-      cell(tr, ACTION_LABEL[a.action] || a.action);
-      cell(tr, a.user_id);
+      cell(tr, (ACTION_LABEL[a.action] || a.action) + actionDetail(a));
+      cell(tr, a.user_id === null ? "all attendees" : a.user_id);
       cell(tr, a.key_id || "–");
       cell(tr, a.actor === "dashboard" ? "dashboard" : "admin token");
       body.appendChild(tr);
