@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { ensureDevVars, startLocalGateway } from "organized-gateway/local";
+import { ensureDevVars, localSetting, startLocalGateway } from "organized-gateway/local";
 
 const RULE = "─".repeat(72);
 const CHAT_BODY = '{"model":"gpt-4o","messages":[{"role":"user","content":"Hello"}]}';
@@ -143,11 +143,11 @@ async function main() {
   console.log("Applying local D1 migrations and starting the gateway…");
 
   // Absolute, so the banner's D1 command (run from apps/organized-gateway) finds the same place.
-  const stateDir = process.env.LOCAL_STATE_DIR ? path.resolve(process.env.LOCAL_STATE_DIR) : undefined;
+  const given = localSetting("LOCAL_STATE_DIR");
+  const stateDir = given ? path.resolve(given) : undefined;
   let gateway;
   try {
-    // LOCAL_STATE_DIR (npm start only): another place for the local D1/KV/Durable Object
-    // state than apps/organized-gateway/.wrangler/state, e.g. one per rehearsal, or a test's own.
+    // LOCAL_STATE_DIR (npm start only, docs/settings.md): another place for the local state, e.g. a test's own.
     gateway = await startLocalGateway({ output: "inherit", persistTo: stateDir });
   } catch (error) {
     console.error(`\nThe gateway did not start: ${error.message}`);

@@ -4,7 +4,7 @@
 // takes --base-ms while at most --threshold run at once, and latency × (1 + (n/threshold)²)
 // with n in flight past that — a host running out of memory, simply). The gateway runs in
 // workerd (the bench's Miniflare path) with UPSTREAMS = one node at that host, and a room
-// of attendees at the seed's limits (RATE_LIMIT_PER_MINUTE=50, MAX_INFLIGHT_PER_USER=4),
+// of attendees at the seed's limits (RATE_LIMIT_PER_MINUTE and MAX_INFLIGHT_PER_USER at their defaults),
 // each sending as fast as those limits allow. Once with the node's max_concurrent
 // effectively unlimited (10000), then once per cap; one table side by side, and
 // results/capacity-<timestamp>.json. All load stays on loopback and every run is bounded.
@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { SETTINGS as CATALOG } from "organized-gateway/settings";
 import { capLabel, formatCapacityTable, parseCaps, secondsSummary } from "./capacity-figures.mjs";
 import { runAttendeesJob } from "./load/run-load.mjs";
 import { describeMachine } from "./machine.mjs";
@@ -68,11 +69,11 @@ try {
   process.exit(2);
 }
 
-/** The seed's limits, which wrangler.jsonc also ships; the node's queue as given. Not a real secret. */
+/** The seed's limits (the settings catalog's defaults); the node's queue as given. Not a real secret. */
 const SETTINGS = {
   HASH_SECRET: "capacity-only-hash-secret-not-a-real-one",
-  RATE_LIMIT_PER_MINUTE: "50",
-  MAX_INFLIGHT_PER_USER: "4",
+  RATE_LIMIT_PER_MINUTE: CATALOG.RATE_LIMIT_PER_MINUTE.default,
+  MAX_INFLIGHT_PER_USER: CATALOG.MAX_INFLIGHT_PER_USER.default,
   NODE_QUEUE_MAX: String(Number(args["queue-max"])),
   NODE_QUEUE_MS: String(Number(args["queue-ms"])),
 };

@@ -1,10 +1,12 @@
-// Every secret the deployed gateway reads, in the order the organiser is asked for them:
-// what it is, whether a deploy needs it, how to make one, and what makes a value wrong.
-// Names must be settings the Worker parses (apps/organized-gateway/src/config.ts); a test
-// holds this list to that file so the two can't drift. PUBLIC_URL is not secret, but it
-// belongs to one deployment rather than to the committed wrangler.jsonc, so it is set here
-// too (and by `npm run deploy` when it is missing).
+// How `npm run secrets` asks for each setting the settings catalog keeps as a Worker secret
+// (apps/organized-gateway/src/settings/catalog.mjs, `keptIn: "secrets"`), in the order the
+// organiser is asked: the question, whether a deploy needs it, how to make one, and what makes
+// a value wrong. Whether a value is hidden while typed is the catalog's `secret`; a test holds
+// the names here to the catalog's. PUBLIC_URL, EVENT_CODE and OPENCLAW_URL are not secret, but
+// they belong to one deployment rather than to the committed wrangler.jsonc, so they are set
+// here too (PUBLIC_URL also by `npm run deploy` when it is missing).
 import { randomBytes, randomInt } from "node:crypto";
+import { SETTINGS } from "organized-gateway/settings";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -74,7 +76,7 @@ export function publicUrlReason(value) {
   return null;
 }
 
-export const SECRET_SPECS = [
+const PROMPTS = [
   {
     name: "OPENCLAW_URL",
     required: true,
@@ -85,7 +87,6 @@ export const SECRET_SPECS = [
     // A list of nodes holds their tokens, so it is a secret like OPENCLAW_TOKEN.
     name: "UPSTREAMS",
     required: false,
-    hidden: true,
     question: "The upstream pool as JSON, one object per OpenClaw host (README: The upstream pool). Empty = one node, the OPENCLAW_URL above",
     skipMeans: "not set: one node from OPENCLAW_URL / OPENCLAW_TOKEN",
     check: upstreamsReason,
@@ -93,7 +94,6 @@ export const SECRET_SPECS = [
   {
     name: "OPENCLAW_TOKEN",
     required: false,
-    hidden: true,
     question: "OpenClaw's gateway token (gateway.auth.token). Empty = pass-through: each attendee's own key goes to the upstream (BYOK)",
     skipMeans: "not set: pass-through (BYOK) to OPENCLAW_URL",
     check: (v) => (/\s/.test(v) ? "it contains spaces" : null),
@@ -101,22 +101,18 @@ export const SECRET_SPECS = [
   {
     name: "ADMIN_TOKEN",
     required: true,
-    hidden: true,
     question: "Admin token for /admin and `ocg` (12+ characters). Empty = generate one",
     generate: () => randomBase62(40),
     // The organiser needs it to use the admin API, so a generated one is shown once.
     revealGenerated: true,
-    check: (v) => (v.length < 12 ? "it must be at least 12 characters" : null),
   },
   {
     name: "HASH_SECRET",
     required: true,
-    hidden: true,
     question: "Key for the keyed hashes of IPs and BYOK keys (16+ characters). Empty = generate one",
     generate: () => randomBytes(32).toString("hex"),
     // Changing it unbinds every BYOK user id and breaks IP-hash continuity: keep by default.
     revealGenerated: false,
-    check: (v) => (v.length < 16 ? "it must be at least 16 characters" : null),
   },
   {
     name: "EVENT_CODE",
@@ -135,7 +131,6 @@ export const SECRET_SPECS = [
   {
     name: "CF_ACCESS_CLIENT_SECRET",
     required: false,
-    hidden: true,
     question: "Cloudflare Access service token secret (only with the id above). Empty = no Access",
     skipMeans: "not set: no Cloudflare Access headers upstream",
     check: (v) => (/\s/.test(v) ? "it contains spaces" : null),
@@ -152,17 +147,14 @@ export const SECRET_SPECS = [
   {
     name: "CREDENTIAL_KEY",
     required: false,
-    hidden: true,
     question: "Key for sealing attendees' own model credentials (32+ characters; needed for AUTH_MODE=codex). Empty = generate one",
     generate: () => randomBytes(32).toString("hex"),
     // Changing it makes every stored credential unreadable: `npx ocg credentials reencrypt` moves them.
     revealGenerated: false,
-    check: (v) => (v.length < 32 ? "it must be at least 32 characters" : null),
   },
   {
     name: "STRIPE_SECRET_KEY",
     required: false,
-    hidden: true,
     question: "Stripe API key (sk_live_… or a restricted rk_… with Checkout Sessions and Customer portal write, Subscriptions read), for paid tiers. Empty = no billing",
     skipMeans: "not set: /billing says billing is not configured",
     check: (v) => (/^(sk|rk)_(live|test)_\S+$/.test(v) ? null : "it should start with sk_live_, sk_test_, rk_live_ or rk_test_"),
@@ -170,12 +162,35 @@ export const SECRET_SPECS = [
   {
     name: "STRIPE_WEBHOOK_SECRET",
     required: false,
-    hidden: true,
     question: "The signing secret (whsec_…) of the Stripe webhook endpoint <PUBLIC_URL>/stripe/webhook. Empty = no webhooks",
     skipMeans: "not set: Stripe's deliveries get 503 (and Stripe retries them)",
     check: (v) => (/^whsec_\S+$/.test(v) ? null : "it should start with whsec_"),
   },
 ];
+
+/** Kept as a Worker secret, but never asked for here: why. */
+export const NOT_ASKED = {
+  CREDENTIAL_KEY_PREVIOUS: "set by hand only while `npx ocg credentials reencrypt` moves credentials to a new CREDENTIAL_KEY",
+};
+
+/**
+ * A value is held to the prompt's own check (which knows what a Worker on Cloudflare can
+ * reach, and says it best), then to the Worker's schema for that setting (its minimum length,
+ * a node's fields), so a value `npm run secrets` takes is one the Worker parses.
+ */
+export const SECRET_SPECS = PROMPTS.map((prompt) => {
+  const setting = SETTINGS[prompt.name];
+  return {
+    ...prompt,
+    hidden: setting.secret,
+    check: (value) => {
+      const reason = prompt.check?.(value);
+      if (reason) return reason;
+      const parsed = setting.schema.safeParse(value);
+      return parsed.success ? null : parsed.error.issues[0].message;
+    },
+  };
+});
 
 /** The specs in effect for this config; later-phase secrets declare `enabledWhen(vars)`. */
 export function secretSpecsFor(config) {

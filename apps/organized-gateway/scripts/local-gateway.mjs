@@ -8,19 +8,13 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startDevUpstream } from "@ocg/dev-upstream";
+import { LOCAL_SETTINGS, SETTINGS as WORKER_SETTINGS, givenOrDefault } from "../src/settings/catalog.mjs";
 
 export const GATEWAY_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WRANGLER = path.join(GATEWAY_DIR, "node_modules", ".bin", "wrangler");
 
-/** Settings a user may give in the process environment; each overrides `.dev.vars`. */
-export const SETTINGS = [
-  "OPENCLAW_URL", "OPENCLAW_TOKEN", "OPENCLAW_AGENT", "AUTH_MODE", "PAID_BY", "RATE_LIMIT_PER_MINUTE", "MAX_INFLIGHT_PER_USER",
-  "INFLIGHT_QUEUE_MS", "MAX_BODY_BYTES", "UPSTREAM_TIMEOUT_MS", "ADMIN_TOKEN", "EVENT_CODE", "EVENT_NAME",
-  "HASH_SECRET", "LOG_FLUSH_MS", "PUBLIC_URL", "KIT_INCLUDE_EVENT_CODE", "CF_ACCESS_CLIENT_ID", "CF_ACCESS_CLIENT_SECRET",
-  "MAX_ATTENDEES", "ENROLLMENTS_PER_NETWORK_PER_MINUTE", "UPSTREAMS", "NODE_QUEUE_MAX", "NODE_QUEUE_MS",
-  "OPENCLAW_MAX_CONCURRENT", "TIERS", "DEFAULT_TIER", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET",
-  "CREDENTIAL_KEY", "CREDENTIAL_KEY_PREVIOUS", "CODEX_TOKEN_HEADER", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "CODEX_BASE_URL",
-];
+/** The Worker's settings (src/settings/catalog.mjs): each may come from the process environment and overrides `.dev.vars`. */
+export const SETTINGS = Object.keys(WORKER_SETTINGS);
 
 /**
  * What wrangler needs to stay quiet and offline, for every command run from here: no usage
@@ -113,7 +107,7 @@ export function ensureDevVars() {
   if (existsSync(file)) return false;
   writeFileSync(file, [
     "# Local settings for `npm start` (wrangler dev). Never commit this file.",
-    "# Any setting in the README's table can go here; the process environment overrides it.",
+    "# Any setting in docs/settings.md can go here; the process environment overrides it.",
     `HASH_SECRET=${randomBytes(24).toString("hex")}`,
     "# ADMIN_TOKEN=choose-a-long-random-string",
     "# EVENT_CODE=the-code-on-the-room-screen",
@@ -155,6 +149,14 @@ export async function waitForHealth(url, child, timeoutMs) {
   throw new Error(`the gateway did not answer ${url}/health within ${timeoutMs / 1000} s`);
 }
 
+/** A setting of `npm start` alone, from the environment or its default in the catalog; names it when wrong. */
+export function localSetting(name, env = process.env) {
+  const entry = LOCAL_SETTINGS[name];
+  const parsed = entry.schema.safeParse(givenOrDefault(entry, env[name]));
+  if (!parsed.success) throw new Error(`${name}=${env[name]} won't work (${entry.doc}): ${parsed.error.issues[0].message}`);
+  return parsed.data;
+}
+
 /**
  * Starts the local gateway. `settings` override the process environment and `.dev.vars`.
  * They reach `wrangler dev` through a private settings file (`--env-file`), never as
@@ -162,10 +164,10 @@ export async function waitForHealth(url, child, timeoutMs) {
  * deletes that file.
  */
 export async function startLocalGateway({
-  port = Number(process.env.PORT ?? 8787),
+  port = localSetting("PORT"),
   settings = {},
   persistTo,
-  upstreamPort = Number(process.env.DEV_UPSTREAM_PORT ?? 18999),
+  upstreamPort = localSetting("DEV_UPSTREAM_PORT"),
   output = "pipe",
   timeoutMs = 90_000,
 } = {}) {

@@ -1,145 +1,48 @@
 /**
- * The gateway's settings: parsed once per isolate from the Worker's bindings, validated
- * with Zod, and handed around typed. Nothing else reads `env.SOMETHING` directly.
+ * The gateway's settings: parsed once per isolate from the Worker's bindings with the
+ * catalog's schemas and defaults (settings/catalog.mjs, the one place a setting is declared),
+ * and handed around typed as a `Config`. Nothing else reads `env.SOMETHING` directly.
  * A bad setting answers every request with a 503 that names the setting (never its value).
  */
 import { z } from "zod";
 import { GatewayError } from "./shared/errors";
+import { SETTINGS, givenOrDefault, nodeSchema, paidBy, tierSchema } from "./settings/catalog.mjs";
 
-const int = (min: number, max: number, fallback: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+type Catalog = typeof SETTINGS;
 
-const optionalSecret = (min: number) =>
-  z.preprocess((v) => (v === "" ? undefined : v), z.string().min(min).optional());
+/** Every setting's name (settings/catalog.mjs). */
+export type SettingName = keyof Catalog;
 
-/** A setting that holds JSON (a list of nodes, a table of tiers), validated after parsing. */
-const jsonSetting = <T extends z.ZodType>(schema: T) => z.preprocess((v) => {
-  if (v === undefined || v === "") return undefined;
-  if (typeof v !== "string") return v;
-  try {
-    return JSON.parse(v);
-  } catch {
-    return v; // not JSON: the schema names the setting
-  }
-}, schema.optional());
-
-const baseUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ""));
-
-const AGENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
-/** One node of `UPSTREAMS`: an OpenClaw host (with `token`) or an OpenAI-compatible pass-through. */
-const nodeSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
-  url: baseUrl,
-  token: z.string().min(1).optional(),
-  agent: z.string().regex(AGENT_ID).default("main"),
-  max_concurrent: z.number().int().min(1).max(10_000).default(16),
-  weight: z.number().min(0).max(1_000).default(1),
-  models: z.array(z.string().min(1).max(128)).max(50).default([]),
-  free: z.boolean().default(false),
-  access: z.strictObject({ client_id: z.string().min(1), client_secret: z.string().min(1) }).optional(),
-});
+/** Every setting as parsed: its catalog schema's output, its default applied. */
+export type Settings = { [K in SettingName]: z.output<Catalog[K]["schema"]> };
 
 export type NodeSettings = z.infer<typeof nodeSchema>;
-
-const upstreamsSchema = jsonSetting(z.array(nodeSchema).min(1).max(50)
-  .refine((nodes) => new Set(nodes.map((n) => n.name)).size === nodes.length, "node names must be unique"));
-
-/** One row of `TIERS` (admit/tiers.ts has the defaults: the seed's tiers and the event tier). */
-const tierSchema = z.strictObject({
-  requests_per_month: z.number().int().min(0).nullable(),
-  projects: z.number().int().min(1).nullable(),
-  priority: z.number().int().min(0).max(100),
-  price_ids: z.array(z.string().min(1)).default([]),
-  requests_per_minute: z.number().int().min(1).max(100_000).optional(),
-  max_inflight: z.number().int().min(1).max(1_000).optional(),
-  node: z.string().optional(),
-});
-
 export type TierSettings = z.infer<typeof tierSchema>;
 
+const CATALOG = Object.entries(SETTINGS) as [SettingName, Catalog[SettingName]][];
 
-const settingsSchema = z.object({
-  TIERS: jsonSetting(z.record(z.string().regex(/^[a-z0-9-]{1,32}$/), tierSchema)),
-  DEFAULT_TIER: z.string().regex(/^[a-z0-9-]{1,32}$/).default("event"),
-  STRIPE_SECRET_KEY: optionalSecret(1),
-  STRIPE_WEBHOOK_SECRET: optionalSecret(1),
-  // openai: an attendee's own credential pays where they registered one, the gateway's
-  // account otherwise; codex: every attendee's own credential, none registered is a 401.
-  AUTH_MODE: z.enum(["openai", "codex"]).default("openai"),
-  // Who pays for turns through OpenClaw (docs/credentials.md "Who pays"): `attendee`, each
-  // attendee's own key or account (setup.sh registers their OPENAI_API_KEY); `organiser`,
-  // the gateway's own OpenClaw account, for whoever has connected none (a free event).
-  // Unset: `organiser` in AUTH_MODE=openai, `attendee` in AUTH_MODE=codex (which takes no other).
-  PAID_BY: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["attendee", "organiser"]).optional()),
-  // AES-GCM key material for attendees' model credentials (credentials/seal.ts); the
-  // previous one only while `ocg credentials reencrypt` moves everything to the new one.
-  CREDENTIAL_KEY: optionalSecret(32),
-  CREDENTIAL_KEY_PREVIOUS: optionalSecret(32),
-  CODEX_TOKEN_HEADER: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).default("X-Codex-Token"),
-  OPENAI_BASE_URL: baseUrl.default("https://api.openai.com/v1"),
-  ANTHROPIC_BASE_URL: baseUrl.default("https://api.anthropic.com"),
-  CODEX_BASE_URL: baseUrl.default("https://chatgpt.com/backend-api/codex"),
-  UPSTREAMS: upstreamsSchema,
-  NODE_QUEUE_MAX: int(0, 10_000, 100),
-  NODE_QUEUE_MS: int(0, 300_000, 30_000),
-  OPENCLAW_MAX_CONCURRENT: int(1, 10_000, 16),
-  OPENCLAW_URL: z.preprocess((v) => (v === "" ? undefined : v), baseUrl.optional()),
-  OPENCLAW_TOKEN: optionalSecret(1),
-  OPENCLAW_AGENT: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default("main"),
-  RATE_LIMIT_PER_MINUTE: int(1, 100_000, 50),
-  MAX_INFLIGHT_PER_USER: int(1, 1_000, 4),
-  INFLIGHT_QUEUE_MS: int(0, 300_000, 30_000),
-  MAX_BODY_BYTES: int(1_024, 100 * 1024 * 1024, 1024 * 1024),
-  UPSTREAM_TIMEOUT_MS: int(100, 600_000, 60_000),
-  ADMIN_TOKEN: optionalSecret(12),
-  EVENT_CODE: optionalSecret(1),
-  EVENT_NAME: z.string().default("OpenClaw Workshop"),
-  // Generous but finite: a stranger with the event code cannot enrol without end.
-  MAX_ATTENDEES: int(1, 100_000, 500),
-  // A whole room enrols from one Wi-Fi address within a minute or two.
-  ENROLLMENTS_PER_NETWORK_PER_MINUTE: int(1, 10_000, 60),
-  HASH_SECRET: z.string().min(16),
-  // At most 10 s: the Worker waits for its rows in waitUntil, which Cloudflare ends 30 s after the response.
-  LOG_FLUSH_MS: int(0, 10_000, 500),
-  PUBLIC_URL: z.preprocess((v) => (v === "" ? undefined : v),
-    z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, "")).optional()),
-  CF_ACCESS_CLIENT_ID: optionalSecret(1),
-  CF_ACCESS_CLIENT_SECRET: optionalSecret(1),
-  KIT_INCLUDE_EVENT_CODE: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
-}).superRefine((s, ctx) => {
-  const nodeNames = new Set((s.UPSTREAMS ?? []).map((n) => n.name));
-  for (const [id, tier] of Object.entries(s.TIERS ?? {})) {
-    if (tier.node !== undefined && !nodeNames.has(tier.node)) {
-      ctx.addIssue({ code: "custom", path: ["TIERS"], message: `tier ${id}: no UPSTREAMS node named ${tier.node}` });
+const settingsSchema = z.object(Object.fromEntries(CATALOG.map(([name, entry]) =>
+  [name, z.preprocess((value) => givenOrDefault(entry, value), entry.schema)])))
+  .superRefine((parsed, ctx) => {
+    // Each field's schema is the catalog's own: the object's output is Settings.
+    const s = parsed as Settings;
+    for (const [name, entry] of CATALOG) {
+      const need = "neededWhen" in entry ? entry.neededWhen : undefined;
+      if (need?.holds?.(s) && s[name] === undefined) {
+        ctx.addIssue({ code: "custom", path: [name], message: `${name} is needed: ${need.doc}` });
+      }
     }
-  }
-  if (!s.UPSTREAMS && !s.OPENCLAW_URL) {
-    ctx.addIssue({ code: "custom", path: ["OPENCLAW_URL"], message: "set OPENCLAW_URL or UPSTREAMS" });
-  }
-  // Codex mode spends nothing but attendees' own credentials, which cannot be kept without a key.
-  if (s.AUTH_MODE === "codex" && s.PAID_BY === "organiser") {
-    ctx.addIssue({ code: "custom", path: ["PAID_BY"], message: "AUTH_MODE=codex is paid by attendees' own accounts: PAID_BY=organiser contradicts it" });
-  }
-  if (paidBy(s) === "attendee" && !s.CREDENTIAL_KEY) {
-    ctx.addIssue({ code: "custom", path: ["CREDENTIAL_KEY"], message: `${s.AUTH_MODE === "codex" ? "AUTH_MODE=codex" : "PAID_BY=attendee"} needs CREDENTIAL_KEY` });
-  }
-  if (s.CREDENTIAL_KEY_PREVIOUS && !s.CREDENTIAL_KEY) {
-    ctx.addIssue({ code: "custom", path: ["CREDENTIAL_KEY"], message: "CREDENTIAL_KEY_PREVIOUS without CREDENTIAL_KEY" });
-  }
-  // A Cloudflare Access service token is an id and a secret: one without the other is a mistake.
-  if (Boolean(s.CF_ACCESS_CLIENT_ID) !== Boolean(s.CF_ACCESS_CLIENT_SECRET)) {
-    const missing = s.CF_ACCESS_CLIENT_ID ? "CF_ACCESS_CLIENT_SECRET" : "CF_ACCESS_CLIENT_ID";
-    ctx.addIssue({ code: "custom", path: [missing], message: "set both Access settings or neither" });
-  }
-});
-
-export type Settings = z.infer<typeof settingsSchema>;
-
-/** `PAID_BY` as given, or its default for the mode (above). */
-function paidBy(s: { AUTH_MODE: "openai" | "codex"; PAID_BY?: "attendee" | "organiser" }): "attendee" | "organiser" {
-  return s.PAID_BY ?? (s.AUTH_MODE === "codex" ? "attendee" : "organiser");
-}
+    const nodeNames = new Set((s.UPSTREAMS ?? []).map((n) => n.name));
+    for (const [id, tier] of Object.entries(s.TIERS ?? {})) {
+      if (tier.node !== undefined && !nodeNames.has(tier.node)) {
+        ctx.addIssue({ code: "custom", path: ["TIERS"], message: `tier ${id}: no UPSTREAMS node named ${tier.node}` });
+      }
+    }
+    // Codex mode spends nothing but attendees' own credentials.
+    if (s.AUTH_MODE === "codex" && s.PAID_BY === "organiser") {
+      ctx.addIssue({ code: "custom", path: ["PAID_BY"], message: "AUTH_MODE=codex is paid by attendees' own accounts: PAID_BY=organiser contradicts it" });
+    }
+  });
 
 export interface UpstreamNode {
   name: string;
@@ -215,7 +118,7 @@ export function parseConfig(bindings: Record<string, unknown>): Config {
       `The gateway is not configured correctly (check: ${names.join(", ")}). Tell the organiser.`,
     );
   }
-  const s = parsed.data;
+  const s = parsed.data as Settings;
   return {
     authMode: s.AUTH_MODE,
     paidBy: paidBy(s),
