@@ -9,7 +9,7 @@
 import { gateFor } from "./pipeline/admit";
 import { pruneLedger, reconcileLedger } from "./objects/attendee-gate/monthly-quota";
 import { sweepLapsedTiers } from "./surfaces/billing/tier-push";
-import { configFor } from "./config";
+import { configFor } from "./settings/config";
 
 export async function scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
   const config = configFor(env);

@@ -12,7 +12,7 @@ import {
   GRACE_PERIOD_SECONDS, entitlementOf, snapshotOf, tierOfSubscriptions, type SubscriptionRow,
 } from "../src/surfaces/billing/subscription-state";
 import { tierTableFor } from "../src/pipeline/admit/tiers";
-import { configFor } from "../src/config";
+import { configFor } from "../src/settings/config";
 import { answerUncaught } from "../src/shared/on-error";
 import { TEST_ADMIN_TOKEN } from "./constants";
 import { BASE, admin, chatInit, gatewayWith, issueKey } from "./helpers";

@@ -11,7 +11,7 @@ import { tierForPrice, tierLimits, tierTableFor } from "../src/pipeline/admit/ti
 import type { AppEnv } from "../src/app-env";
 import { billingAdminApi, billingPages, defaultBillingDeps } from "../src/surfaces/billing";
 import { snapshotOf, statusRank, tierOfSubscriptions, type SubscriptionRow } from "../src/surfaces/billing/subscription-state";
-import { configFor } from "../src/config";
+import { configFor } from "../src/settings/config";
 import { agentsPatch, alreadyInPlace } from "../src/credentials/openclaw-agent";
 import { answerUncaught } from "../src/shared/on-error";
 import { escapeHtml } from "../src/shared/html";

@@ -6,7 +6,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { parseConfig } from "../src/config";
+import { parseConfig } from "../src/settings/config";
 import { attendeeAgentId, relayToken } from "../src/credentials/names";
 import { sealNew } from "../src/credentials/store";
 import { open } from "../src/credentials/seal";

@@ -8,7 +8,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { strFromU8, unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../src/config";
+import { parseConfig } from "../src/settings/config";
 import app from "../src/index";
 import { isLoopbackHost, kitLinks } from "../src/surfaces/join/links";
 import { isHandheld } from "../src/surfaces/join/device";

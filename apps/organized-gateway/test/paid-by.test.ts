@@ -8,7 +8,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { StoredCredential } from "../src/objects/attendee-gate/protocol";
-import { parseConfig } from "../src/config";
+import { parseConfig } from "../src/settings/config";
 import { agentsPatch, alreadyInPlace, type AgentSpec } from "../src/credentials/openclaw-agent";
 import { sealNew } from "../src/credentials/store";
 import { UPSTREAM, chatInit, gatewayWith, issueKey, seenWith } from "./helpers";

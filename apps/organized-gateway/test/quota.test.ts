@@ -6,7 +6,7 @@ import { ADMISSION_ORDER, decideInOrder, type Step } from "../src/objects/limits
 import { periodEnd, periodOf } from "../src/objects/attendee-gate/monthly-quota";
 import type { AdmitRequest } from "../src/objects/attendee-gate/protocol";
 import { tierForPrice, tierTableFor } from "../src/pipeline/admit/tiers";
-import { parseConfig } from "../src/config";
+import { parseConfig } from "../src/settings/config";
 
 const tiers = {
   event: { perMinute: 1000, maxInflight: 10, priority: 0, requestsPerMonth: null, projects: null, priceIds: [] },

@@ -4,7 +4,7 @@
  * registration, where the attendee is looking, rather than at their first turn. A token of
  * a kind that has no such call is checked for its own expiry only.
  */
-import type { Config } from "../config";
+import type { Config } from "../settings/config";
 import { GatewayError } from "../shared/errors";
 import { credentialRejected } from "./errors";
 import { KINDS, type CredentialKind } from "./kinds";

@@ -7,7 +7,7 @@
  * any subscription account) `bash setup.sh --auth codex`; an OpenAI key that plain
  * `bash setup.sh` registered (AUTH_MODE=openai, PAID_BY=attendee) is fixed in `.env`.
  */
-import type { Config } from "../config";
+import type { Config } from "../settings/config";
 import { GatewayError } from "../shared/errors";
 import type { CredentialKind } from "./kinds";
 

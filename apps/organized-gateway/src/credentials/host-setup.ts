@@ -11,7 +11,7 @@
  * Attendees' agents need nothing else on the host: each `config.patch` carries its own
  * provider entry (the relay) and agent entry (openclaw-agent.ts).
  */
-import type { UpstreamNode } from "../config";
+import type { UpstreamNode } from "../settings/config";
 
 export const HOST_CONFIG_FRAGMENT = {
   plugins: { entries: { "admin-http-rpc": { enabled: true } } },

@@ -5,7 +5,7 @@
  * network, so nobody can guess at someone else's credential through these routes.
  */
 import { NetworkGuardClient } from "../objects/network-guard/client";
-import type { Config } from "../config";
+import type { Config } from "../settings/config";
 import { bearerToken } from "../pipeline/identify";
 import { holderOfKey } from "../surfaces/billing/key-check";
 import { isGatewayKey } from "../pipeline/identify/gateway-key";

@@ -7,7 +7,7 @@
  * request adapter and model the attendee's agent uses. Adding a provider adds an entry.
  */
 import type { StoredCredential } from "../objects/attendee-gate/protocol";
-import type { Config } from "../config";
+import type { Config } from "../settings/config";
 import type { JsonObject } from "../pipeline/envelope/body";
 
 export type CredentialKind = StoredCredential["kind"];

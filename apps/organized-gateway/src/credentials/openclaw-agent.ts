@@ -13,7 +13,7 @@
  * new relay token), points the agent at it and deletes the previous one. The host's one-time
  * set-up (host-setup.ts) turns the plugin on and allows a multi-agent roster.
  */
-import type { UpstreamNode } from "../config";
+import type { UpstreamNode } from "../settings/config";
 import { GatewayError, retryAfterHeaders } from "../shared/errors";
 import { KINDS, type CredentialKind } from "./kinds";
 import { ownValue } from "../shared/own-key";

@@ -15,7 +15,7 @@
  * attendees' model calls.
  */
 import type { StoredCredential } from "../objects/attendee-gate/protocol";
-import type { Config, UpstreamNode } from "../config";
+import type { Config, UpstreamNode } from "../settings/config";
 import { isLoopbackHost } from "../surfaces/join/links";
 import { routeFor, routeTableFor } from "../pipeline/route";
 import { GatewayError } from "../shared/errors";

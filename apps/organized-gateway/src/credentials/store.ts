@@ -8,7 +8,7 @@
  */
 import { gateFor, type Gate } from "../pipeline/admit";
 import type { StoredCredential } from "../objects/attendee-gate/protocol";
-import type { Config } from "../config";
+import type { Config } from "../settings/config";
 import { credentialFingerprint } from "./names";
 import { open, seal, type CredentialOwner } from "./seal";
 import type { CredentialKind } from "./kinds";

@@ -17,7 +17,7 @@
  * and the route's strategies read it (pipeline/route/strategies.ts).
  */
 import type { Admission } from "../pipeline/admit";
-import type { Config } from "../config";
+import type { Config } from "../settings/config";
 import type { Principal } from "../pipeline/identify";
 import type { Upstream } from "../pipeline/route";
 import type { EndpointKind } from "../pipeline/route/endpoints";

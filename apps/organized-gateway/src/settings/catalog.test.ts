@@ -4,7 +4,7 @@
  * missing, and what the Worker gets from a setting is the catalog's default unless given.
  */
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../config";
+import { parseConfig } from "./config";
 import { GatewayError } from "../shared/errors";
 import { LOCAL_SETTINGS, SETTINGS, wranglerVars } from "./catalog.mjs";
 

@@ -15,7 +15,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env";
-import { configFor } from "../config";
+import { configFor } from "../settings/config";
 import { GatewayError } from "./errors";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

@@ -13,7 +13,7 @@
  * refusal back into its GatewayError.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { UpstreamNode } from "../../config";
+import type { UpstreamNode } from "../../settings/config";
 import { GatewayError, toGatewayError } from "../../shared/errors";
 import { provisionAgents, type AgentSpec } from "../../credentials/openclaw-agent";
 

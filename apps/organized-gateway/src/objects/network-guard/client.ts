@@ -3,7 +3,7 @@
  * network (a keyed hash of the IP), asked only on paths that guess, refuse or enrol — never
  * on an admitted /v1 request, so it costs the hot path nothing.
  */
-import type { Config } from "../../config";
+import type { Config } from "../../settings/config";
 import { ipHash } from "../../shared/network";
 import { GatewayError, retryAfterHeaders } from "../../shared/errors";
 import type { NetworkGuard } from ".";

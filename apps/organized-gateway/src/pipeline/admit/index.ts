@@ -3,7 +3,7 @@
  * credential, rate limit and in-flight slot together; this turns its answer into the
  * `X-RateLimit-*` headers and, for a refusal, the error an attendee can act on.
  */
-import type { Config } from "../../config";
+import type { Config } from "../../settings/config";
 import type { Principal } from "../identify";
 import { GatewayError, retryAfterHeaders } from "../../shared/errors";
 import type { AttendeeGate } from "../../objects/attendee-gate";

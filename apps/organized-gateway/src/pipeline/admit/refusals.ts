@@ -5,7 +5,7 @@
  * the request was refused, so a stranger cannot write rows to D1 at will, while a right
  * credential from the same network — which never comes here — is never slowed.
  */
-import type { Config } from "../../config";
+import type { Config } from "../../settings/config";
 import { GatewayError, retryAfterHeaders, toGatewayError } from "../../shared/errors";
 import { NetworkGuardClient } from "../../objects/network-guard/client";
 

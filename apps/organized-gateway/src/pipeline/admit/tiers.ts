@@ -6,7 +6,7 @@
  * priority and an optional dedicated node from here; Stripe's price ids map back to a tier.
  * An attendee with no tier of their own is on `DEFAULT_TIER` (`none`: no tier, 402).
  */
-import type { Config, TierSettings } from "../../config";
+import type { Config, TierSettings } from "../../settings/config";
 import { ownValue } from "../../shared/own-key";
 
 export interface TierLimits {

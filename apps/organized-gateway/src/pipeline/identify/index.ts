@@ -8,7 +8,7 @@
  *   on first use to a keyed hash of that key.
  * - neither — the shared `anonymous` bucket, still rate-limited.
  */
-import type { Config } from "../../config";
+import type { Config } from "../../settings/config";
 import { keyedHash } from "../../shared/crypto";
 import { GatewayError } from "../../shared/errors";
 import { hashGatewayKey, isGatewayKey, parseGatewayKey } from "./gateway-key";

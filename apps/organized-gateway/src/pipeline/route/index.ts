@@ -4,7 +4,7 @@
  * (pool.ts), and the upstream request for one call. Upstreams are data: adding a node adds
  * an entry to `UPSTREAMS`, not a branch here.
  */
-import type { Config } from "../../config";
+import type { Config } from "../../settings/config";
 import type { JsonObject } from "../envelope/body";
 import type { Principal } from "../identify";
 import { GatewayError } from "../../shared/errors";

@@ -13,7 +13,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { gateFor } from "../../pipeline/admit";
 import type { AppEnv } from "../../app-env";
-import { configFor } from "../../config";
+import { configFor } from "../../settings/config";
 import { periodOf } from "../../objects/attendee-gate/monthly-quota";
 import { tierTableFor } from "../../pipeline/admit/tiers";
 import { issueKey, reinstateUser, resetUser, revokeKey, setBlocked, setTier } from "../../keys";

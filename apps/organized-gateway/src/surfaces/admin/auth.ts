@@ -7,7 +7,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../app-env";
-import { configFor } from "../../config";
+import { configFor } from "../../settings/config";
 import { NetworkGuardClient } from "../../objects/network-guard/client";
 import { bearerToken } from "../../pipeline/identify";
 import { secretsEqual } from "../../shared/crypto";

@@ -18,7 +18,7 @@ import { recordAction } from "./actions";
 import { adminAuth } from "./auth";
 import { parse, userIdSchema } from "./params";
 import type { AppEnv } from "../../app-env";
-import { configFor } from "../../config";
+import { configFor } from "../../settings/config";
 import { credentialsDisabled } from "../../credentials/errors";
 import { HOST_CONFIG_FRAGMENT, checkNode } from "../../credentials/host-setup";
 import { relayOrigin } from "../../credentials/own-agent";

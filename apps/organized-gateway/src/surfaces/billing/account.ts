@@ -7,7 +7,7 @@
 import { gateFor } from "../../pipeline/admit";
 import { periodEnd, periodOf } from "../../objects/attendee-gate/monthly-quota";
 import { NO_TIER, tierLimits, tierTableFor, type TierLimits } from "../../pipeline/admit/tiers";
-import type { Config } from "../../config";
+import type { Config } from "../../settings/config";
 import { subscriptionsOf } from "./store";
 import { entitlementOf, type Entitlement, type SubscriptionRow } from "./subscription-state";
 

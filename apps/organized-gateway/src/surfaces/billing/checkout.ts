@@ -9,7 +9,7 @@
  */
 import type Stripe from "stripe";
 import { tierLimits, tierTableFor } from "../../pipeline/admit/tiers";
-import type { Config } from "../../config";
+import type { Config } from "../../settings/config";
 import { GatewayError } from "../../shared/errors";
 import { stripeUnavailable } from "./stripe-client";
 

@@ -12,7 +12,7 @@ import { adminAuth } from "../admin/auth";
 import { optionalJson, parse, userIdSchema } from "../admin/params";
 import { NetworkGuardClient } from "../../objects/network-guard/client";
 import { tierLimits, tierTableFor } from "../../pipeline/admit/tiers";
-import { configFor, type Config } from "../../config";
+import { configFor, type Config } from "../../settings/config";
 import { readCappedText } from "../../pipeline/envelope/body";
 import { GatewayError } from "../../shared/errors";
 import { sameOriginForms } from "../../shared/same-origin-forms";

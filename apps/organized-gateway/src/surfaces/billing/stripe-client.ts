@@ -6,7 +6,7 @@
  * synchronous one throws in a Worker). Nothing here logs a key, a secret or a payload.
  */
 import type Stripe from "stripe";
-import type { Config } from "../../config";
+import type { Config } from "../../settings/config";
 import { GatewayError } from "../../shared/errors";
 
 /** Stripe's default: a signature older than this (seconds) is refused as a replay. */

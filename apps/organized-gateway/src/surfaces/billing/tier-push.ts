@@ -7,7 +7,7 @@
  */
 import { setTier } from "../../keys";
 import { tierTableFor } from "../../pipeline/admit/tiers";
-import type { Config } from "../../config";
+import type { Config } from "../../settings/config";
 import { pruneEvents, subscriptionsOf, usersToRecheck } from "./store";
 import { GRACE_PERIOD_SECONDS, tierOfSubscriptions } from "./subscription-state";
 

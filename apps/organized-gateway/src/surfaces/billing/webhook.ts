@@ -14,7 +14,7 @@
  */
 import type Stripe from "stripe";
 import { tierTableFor } from "../../pipeline/admit/tiers";
-import { configFor, type Config } from "../../config";
+import { configFor, type Config } from "../../settings/config";
 import { readCappedText } from "../../pipeline/envelope/body";
 import {
   applyPayment, applySnapshot, eventSeen, isDuplicateEvent, linkSubscription, recordEvent, userOfSubscription,

@@ -11,7 +11,7 @@
  */
 import { z } from "zod";
 import { NetworkGuardClient } from "../../objects/network-guard/client";
-import { configFor } from "../../config";
+import { configFor } from "../../settings/config";
 import { readJsonObject } from "../../pipeline/envelope/body";
 import { bearerToken } from "../../pipeline/identify";
 import { USER_ID_RULE, userIdSchema } from "../../pipeline/identify/user-id";

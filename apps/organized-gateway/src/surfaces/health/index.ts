@@ -4,7 +4,7 @@
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
-import { configFor } from "../../config";
+import { configFor } from "../../settings/config";
 import { nodeGateName } from "../../objects/node-gate";
 import { routeTableFor, chooseUpstream, type Upstream } from "../../pipeline/route";
 import { probeUpstream } from "../../pipeline/route/probe";

@@ -7,7 +7,7 @@
 import type { Context } from "hono";
 import { KIT_ZIP_NAME, buildKitZip } from "@ocg/trainee-kit/build-kit";
 import type { AppEnv } from "../../app-env";
-import { configFor } from "../../config";
+import { configFor } from "../../settings/config";
 import { kitLinks } from "./links";
 
 export function kitZip(c: Context<AppEnv>): Response {

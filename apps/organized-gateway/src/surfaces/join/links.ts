@@ -5,7 +5,7 @@
  * loopback): anywhere else the origin comes from the caller's `Host` header, and a kit
  * pointing wherever a caller says would send attendees' keys and prompts there.
  */
-import type { Config } from "../../config";
+import type { Config } from "../../settings/config";
 import { GatewayError } from "../../shared/errors";
 
 export interface KitLinks {

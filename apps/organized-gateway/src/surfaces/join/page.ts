@@ -10,7 +10,7 @@ import type { Context } from "hono";
 import { KIT_ZIP_NAME } from "@ocg/trainee-kit/build-kit";
 import { qrSvg } from "@ocg/trainee-kit/qr";
 import type { AppEnv } from "../../app-env";
-import { configFor } from "../../config";
+import { configFor } from "../../settings/config";
 import { chooseUpstream, routeTableFor } from "../../pipeline/route";
 import { GatewayError } from "../../shared/errors";
 import { escapeHtml, htmlDocument } from "../../shared/html";

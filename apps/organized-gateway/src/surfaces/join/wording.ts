@@ -10,7 +10,7 @@
  *   `bash setup.sh --auth codex` with a gateway key (enrolled as above); no OpenAI key;
  * - the event code is asked only when enrolment is open and the kit does not carry it.
  */
-import type { Config } from "../../config";
+import type { Config } from "../../settings/config";
 import { chooseUpstream, routeTableFor } from "../../pipeline/route";
 import { callersNeedGatewayKey } from "../../credentials/use";
 

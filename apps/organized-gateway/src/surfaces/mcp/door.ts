@@ -10,7 +10,7 @@
  * attendee's object that admits it; everything else (initialize, tools/list, …) is
  * checked against that object here (credentials/key-holder.ts), at no cost to the attendee.
  */
-import type { Config } from "../../config";
+import type { Config } from "../../settings/config";
 import { requireKeyHolder } from "../../credentials/key-holder";
 import { identify, type Principal } from "../../pipeline/identify";
 import { GatewayError } from "../../shared/errors";

@@ -23,7 +23,7 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { Hono, type Context } from "hono";
 import { chargeRefusal } from "../../pipeline/admit/refusals";
 import type { AppEnv } from "../../app-env";
-import { configFor, type Config } from "../../config";
+import { configFor, type Config } from "../../settings/config";
 import { readCappedText } from "../../pipeline/envelope/body";
 import { UNAUTHENTICATED } from "../../pipeline/identify/user-id";
 import { logged } from "../../pipeline/settle/logged";

@@ -17,7 +17,7 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { gateFor } from "../../pipeline/admit";
 import type { AppEnv } from "../../app-env";
-import { configFor, type Config } from "../../config";
+import { configFor, type Config } from "../../settings/config";
 import { readCappedText } from "../../pipeline/envelope/body";
 import { GatewayError } from "../../shared/errors";
 import { requireProviderAccepts } from "../../credentials/check";

@@ -17,7 +17,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
 import { gateFor } from "../../pipeline/admit";
-import { configFor } from "../../config";
+import { configFor } from "../../settings/config";
 import { readJsonObject } from "../../pipeline/envelope/body";
 import { responseHeaders } from "../../pipeline/forward";
 import { bearerToken } from "../../pipeline/identify";

@@ -8,7 +8,7 @@ import type { Context } from "hono";
 import { CredentialRefused, admit, failover, gateFor, keepLease, type Admission, type Gate } from "../../pipeline/admit";
 import { chargeRefusal, chargeUpstreamRefusal, requireRefusalBudget } from "../../pipeline/admit/refusals";
 import type { AppEnv } from "../../app-env";
-import { configFor, type Config } from "../../config";
+import { configFor, type Config } from "../../settings/config";
 import { readJsonObject, type JsonObject } from "../../pipeline/envelope/body";
 import { repairOwnAgent } from "../../credentials/own-agent";
 import { lacksAgent, refusalIn, useOwnCredential, type CredentialUse } from "../../credentials/use";

@@ -5,8 +5,8 @@
  * A bad setting answers every request with a 503 that names the setting (never its value).
  */
 import { z } from "zod";
-import { GatewayError } from "./shared/errors";
-import { SETTINGS, givenOrDefault, nodeSchema, paidBy, tierSchema } from "./settings/catalog.mjs";
+import { GatewayError } from "../shared/errors";
+import { SETTINGS, givenOrDefault, nodeSchema, paidBy, tierSchema } from "./catalog.mjs";
 
 type Catalog = typeof SETTINGS;
 
