@@ -12,7 +12,7 @@ import { configFor, type Config } from "../../settings/config";
 import { readJsonObject, type JsonObject } from "../../pipeline/envelope/body";
 import { repairOwnAgent } from "../../credentials/own-agent";
 import { lacksAgent, refusalIn, useOwnCredential, type CredentialUse } from "../../credentials/use";
-import { forward, isEventStream, normaliseUpstreamError, responseHeaders } from "../../pipeline/forward";
+import { clientClosed, forward, isEventStream, normaliseUpstreamError, responseHeaders } from "../../pipeline/forward";
 import { observe, readWholeJson, type BodyOutcome } from "../../pipeline/forward/observe";
 import { estimateTokens, promptChars } from "../../pipeline/forward/usage";
 import { identify, type Principal } from "../../pipeline/identify";
@@ -171,6 +171,8 @@ async function forwardWithFailover(a: Attempt): Promise<{ response: Response; bo
     const body = fresh ? prepareBody(fresh, upstream, a.principal, a.endpoint, a.session, a.route.model) : null;
     if (body) a.log.row.stream = body.stream;
     const call = buildUpstreamRequest(upstream, a.principal, a.session, a.endpoint, request, a.url.pathname + a.url.search, body);
+    // A caller gone before anything was sent is the one hang-up the month gives back.
+    if (request.signal.aborted) throw clientClosed();
     try {
       const response = await forward(call, a.config.limits.upstreamTimeoutMs, request.signal);
       a.log.target.reachedUpstream = true;
@@ -186,7 +188,12 @@ async function forwardWithFailover(a: Attempt): Promise<{ response: Response; bo
       }
       return { response, body };
     } catch (failed) {
-      if (!isUnreachable(failed)) throw failed;
+      // Only a node that could not be reached never took the request. A timeout or a caller
+      // who hung up came after the node had it (and may still be serving it): the month counts it.
+      if (!isUnreachable(failed)) {
+        a.log.target.reachedUpstream = true;
+        throw failed;
+      }
       const remaining = a.route.order.slice(a.route.order.indexOf(upstream) + 1);
       if (remaining.length === 0) {
         a.log.target.nodeOutcome = "unreachable";
