@@ -52,6 +52,10 @@ describe("GET /kit.zip", () => {
     expect(files["openclaw-kit/.env.example"]).toMatch(new RegExp(`^OPENCLAW_GATEWAY_URL=${LOCAL}$`, "m"));
     expect(files["openclaw-kit/.env.example"]).toMatch(/^EVENT_CODE=$/m);
     expect(JSON.parse(files["openclaw-kit/.claude/agents/project-agent.json"]).endpoint.base_url).toBe(`${LOCAL}/v1`);
+    // The editors' MCP settings point at this gateway's /mcp.
+    expect(JSON.parse(files["openclaw-kit/.cursor/mcp.json"]).mcpServers.openclaw.url).toBe(`${LOCAL}/mcp`);
+    expect(JSON.parse(files["openclaw-kit/.mcp.json"]).mcpServers.openclaw.url).toBe(`${LOCAL}/mcp`);
+    expect(files["openclaw-kit/.vscode/mcp.json"]).toContain(`"url": "${LOCAL}/mcp"`);
   });
 
   it("carries the event code only when the organiser turns KIT_INCLUDE_EVENT_CODE on", async () => {
@@ -172,6 +176,11 @@ describe("GET /join", () => {
     expect(text).toContain("bash agent.sh");
     expect(text).toContain("It needs only bash and curl.");
     expect(text).toContain("Node.js is optional: with Node 20 or newer, npm install then npm run agent");
+  });
+
+  it("names the editors that get the agent as the MCP tool `openclaw`", async () => {
+    const text = visibleText(await joinHtml());
+    expect(text).toContain("VS Code, Cursor, Claude Code and Windsurf get it as the tool openclaw (MCP");
   });
 
   it("puts a full-width banner on top when the agent server does not answer, and keeps it hidden while it does", async () => {

@@ -677,3 +677,7 @@ if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
   say "  or: npm install && npm run agent    (the same agent, with Node.js)"
 fi
 say "Your editor (Continue in VS Code or Cursor) and Codex are set up too: see README.md."
+# The MCP tool (.vscode/mcp.json, .cursor/mcp.json, .mcp.json) needs a gateway key.
+if [ -n "$(env_get OCG_KEY)" ]; then
+  say "Your agent is a tool (MCP, 'openclaw') in VS Code, Cursor, Claude Code and Windsurf too: one step each in README.md."
+fi

@@ -28,13 +28,16 @@ function eventCodeOf(code) {
   return text;
 }
 
+/** The editors' MCP settings (the agent as the MCP server `openclaw`): the gateway's `/mcp` goes into each. */
+export const MCP_FILES = [".cursor/mcp.json", ".vscode/mcp.json", ".mcp.json"];
+
 function setLine(text, name, value) {
   return text.replace(new RegExp(`^${name}=.*$`, "m"), `${name}=${value}`);
 }
 
 /**
  * The kit's files ready for download: `.env.example` has OPENCLAW_GATEWAY_URL (and
- * EVENT_CODE when given) filled in; the editor agent file points at the gateway.
+ * EVENT_CODE when given) filled in; the editor agent file and the MCP settings point at the gateway.
  * @param {{ gatewayUrl: string, eventCode?: string }} options
  * @returns {{ path: string, text: string, executable: boolean }[]}
  */
@@ -48,6 +51,7 @@ export function kitFiles({ gatewayUrl, eventCode }) {
       if (code) text = setLine(text, "EVENT_CODE", code);
     }
     if (file.path === ".claude/agents/project-agent.json") text = text.replaceAll("{{GATEWAY_URL}}", JSON.stringify(url).slice(1, -1));
+    if (MCP_FILES.includes(file.path)) text = text.replaceAll("{{GATEWAY_URL}}", JSON.stringify(url).slice(1, -1));
     return { ...file, text };
   });
 }

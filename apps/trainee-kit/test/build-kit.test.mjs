@@ -33,8 +33,8 @@ describe("buildKitZip", () => {
 
   it("puts every kit file under openclaw-kit/ with the gateway's address and the event code filled in", () => {
     expect(Object.keys(files).sort()).toEqual([
-      ".claude/agents/project-agent.json", ".env.example", ".gitignore", "README.md", "agent.mjs", "agent.sh",
-      "codex.sh", "editors.sh", "package.json", "setup.sh",
+      ".claude/agents/project-agent.json", ".cursor/mcp.json", ".env.example", ".gitignore", ".mcp.json", ".vscode/mcp.json",
+      "README.md", "agent.mjs", "agent.sh", "codex.sh", "editors.sh", "package.json", "setup.sh", "with-key.sh",
     ].map((name) => `openclaw-kit/${name}`));
     const env = files["openclaw-kit/.env.example"];
     expect(env).toMatch(/^OPENCLAW_GATEWAY_URL=https:\/\/gw\.example\.org$/m);
@@ -48,7 +48,7 @@ describe("buildKitZip", () => {
 
   it("marks the shell scripts executable (0755, unix) and the other files 0644", () => {
     const modes = unixModes(zip);
-    for (const script of ["setup.sh", "agent.sh", "codex.sh", "editors.sh"]) {
+    for (const script of ["setup.sh", "agent.sh", "codex.sh", "editors.sh", "with-key.sh"]) {
       expect(modes[`openclaw-kit/${script}`], script).toEqual({ madeBy: 3, mode: 0o100755 });
     }
     expect(modes["openclaw-kit/.env.example"]).toEqual({ madeBy: 3, mode: 0o100644 });

@@ -129,6 +129,8 @@ describe("setup.sh on the happy path", () => {
     expect(env.OPENAI_API_KEY).toBeUndefined();
     const seen = await (await fetch(`${openclawLike.url}/__dev/last-request`)).json();
     expect(JSON.stringify(seen)).not.toContain(env.OCG_KEY);
+    // With a gateway key, the editors' MCP settings work: setup.sh names them.
+    expect(result.stdout).toContain("Your agent is a tool (MCP, 'openclaw') in VS Code, Cursor, Claude Code and Windsurf too");
   });
 
   it("takes the event code in any case, as it is read off the screen", async () => {
@@ -357,6 +359,8 @@ describe("setup.sh against an OpenClaw directly (path B, no gateway)", () => {
     const seen = await (await fetch(`${openclawLike.url}/__dev/last-request`)).json();
     expect(JSON.stringify(seen)).toContain("openclaw/main");
     expect(result.output).not.toContain(OPERATOR_TOKEN);
+    // No gateway key, no /mcp: the MCP editors are not named.
+    expect(result.stdout).not.toContain("MCP");
   });
 
   it("says the OpenClaw rejected a wrong token", async () => {

@@ -101,6 +101,7 @@ export function renderJoinPage(input: JoinPageInput): string {
           <pre><code>bash agent.sh</code></pre>
           <p>Describe your business; get back a workflow, streamed as it thinks. It needs only bash and curl.</p>
           <p class="aside">Node.js is optional: with Node 20 or newer, <code>npm install</code> then <code>npm run agent</code> runs the same agent in Node, the one to build on.</p>
+          <p class="aside">Your agent in your editor: VS Code, Cursor, Claude Code and Windsurf get it as the tool <code>openclaw</code> (MCP, with your gateway key); the kit's README says the one step for each.</p>
         </li>
       </ol>
     </section>

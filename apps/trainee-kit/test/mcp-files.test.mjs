@@ -1,0 +1,119 @@
+// The MCP settings the kit ships (the agent as the MCP server `openclaw` at <gateway>/mcp),
+// each read the way its editor reads it: VS Code's .vscode/mcp.json as JSON with comments
+// (Microsoft's jsonc-parser, the parser VS Code itself uses) with `${input:…}` resolved from
+// its `inputs`; Cursor's .cursor/mcp.json as JSON with `${env:NAME}` from the environment;
+// Claude Code's .mcp.json as JSON with `${NAME}` / `${NAME:-default}` from the environment.
+// Each must end up sending the attendee's key as a bearer token to the gateway's /mcp, and
+// none may hold a key itself.
+import { parse as parseJsonc, printParseErrorCode } from "jsonc-parser";
+import { describe, expect, it } from "vitest";
+import { MCP_FILES, kitFiles } from "../src/build-kit.mjs";
+import { envText, kitToolsPath, makeKitDir, runScript } from "./kit-dir.mjs";
+
+const GATEWAY = "https://gw.example.org";
+const KEY = "ocg_sam_0123456789abcdefghijklmnopqrstuv";
+const files = Object.fromEntries(kitFiles({ gatewayUrl: `${GATEWAY}/` }).map((file) => [file.path, file.text]));
+
+/** VS Code: JSONC (comments and trailing commas allowed), parse errors are the file's failure. */
+function readVsCode(text) {
+  const errors = [];
+  const value = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
+  expect(errors.map((e) => printParseErrorCode(e.error))).toEqual([]);
+  return value;
+}
+
+/** Replaces every `${…}` in the strings of `value` with what `resolve` gives for its inside. */
+function substitute(value, resolve) {
+  if (typeof value === "string") return value.replace(/\$\{([^}]+)\}/g, (_, inside) => resolve(inside));
+  if (Array.isArray(value)) return value.map((item) => substitute(item, resolve));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, resolve)]));
+  return value;
+}
+
+describe("the kit's MCP settings", () => {
+  it("are in the kit, each with the gateway's /mcp filled in", () => {
+    for (const path of MCP_FILES) {
+      expect(files[path], path).toBeDefined();
+      expect(files[path], path).toContain(`${GATEWAY}/mcp`);
+      expect(files[path], path).not.toContain("{{GATEWAY_URL}}");
+    }
+  });
+
+  it("hold no key: nothing that looks like a gateway, OpenAI or OpenClaw key", () => {
+    for (const path of MCP_FILES) expect(files[path], path).not.toMatch(/ocg_[a-z0-9]|sk-[A-Za-z0-9]|OPENCLAW_TOKEN|OPENAI_API_KEY/);
+  });
+
+  it("VS Code: a JSONC file whose `openclaw` server sends the key VS Code prompted for and keeps as a secret", () => {
+    const config = readVsCode(files[".vscode/mcp.json"]);
+    const server = config.servers.openclaw;
+    expect(server).toMatchObject({ type: "http", url: `${GATEWAY}/mcp` });
+    const inputs = new Map(config.inputs.map((input) => [input.id, input]));
+    const resolved = substitute(server, (inside) => {
+      const [kind, id] = inside.split(":");
+      expect(kind).toBe("input");
+      const input = inputs.get(id);
+      expect(input).toMatchObject({ type: "promptString", password: true });
+      expect(input.description).toContain("OCG_KEY");
+      return KEY;
+    });
+    expect(resolved.headers).toEqual({ Authorization: `Bearer ${KEY}` });
+  });
+
+  it("Cursor: plain JSON whose `openclaw` server sends OCG_KEY from the environment (${env:OCG_KEY})", () => {
+    const config = JSON.parse(files[".cursor/mcp.json"]);
+    const server = config.mcpServers.openclaw;
+    expect(server.url).toBe(`${GATEWAY}/mcp`);
+    const resolved = substitute(server, (inside) => {
+      expect(inside).toBe("env:OCG_KEY");
+      return KEY;
+    });
+    expect(resolved.headers).toEqual({ Authorization: `Bearer ${KEY}` });
+  });
+
+  it("Claude Code: plain JSON whose http server `openclaw` sends OCG_KEY from the environment (${OCG_KEY})", () => {
+    const config = JSON.parse(files[".mcp.json"]);
+    const server = config.mcpServers.openclaw;
+    expect(server).toMatchObject({ type: "http", url: `${GATEWAY}/mcp` });
+    const env = { OCG_KEY: KEY };
+    // Claude Code's two documented forms: ${NAME} and ${NAME:-default}.
+    const resolved = substitute(server, (inside) => {
+      const [name, fallback] = inside.split(":-");
+      expect(name).toBe("OCG_KEY");
+      return env[name] ?? fallback ?? `\${${inside}}`;
+    });
+    expect(resolved.headers).toEqual({ Authorization: `Bearer ${KEY}` });
+  });
+
+  it("no file the kit asks the attendee to share is where a key would go: .env stays git-ignored, the MCP files do not", () => {
+    const ignored = files[".gitignore"].split("\n");
+    expect(ignored).toContain(".env");
+    for (const path of MCP_FILES) expect(ignored).not.toContain(path);
+  });
+});
+
+describe("with-key.sh: starts an editor with OCG_KEY from .env in its environment", () => {
+  // The "editor" here prints what it got: OCG_KEY from its environment, and its arguments.
+  const editor = ["bash", "-c", 'printf "key=%s args=%s" "$OCG_KEY" "$*"', "editor", "."];
+
+  it("hands the program the key from .env (quotes and a Windows line end taken off), never on its command line", async () => {
+    const dir = makeKitDir({ env: envText({ USER_ID: "sam", OCG_KEY: `"${KEY}"\r` }) });
+    const run = await runScript(dir, "with-key.sh", "", { args: editor, path: kitToolsPath() });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`key=${KEY} args=.`);
+  });
+
+  it("says what to do when there is no .env, no key in it, or no program named", async () => {
+    const cases = [
+      [makeKitDir(), editor, /no \.env.*\n.*bash setup\.sh/s],
+      [makeKitDir({ env: envText({ USER_ID: "sam", OCG_KEY: "" }) }), editor, /OCG_KEY is empty.*\n.*bash setup\.sh/s],
+      [makeKitDir({ env: envText({ OCG_KEY: KEY }) }), [], /Say which program.*\n.*bash with-key\.sh cursor \./s],
+      [makeKitDir({ env: envText({ OCG_KEY: KEY }) }), ["no-such-editor", "."], /'no-such-editor' is not a command.*\n.*Shell Command/s],
+    ];
+    for (const [dir, args, said] of cases) {
+      const run = await runScript(dir, "with-key.sh", "", { args, path: kitToolsPath() });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(said);
+      expect(run.output).not.toContain(KEY);
+    }
+  });
+});
