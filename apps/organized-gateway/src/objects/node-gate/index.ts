@@ -9,7 +9,12 @@
  * forwards the Worker's renewals — so a stream holds its slot until it ends and a lost
  * settle frees it within one lease. Health is passive: a request that could not reach the
  * host marks it down for DOWN_MS, during which it answers at once so attendees fail over to
- * their next node; then one probe request is let through (`probing`) and its outcome decides.
+ * their next node; then one probe request is let through (`probing`). The probe asks only
+ * "does the host take a connection?": a host that is still gone refuses it within
+ * milliseconds (released as `unreachable`: down again), so a probe that has not failed
+ * within PROBE_MS found the host back, and the node is up for everyone — whatever that one
+ * request does next (a 20 s answer once held the node half-open for all its 20 s), and
+ * even if its settle is lost. Others' asks never extend the probe's lease.
  */
 import { DurableObject } from "cloudflare:workers";
 import { SlotPool } from "../limits/slot-pool";
@@ -21,6 +26,8 @@ export function nodeGateName(node: { name: string; baseUrl: string }): string {
 
 /** After a failed connection, attendees go elsewhere for this long before a probe. */
 export const DOWN_MS = 5_000;
+/** A probe not refused within this long reached the host: the node is up again. */
+export const PROBE_MS = 2_000;
 
 export type NodeState = "up" | "down" | "probing";
 
@@ -53,6 +60,7 @@ export class NodeGate extends DurableObject<Env> {
   private state: NodeState = "up";
   private downUntil = 0;
   private probeLease: string | null = null;
+  private probeStartedAt = 0;
 
   async acquire(request: NodeSlotRequest): Promise<NodeSlot> {
     const { now } = request;
@@ -61,8 +69,9 @@ export class NodeGate extends DurableObject<Env> {
     if (health === "down") return { ok: false, reason: "down", retryAfterMs: Math.max(1, this.downUntil - now) };
     if (health === "probing") {
       // One request finds out whether the host is back; the others go elsewhere meanwhile.
-      if (this.probeLease && this.slots.renew(this.probeLease, now)) return { ok: false, reason: "down", retryAfterMs: 1_000 };
+      if (this.probeLease) return { ok: false, reason: "down", retryAfterMs: Math.max(1, this.probeStartedAt + PROBE_MS - now) };
       this.probeLease = this.slots.force(now, request.leaseMs);
+      this.probeStartedAt = now;
       return { ok: true, leaseId: this.probeLease };
     }
     const answer = await this.slots.acquire({
@@ -94,6 +103,11 @@ export class NodeGate extends DurableObject<Env> {
 
   private health(now: number): NodeState {
     if (this.state === "down" && now >= this.downUntil) this.state = "probing";
+    if (this.state === "probing" && this.probeLease && now >= this.probeStartedAt + PROBE_MS) {
+      // Not refused in time: the host took the connection. The probe's slot is an ordinary one now.
+      this.state = "up";
+      this.probeLease = null;
+    }
     return this.state;
   }
 
