@@ -185,3 +185,32 @@ async function runStream({ res, signal, knobs, text, stats, headers, start, cont
   if (!(await emitAll(end(pieces.join(''))))) return;
   res.end();
 }
+
+/**
+ * A stream whose events are all known up front (the scripted model's tool call): written one
+ * by one with the chunkdelay knob between them; `typed` events get their `event:` line.
+ * @param {object} o
+ * @param {import('node:http').ServerResponse} o.res
+ * @param {AbortSignal} o.signal
+ * @param {import('./knobs.mjs').Knobs} o.knobs
+ * @param {import('./stats.mjs').DevUpstreamStats} o.stats
+ * @param {Record<string, string>} o.headers
+ * @param {Record<string, unknown>[]} o.events
+ * @param {boolean} o.typed      Responses API events (`event: <type>` lines, no [DONE])
+ */
+export async function streamFixed({ res, signal, knobs, stats, headers, events, typed }) {
+  res.writeHead(200, { ...headers, ...SSE_HEADERS });
+  res.flushHeaders();
+  stats.streamCount++;
+  stats.openStreams++;
+  res.once('close', () => {
+    stats.openStreams--;
+  });
+  const raws = events.map((e) => (typed ? typedEvent(e) : `data: ${JSON.stringify(e)}\n\n`));
+  if (!typed) raws.push(DONE_EVENT);
+  for (let i = 0; i < raws.length; i++) {
+    if (i > 0 && knobs.chunkDelayMs > 0 && !(await sleep(knobs.chunkDelayMs, signal))) return;
+    if (!(await write(res, raws[i], signal))) return;
+  }
+  res.end();
+}

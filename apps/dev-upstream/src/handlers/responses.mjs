@@ -3,13 +3,16 @@
  * POST /v1/responses — a minimal Responses API, JSON or SSE. A stream is OpenAI's typed
  * events (`event: <type>` + `data: {"type": ...}`) and ends with the terminal event the
  * `end` knob picks: response.completed (default), response.incomplete, response.failed or
- * an `error` event.
+ * an `error` event. With the scripted model (script.mjs) in play the answer is a call of an
+ * offered tool (a `function_call` or `custom_tool_call` item; streamed with its argument
+ * events) or a text quoting the tool's result.
  */
 import { answerFor } from '../answers.mjs';
 import { sendJson } from '../http.mjs';
 import { newId, nowSeconds } from '../ids.mjs';
 import { lastUserText, responsesInputAsMessages } from '../messages.mjs';
-import { streamTypedAnswer } from '../stream.mjs';
+import { argumentFragments, offeredTools, responsesToolResult, scriptedTurn } from '../script.mjs';
+import { streamFixed, streamTypedAnswer } from '../stream.mjs';
 import { promptTokens, textTokens } from '../tokens.mjs';
 import { checkModel, missingParam } from '../validate.mjs';
 
@@ -22,8 +25,10 @@ export function responses(ctx) {
   if (modelError) return sendJson(res, 400, modelError, ctx.headers);
   if (body.input === undefined) return sendJson(res, 400, missingParam('input'), ctx.headers);
   const messages = responsesInputAsMessages(body.input, body.instructions);
-  const text = answerFor(lastUserText(messages));
+  const turn = scriptedTurn({ currentText: lastUserText(messages), toolResult: responsesToolResult(body.input), tools: offeredTools(body.tools) });
+  const text = turn?.kind === 'text' ? turn.text : answerFor(lastUserText(messages));
   const id = newId('resp');
+  if (turn?.kind === 'call') return toolCall(ctx, id, messages, turn);
   if (body.stream === true) return streamResponse(ctx, id, messages, text);
   /** @type {Record<string, unknown>} */
   const out = {
@@ -118,4 +123,52 @@ function streamResponse(ctx, id, messages, text) {
       failure: () => typed('error', { code: 'server_error', message: 'upstream provider timeout', param: null }),
     },
   });
+}
+
+/**
+ * The scripted model's call of an offered tool: one `function_call` item (a `custom_tool_call`
+ * for a custom tool), as JSON or streamed — item added, argument (input) deltas, their done
+ * event, item done, `response.completed`.
+ * @param {import('../context.mjs').RequestContext} ctx
+ * @param {string} id
+ * @param {unknown[]} messages
+ * @param {Extract<import('../script.mjs').ScriptedTurn, { kind: 'call' }>} turn
+ */
+function toolCall(ctx, id, messages, turn) {
+  const { body, knobs } = ctx;
+  const custom = turn.tool.kind === 'custom';
+  const itemId = newId(custom ? 'ctc' : 'fc');
+  const callId = newId('call');
+  const payload = custom ? (turn.input ?? '') : turn.arguments;
+  /** @param {string} status @param {string} value */
+  const item = (status, value) => (custom
+    ? { type: 'custom_tool_call', id: itemId, call_id: callId, name: turn.tool.name, input: value, status }
+    : { type: 'function_call', id: itemId, call_id: callId, name: turn.tool.name, arguments: value, status });
+  const input = promptTokens(messages);
+  const output = textTokens(payload);
+  const usage = knobs.noUsage ? null : { input_tokens: input, output_tokens: output, total_tokens: input + output };
+  const createdAt = nowSeconds();
+  /** @param {string} status @param {unknown[]} out */
+  const response = (status, out) => ({
+    id, object: 'response', created_at: createdAt, status, model: ctx.model, output: out, output_text: '', error: null,
+    incomplete_details: null, usage: status === 'completed' ? usage : null,
+  });
+  if (body.stream !== true) return sendJson(ctx.res, 200, response('completed', [item('completed', payload)]), ctx.headers);
+  let sequence = 0;
+  /** @param {string} type @param {Record<string, unknown>} fields */
+  const typed = (type, fields) => ({ type, sequence_number: sequence++, ...fields });
+  const at = { item_id: itemId, output_index: 0 };
+  const deltaType = custom ? 'response.custom_tool_call_input.delta' : 'response.function_call_arguments.delta';
+  const events = [
+    typed('response.created', { response: response('in_progress', []) }),
+    typed('response.in_progress', { response: response('in_progress', []) }),
+    typed('response.output_item.added', { output_index: 0, item: item('in_progress', '') }),
+    ...argumentFragments(payload).map((delta) => typed(deltaType, { ...at, delta })),
+    custom
+      ? typed('response.custom_tool_call_input.done', { ...at, input: payload })
+      : typed('response.function_call_arguments.done', { ...at, name: turn.tool.name, arguments: payload }),
+    typed('response.output_item.done', { output_index: 0, item: item('completed', payload) }),
+    typed('response.completed', { response: response('completed', [item('completed', payload)]) }),
+  ];
+  return streamFixed({ res: ctx.res, signal: ctx.signal, knobs, stats: ctx.stats, headers: ctx.headers, events, typed: true });
 }
