@@ -51,11 +51,11 @@ function fromBody(surface: Surface, body: Record<string, unknown>): string | nul
     const session = claudeSession(metadata.user_id);
     if (session) return `claude-session:${session}`;
   }
-  for (const key of ["session_id", "conversation_id"]) {
+  for (const key of ["session_id", "conversation_id"] as const) {
     const value = metadata?.[key];
     if (typeof value === "string" && value.trim() !== "") return `${key}:${value.trim()}`;
   }
-  for (const key of ["prompt_cache_key", "promptCacheKey"]) {
+  for (const key of ["prompt_cache_key", "promptCacheKey"] as const) {
     const value = body[key];
     if (typeof value === "string" && value.trim() !== "") return `cache-key:${value.trim()}`;
   }

@@ -213,6 +213,5 @@ export class ChatStreamReshaper {
 }
 
 function withoutUndefined(chunk: Json): Json {
-  for (const key of Object.keys(chunk)) if (chunk[key] === undefined) delete chunk[key];
-  return chunk;
+  return Object.fromEntries(Object.entries(chunk).filter(([, value]) => value !== undefined));
 }

@@ -94,6 +94,15 @@ describe("Responses requests shaped for OpenClaw's strict schema", () => {
     expect(OpenClawResponsesBody.safeParse(plain).success).toBe(true);
   });
 
+  it("treats a caller's __proto__ keys as plain keys, never as the body's prototype", () => {
+    const body = JSON.parse('{"model":"m","input":"x","__proto__":{"polluted":1},"metadata":{"__proto__":{"polluted":1},"origin":"cli"}}');
+    const { dropped } = shapeForOpenClaw("response", body);
+    expect(Object.getPrototypeOf(body)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(body.metadata)).toBe(Object.prototype);
+    expect(dropped).toEqual(expect.arrayContaining(["__proto__", "metadata.__proto__"]));
+    expect(JSON.parse(JSON.stringify(body))).toEqual({ model: "m", input: "x", metadata: { origin: "cli" } });
+  });
+
   it("leaves a structured output format for OpenClaw to refuse in its own words", () => {
     const body: Record<string, unknown> = { model: "m", input: "x", text: { format: { type: "json_schema", name: "a", schema: {} }, verbosity: "low" } };
     shapeForOpenClaw("response", body);

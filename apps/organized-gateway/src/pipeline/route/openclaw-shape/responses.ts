@@ -18,7 +18,9 @@ const ACCEPTED_KEYS = [
 const ROLES = new Set(["system", "developer", "user", "assistant"]);
 const ITEM_STATUSES = new Set(["in_progress", "completed", "incomplete"]);
 const IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "image/heif"]);
-const EFFORTS: Record<string, "low" | "medium" | "high"> = { none: "low", minimal: "low", low: "low", medium: "medium", high: "high", xhigh: "high" };
+const EFFORTS = new Map<string, "low" | "medium" | "high">([
+  ["none", "low"], ["minimal", "low"], ["low", "low"], ["medium", "medium"], ["high", "high"], ["xhigh", "high"],
+]);
 const SUMMARIES = new Set(["auto", "concise", "detailed"]);
 
 export interface ResponsesShaping {
@@ -32,15 +34,13 @@ export function shapeResponsesRequest(body: Json): ResponsesShaping {
   const offered = offeredTools(body.tools);
   const plan = new ToolPlan(offered, historyNames(body.input));
 
-  for (const key of Object.keys(body)) {
-    if (!(ACCEPTED_KEYS as readonly string[]).includes(key)) {
-      dropped.push(key);
-      delete body[key];
-    } else if (body[key] === null) {
-      // Zod's optional() takes a missing key, not null.
-      delete body[key];
-    }
+  const kept: [string, unknown][] = [];
+  for (const [key, value] of Object.entries(body)) {
+    if (!(ACCEPTED_KEYS as readonly string[]).includes(key)) dropped.push(key);
+    // Zod's optional() takes a missing key, not null.
+    else if (value !== null) kept.push([key, value]);
   }
+  replaceContents(body, kept);
   if (Array.isArray(body.input)) body.input = shapeInput(body.input as unknown[], plan, dropped);
   if (Array.isArray(body.tools)) {
     const allowed = allowedToolNames(body.tool_choice);
@@ -160,7 +160,7 @@ function shapeReasoning(body: Json, dropped: string[]): void {
   }
   const shaped: Json = {};
   if (typeof reasoning.effort === "string") {
-    const effort = EFFORTS[reasoning.effort];
+    const effort = EFFORTS.get(reasoning.effort);
     if (effort) shaped.effort = effort;
     else dropped.push("reasoning.effort");
   }
@@ -177,12 +177,12 @@ function shapeMetadata(body: Json, dropped: string[]): void {
     delete body.metadata;
     return;
   }
+  const kept: [string, unknown][] = [];
   for (const [key, value] of Object.entries(metadata)) {
-    if (typeof value !== "string") {
-      dropped.push(`metadata.${key}`);
-      delete metadata[key];
-    }
+    if (typeof value === "string") kept.push([key, value]);
+    else dropped.push(`metadata.${key}`);
   }
+  replaceContents(metadata, kept);
 }
 
 function shapeInput(items: unknown[], plan: ToolPlan, dropped: string[]): Json[] {
@@ -300,7 +300,14 @@ function outputText(output: unknown): string {
   return output === undefined || output === null ? "" : JSON.stringify(output);
 }
 
-function copyStrings(from: Json, to: Json, keys: string[]): void {
+/** Makes `target` hold exactly `entries` (the caller keeps its reference to the same object). */
+function replaceContents(target: Json, entries: [string, unknown][]): void {
+  for (const key of Object.keys(target)) Reflect.deleteProperty(target, key);
+  // defineProperty, not assignment: a caller's `__proto__` key stays a plain key.
+  for (const [key, value] of entries) Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function copyStrings(from: Json, to: Json, keys: readonly ("id" | "call_id")[]): void {
   for (const key of keys) if (typeof from[key] === "string") to[key] = from[key];
 }
 
