@@ -7,6 +7,9 @@
  * 3. Either way, the attendee's tier is computed from D1 and pushed to their object, so a
  *    redelivery after a failed push still pushes. A failure answers 5xx, and Stripe retries.
  *
+ * A signed event whose fields are not what the gateway reads (event-shape.ts) is answered
+ * 400 `invalid_stripe_event` and logged, changing nothing; later events apply as usual.
+ *
  * Order comes from Stripe's own state, never from arrival: a subscription event carries the
  * subscription as it was at the event's `created`, and D1 keeps the newest (store.ts).
  * Every subscription made through the gateway's Checkout names its user in
@@ -22,6 +25,8 @@ import {
 import { stripeApi, stripeUnavailable, verifiedEvent, type StripeFetch } from "./stripe-client";
 import { idOf, snapshotOf, userIdOf } from "./subscription-state";
 import { pushTier, type TierSink } from "./tier-push";
+import { malformedEventReason, subscriptionShape } from "./event-shape";
+import { GatewayError } from "../../shared/errors";
 
 /** Stripe's event payloads are a few kilobytes; a subscription with many items stays far below this. */
 export const WEBHOOK_MAX_BYTES = 512 * 1024;
@@ -94,6 +99,7 @@ async function changesOf(event: Stripe.Event, refs: EventRefs, env: Env, config:
     } catch {
       throw stripeUnavailable(); // nothing recorded: Stripe redelivers the event
     }
+    if (!subscriptionShape.safeParse(subscription).success) throw stripeUnavailable();
     const snapshot = snapshotOf(subscription, table);
     // Held as of the event: any later event of this subscription is newer and wins.
     return [link, applySnapshot(db, { ...snapshot, userId: snapshot.userId ?? userId }, event.created, event.id)];
@@ -111,6 +117,13 @@ export async function receiveStripeWebhook(request: Request, env: Env, deps: Bil
   const nowMs = deps.now();
   const body = await readCappedText(request, WEBHOOK_MAX_BYTES);
   const event = await verifiedEvent(config, body, request.headers.get("stripe-signature"), nowMs);
+  const malformed = malformedEventReason(event);
+  if (malformed !== null) {
+    const { id, type } = event as Partial<Stripe.Event>;
+    console.error(JSON.stringify({ event: "stripe_event_malformed", id: typeof id === "string" ? id : null, type: typeof type === "string" ? type : null, reason: malformed }));
+    throw new GatewayError(400, "invalid_request_error", "invalid_stripe_event",
+      `This Stripe event is signed but not in the shape the gateway reads (${malformed}). Nothing was changed; later events are applied as usual.`);
+  }
   const refs = refsOf(event);
 
   let duplicate = await eventSeen(env.DB, event.id);
