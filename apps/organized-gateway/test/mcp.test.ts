@@ -97,6 +97,30 @@ describe("POST /mcp speaks MCP as the server `openclaw`", () => {
   });
 });
 
+describe("ask_agent when the agent's answer fails on the way", () => {
+  it("returns the tool's error with the failure's sentence when the stream reports an error, and what was written before it", async () => {
+    const client = await connect(await issueKey("mcp-ida"));
+    const result = (await client.callTool({ name: "ask_agent", arguments: { prompt: "fail in the middle", model: "gpt-4o-mini@streamerror=1" } })) as CallToolResult;
+    expect(result.isError).toBe(true);
+    expect(errorOf(result)).toMatchObject({ status: 502 });
+    expect(textOf(result)).toContain("upstream provider timeout");
+    expect(textOf(result)).toContain("What your agent had written so far:\nEcho:");
+    await client.close();
+  });
+
+  it("says the answer was cut off when the stream stops before its end, never passing a partial answer off as whole", async () => {
+    const client = await connect(await issueKey("mcp-jo"));
+    const result = (await client.callTool({ name: "ask_agent", arguments: { prompt: "one two three four five six", model: "gpt-4o-mini@cut=2" } })) as CallToolResult;
+    expect(result.isError).toBe(true);
+    // The pipeline tells a cut stream with its own error chunk: the tool's error carries its code, as the row does.
+    const [row] = await loggedRows("user_id = ?", ["mcp-jo"], 1);
+    expect(row.end_state).not.toBe("complete");
+    expect(errorOf(result)).toMatchObject({ status: 502, code: row.error_code });
+    expect(errorOf(result).message.length).toBeGreaterThan(20);
+    await client.close();
+  });
+});
+
 describe("POST /mcp refuses anyone without the attendee's gateway key, as /v1 does", () => {
   async function refusalOf(key: string | null): Promise<{ status: number; code: string; message: string }> {
     const error = await connect(key).then(() => null, (thrown: unknown) => thrown);

@@ -43,21 +43,24 @@ export async function askAgent(c: Context<AppEnv>, args: AskArgs, extra: ToolExt
   const reader = new ChatStreamReader();
   const decoder = new TextDecoder();
   let answer = "";
+  let finished = false;
   const heartbeat = setInterval(() => progress.send(`Your agent is still working (${answer.length} characters so far).`), HEARTBEAT_MS);
   try {
     for await (const bytes of response.body) {
       const step = reader.push(decoder.decode(bytes, { stream: true }));
-      if (step.failure) {
-        return refusalResult({ status: 502, type: "upstream_error", code: step.failure.code, message: step.failure.message, retryAfterSeconds: null });
-      }
+      if (step.failure) return failedTurn(step.failure.code, step.failure.message, answer);
       if (step.text !== "") {
         answer += step.text;
         progress.send(step.text);
       }
+      finished ||= step.finished;
     }
+  } catch {
+    // The stream broke off (the agent server went away mid-answer): the pipeline logged it.
   } finally {
     clearInterval(heartbeat);
   }
+  if (!finished) return failedTurn("answer_cut_off", CUT_OFF, answer);
   return {
     content: [
       { type: "text", text: answer },
@@ -84,6 +87,15 @@ export async function listModels(c: Context<AppEnv>, extra: ToolExtra): Promise<
     content: [{ type: "text", text: models.length > 0 ? `Models you may use: ${models.join(", ")}` : "No models are listed for you." }],
     structuredContent: { models },
   };
+}
+
+const CUT_OFF = "Your agent's answer was cut off before it ended (the agent server stopped answering). Ask again; if it keeps happening, tell the organiser.";
+
+/** A turn that failed after it started: the sentence first, then what the agent had written so far. */
+function failedTurn(code: string, message: string, partial: string): CallToolResult {
+  const failed = refusalResult({ status: 502, type: "upstream_error", code, message, retryAfterSeconds: null });
+  if (partial !== "") failed.content.push({ type: "text", text: `What your agent had written so far:\n${partial}` });
+  return failed;
 }
 
 /** A refusal as the tool's error: the sentence first, so an editor shows the attendee what to do. */
