@@ -6,7 +6,7 @@
  * with the attendees' objects, and prunes old ledger months and Stripe event ids. If it
  * never runs, nothing breaks.
  */
-import { gateFor } from "./pipeline/admit";
+import { AttendeeGateClient } from "./objects/attendee-gate/client";
 import { pruneLedger, reconcileLedger } from "./objects/attendee-gate/monthly-quota";
 import { sweepLapsedTiers } from "./surfaces/billing/tier-push";
 import { configFor } from "./settings/config";
@@ -17,6 +17,6 @@ export async function scheduled(controller: ScheduledController, env: Env, ctx: 
   ctx.waitUntil(Promise.all([
     sweepLapsedTiers(env, config, Math.floor(now / 1000)),
     pruneLedger(env.DB, now),
-    reconcileLedger(env.DB, (userId, period) => gateFor(env.ATTENDEE_GATE, userId).monthlyUsage(period), now),
+    reconcileLedger(env.DB, (userId, period) => AttendeeGateClient.of(env, userId).monthlyUsage(period), now),
   ]).then(() => undefined));
 }

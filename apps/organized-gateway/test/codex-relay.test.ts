@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { StoredCredential } from "../src/objects/attendee-gate/protocol";
 import { codexResponsesBody } from "../src/credentials/kinds";
 import { relayToken } from "../src/credentials/names";
-import { UPSTREAM, gatewayWith, issueKey, type SeenRequest } from "./helpers";
+import { UPSTREAM, gatewayWith, issueKey, openTurn, type SeenRequest } from "./helpers";
 
 const SETTINGS = {
   CREDENTIAL_KEY: "test-credential-key-0123456789abcdef-C",
@@ -38,7 +38,10 @@ function stored(userId: string): Promise<StoredCredential | undefined> {
   return runInDurableObject(gateOf(userId), async (_instance, state) => state.storage.kv.get<StoredCredential>("credential"));
 }
 
-/** An attendee with a Codex sign-in registered, and the relay token their agent's provider holds. */
+/**
+ * An attendee with a Codex sign-in registered, and the relay token their agent's provider
+ * holds; their agent is in a turn (the relay serves model calls only inside one).
+ */
 async function connected(userId: string, token: string): Promise<string> {
   const key = await issueKey(userId);
   const put = await gatewayWith(SETTINGS, "/me/credential", {
@@ -48,6 +51,7 @@ async function connected(userId: string, token: string): Promise<string> {
   });
   expect(put.status, await put.clone().text()).toBe(201);
   const { generation } = await gateOf(userId).describe();
+  await openTurn(key);
   return relayToken(env.HASH_SECRET, userId, generation, (await stored(userId))!);
 }
 

@@ -12,7 +12,7 @@ import { sealNew } from "../src/credentials/store";
 import { open } from "../src/credentials/seal";
 import type { StoredCredential } from "../src/objects/attendee-gate/protocol";
 import { TEST_ADMIN_TOKEN } from "./constants";
-import { UPSTREAM, chatInit, gatewayWith, issueKey, seenRequests, seenWith } from "./helpers";
+import { UPSTREAM, chatInit, gatewayWith, issueKey, openTurn, seenRequests, seenWith } from "./helpers";
 
 const CREDENTIAL_KEY = "test-credential-key-0123456789abcdef-A";
 const OTHER_KEY = "test-credential-key-0123456789abcdef-B";
@@ -385,6 +385,7 @@ describe("the relay (the provider of each attendee's own OpenClaw agent)", () =>
     const { key } = await enrolled("relay-a");
     const token = openaiToken();
     await register(key, { kind: "openai", token });
+    const turn = await openTurn(key);
     const relayTokenA = await currentRelayToken("relay-a");
     expect(relayTokenA).not.toContain(token);
     const marker = `relay-${crypto.randomUUID()}`;
@@ -401,6 +402,7 @@ describe("the relay (the provider of each attendee's own OpenClaw agent)", () =>
     expect(seen.headers.authorization).toBe(`Bearer ${token}`);
     expect(seen.headers["x-openclaw-session-key"]).toBeUndefined();
     expect(JSON.stringify(seen.headers)).not.toContain(relayTokenA);
+    await turn.end();
   });
 
   it("refuses a wrong token, another attendee's token for this attendee, and paths that are not model calls", async () => {
@@ -408,14 +410,22 @@ describe("the relay (the provider of each attendee's own OpenClaw agent)", () =>
     const b = await enrolled("relay-b2");
     await register(a.key);
     await register(b.key);
+    await openTurn(a.key);
+    await openTurn(b.key);
     const tokenA = await currentRelayToken("relay-b1");
     const tokenB = await currentRelayToken("relay-b2");
     const marker = `wrong-${crypto.randomUUID()}`;
     const chatBody = { model: "m", messages: [{ role: "user", content: marker }] };
     const spliced = tokenB.replace("relay-b2", "relay-b1");
-    for (const token of ["sk-whatever-0123456789", `ocgr_relay-b1_1_${"0".repeat(64)}`, spliced, a.key]) {
-      expect((await relay("/openai/chat/completions", token, chatBody)).status, token.slice(0, 20)).toBe(401);
+    const answers = [];
+    for (const token of ["sk-whatever-0123456789", `ocgr_relay-b1_1_${"0".repeat(64)}`, spliced, a.key, `ocgr_relay-nobody_1_${"0".repeat(64)}`]) {
+      const refused = await relay("/openai/chat/completions", token, chatBody);
+      expect(refused.status, token.slice(0, 20)).toBe(401);
+      answers.push(await refused.json());
     }
+    // An unknown id, a malformed token and a wrong one get the same answer: it tells a stranger nothing.
+    expect(new Set(answers.map((answer) => JSON.stringify(answer))).size).toBe(1);
+    expect((answers[0] as ErrorBody).error.code).toBe("invalid_relay_token");
     expect((await relay("/openai/files", tokenA, chatBody)).status).toBe(404);
     expect((await relay("/anthropic/v1/messages", tokenA, chatBody)).status).toBe(409);
     expect((await relay("/nosuch/chat/completions", tokenA, chatBody)).status).toBe(404);
@@ -426,6 +436,7 @@ describe("the relay (the provider of each attendee's own OpenClaw agent)", () =>
     const { key } = await enrolled("relay-rot");
     const oldToken = openaiToken();
     await register(key, { kind: "openai", token: oldToken });
+    await openTurn(key);
     const before = await currentRelayToken("relay-rot");
     const newToken = openaiToken();
     await register(key, { kind: "openai", token: newToken });
@@ -441,7 +452,7 @@ describe("the relay (the provider of each attendee's own OpenClaw agent)", () =>
     expect((await me("DELETE", key)).status).toBe(204);
     const revoked = await relay("/openai/chat/completions", after, body("revoked"));
     expect(revoked.status).toBe(401);
-    expect(((await revoked.json()) as ErrorBody).error.code).toBe("no_credential");
+    expect(((await revoked.json()) as ErrorBody).error.code).toBe("invalid_relay_token");
     expect(await seenWith(`${marker}-revoked`)).toEqual([]);
     // Only registering asked the provider about the old token (its model list); no model call carried it.
     const modelCalls = (await seenRequests()).filter((r) => r.path !== "/v1/models");
@@ -451,6 +462,7 @@ describe("the relay (the provider of each attendee's own OpenClaw agent)", () =>
   it("answers a provider's refusal with the attendee's sentence and notes it on their object", async () => {
     const { key } = await enrolled("relay-refused");
     await register(key);
+    await openTurn(key);
     const refused = await relay("/openai/chat/completions", await currentRelayToken("relay-refused"), {
       model: "gpt-4o@status=401", messages: [{ role: "user", content: "hi" }],
     });
@@ -472,6 +484,7 @@ describe("the relay (the provider of each attendee's own OpenClaw agent)", () =>
     const apiKey = `sk-ant-api03-${crypto.randomUUID()}`;
     // An Anthropic key is checked against GET /v1/models, which the dev upstream serves.
     await register(ant.key, { kind: "anthropic", token: apiKey });
+    await openTurn(ant.key);
     await relay("/anthropic/v1/messages", await currentRelayToken("relay-ant"), { model: "claude", max_tokens: 8, messages: [] }, SETTINGS,
       { "anthropic-version": "2023-06-01", "x-api-key": "ignored-because-bearer-wins" });
     const [sawKey] = (await seenRequests()).filter((r) => r.path === "/v1/messages" && r.headers["x-api-key"] === apiKey);
@@ -489,6 +502,7 @@ describe("the relay (the provider of each attendee's own OpenClaw agent)", () =>
     const gpt = await enrolled("relay-codex");
     const access = codexToken(3600, "acct-relay-77");
     await register(gpt.key, { kind: "openai-codex", token: access });
+    await openTurn(gpt.key);
     const marker = `codex-${crypto.randomUUID()}`;
     await relay("/openai-codex/responses", await currentRelayToken("relay-codex"), { model: "gpt-5.5", input: marker });
     const [sawCodex] = await seenWith(marker);

@@ -1,7 +1,11 @@
 // Drives the Worker inside workerd the way a client would, and reads what it recorded.
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { configFor } from "../src/settings/config";
 import app from "../src/index";
+import { tierTableFor } from "../src/pipeline/admit/tiers";
+import { hashGatewayKey, parseGatewayKey } from "../src/pipeline/identify/gateway-key";
+import { newRequestRow } from "../src/pipeline/settle/request-row";
 import { TEST_ADMIN_TOKEN, TEST_UPSTREAM_PORT } from "./constants";
 
 export const BASE = "http://gateway.test";
@@ -65,6 +69,9 @@ export async function issueKey(userId: string): Promise<string> {
 
 export interface LoggedRow {
   request_id: string;
+  turn_id: string | null;
+  model_calls: number | null;
+  model_tokens: number | null;
   user_id: string;
   endpoint: string;
   status: number;
@@ -128,4 +135,27 @@ export function sseData(text: string): unknown[] {
     .filter((e) => e.startsWith("data: "))
     .map((e) => e.slice(6))
     .map((d) => (d === "[DONE]" ? "[DONE]" : JSON.parse(d)));
+}
+
+/**
+ * A /v1 turn of the attendee's own agent in flight, admitted by their object exactly as the
+ * pipeline admits one (their gateway key, a route that takes their credential): the relay
+ * serves model calls only inside such a turn. `end` settles it with its row, as the pipeline
+ * does when the turn's answer has ended.
+ */
+export async function openTurn(key: string): Promise<{ requestId: string; end(): Promise<void> }> {
+  const parsed = parseGatewayKey(key)!;
+  const gate = env.ATTENDEE_GATE.get(env.ATTENDEE_GATE.idFromName(parsed.userId));
+  const requestId = `req_turn_${crypto.randomUUID().replaceAll("-", "")}`;
+  const startedAt = Date.now();
+  const grant = await gate.admit({
+    now: startedAt, userId: parsed.userId, credential: { kind: "key", keyId: parsed.keyId, keyHash: await hashGatewayKey(key) },
+    tiers: tierTableFor(configFor(env)), queueMs: 0, leaseMs: 60_000,
+    nodes: [{ name: "turn-node", key: `node:turn-node-${parsed.userId}`, maxConcurrent: 100 }], nodeQueue: { max: 0, ms: 0 },
+    defaultTier: "event", dedicatedNodes: {}, project: "default", free: false,
+    requestId, spend: { required: true }, turn: true, session: null,
+  });
+  if (!grant.ok) throw new Error(`turn not admitted: ${grant.refusal}`);
+  const row = { ...newRequestRow(requestId, "/v1/chat/completions", "POST", startedAt), user_id: parsed.userId, auth: "key" as const, status: 200 };
+  return { requestId, end: () => gate.settle({ leaseId: grant.leaseId, reachedUpstream: true }, row, 0) };
 }

@@ -333,7 +333,7 @@ describe("in-flight slots", () => {
     const ask = (queueMs: number) => stub.admit({
       now: Date.now(), userId: "lost-settle", credential: { kind: "anonymous" }, tiers, queueMs, leaseMs: 300,
       nodes: [{ name: "lost-settle-node", key: "node:lost-settle-node", maxConcurrent: 10 }], nodeQueue: { max: 10, ms: 1_000 },
-      defaultTier: "event", dedicatedNodes: {}, project: "default", free: false,
+      defaultTier: "event", dedicatedNodes: {}, project: "default", free: false, requestId: "req_lost", spend: null, turn: false, session: null,
     });
     const held = await ask(0);
     expect(held.ok).toBe(true);

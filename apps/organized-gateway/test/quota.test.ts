@@ -17,7 +17,7 @@ function ask(userId: string, now: number, over: Partial<AdmitRequest> = {}): Adm
   return {
     now, userId, credential: { kind: "anonymous" }, tiers, queueMs: 0, leaseMs: 60_000,
     nodes: [{ name: "n", key: `node:quota-test-${userId}`, maxConcurrent: 100 }], nodeQueue: { max: 0, ms: 0 },
-    defaultTier: "event", dedicatedNodes: {}, project: "default", free: false, ...over,
+    defaultTier: "event", dedicatedNodes: {}, project: "default", free: false, requestId: `req_${userId}_${now}`, spend: null, turn: false, session: null, ...over,
   };
 }
 
@@ -140,6 +140,6 @@ function rowFor(n: number) {
     request_id: `req_quota_${n}_${Math.random()}`, user_id: "quota", endpoint: "/v1/chat/completions", method: "POST", auth: "none" as const,
     model: null, upstream: null, stream: false, free: false, status: 200, latency_ms: 1, ttfb_ms: null, queue_ms: null,
     prompt_tokens: null, completion_tokens: null, tokens_est: 0, usage_source: "none" as const, end_state: "complete" as const,
-    error_code: null, ip_hash: null, created_at: "2027-01-31 23:59:00",
+    error_code: null, ip_hash: null, turn_id: null, model_calls: null, model_tokens: null, created_at: "2027-01-31 23:59:00",
   };
 }

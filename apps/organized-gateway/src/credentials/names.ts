@@ -57,6 +57,20 @@ export function parseRelayToken(token: string): RelayClaim | null {
   return { userId: match[1], generation: Number(match[2]), digest: match[3] };
 }
 
+/**
+ * Why a relay token is refused now, or null: it must be minted for exactly the credential the
+ * attendee has stored now, in their current generation (a reinstated or reset id is a new
+ * holder). No credential, another one, an old generation and a wrong digest are one answer,
+ * so a stranger learns nothing of who has a credential; a right token of a revoked id is told so.
+ */
+export async function relayTokenRefusal(
+  hashSecret: string, claim: RelayClaim, stored: StoredCredential | null, state: { generation: number; status: "open" | "revoked" },
+): Promise<"invalid_relay_token" | "user_id_revoked" | null> {
+  const matches = stored !== null && claim.generation === state.generation && await relayTokenMatches(hashSecret, claim, stored);
+  if (!matches) return "invalid_relay_token";
+  return state.status === "revoked" ? "user_id_revoked" : null;
+}
+
 /** True when the claim was minted for exactly this stored credential. */
 export async function relayTokenMatches(hashSecret: string, claim: RelayClaim, stored: StoredCredential): Promise<boolean> {
   return digestsEqual(await relayDigest(hashSecret, claim.userId, claim.generation, stored), claim.digest);

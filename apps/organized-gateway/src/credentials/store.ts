@@ -6,12 +6,13 @@
  * previous one kept — counts as none: nobody spends a credential that is not theirs, and the
  * attendee is told to connect their account again.
  */
-import { gateFor, type Gate } from "../pipeline/admit";
+import { AttendeeGateClient } from "../objects/attendee-gate/client";
 import type { StoredCredential } from "../objects/attendee-gate/protocol";
 import type { Config } from "../settings/config";
-import { credentialFingerprint } from "./names";
+import { attendeeAgentId, credentialFingerprint } from "./names";
 import { open, seal, type CredentialOwner } from "./seal";
 import type { CredentialKind } from "./kinds";
+import type { SpentCredential } from "./spend";
 
 /** What the attendee and the organiser may see: never the sealed value. */
 export interface CredentialView {
@@ -43,8 +44,8 @@ export async function openFor(config: Config, owner: CredentialOwner, stored: St
 }
 
 /** The attendee's generation and credential, read from their object together. */
-export async function readOwn(env: Env, config: Config, userId: string): Promise<{ gate: Gate; generation: number; own: OwnCredential | null; stored: StoredCredential | null }> {
-  const gate = gateFor(env.ATTENDEE_GATE, userId);
+export async function readOwn(env: Env, config: Config, userId: string): Promise<{ gate: AttendeeGateClient; generation: number; own: OwnCredential | null; stored: StoredCredential | null }> {
+  const gate = AttendeeGateClient.of(env, userId);
   const [state, stored] = await Promise.all([gate.describe(), gate.getCredential()]);
   const owner = { userId, generation: state.generation };
   return { gate, generation: state.generation, stored, own: await openFor(config, owner, stored) };
@@ -63,6 +64,18 @@ export async function sealNew(config: Config, owner: CredentialOwner, kind: Cred
 }
 
 /** Notes how the provider took a credential, if it is still the one stored (AttendeeRecord.noteCredentialUse). */
-export async function noteUse(gate: Gate, used: StoredCredential, result: "ok" | "rejected"): Promise<void> {
+export async function noteUse(gate: AttendeeGateClient, used: StoredCredential, result: "ok" | "rejected"): Promise<void> {
   await gate.noteCredentialUse({ sealed: used.sealed, result });
+}
+
+/** What the pipeline spends: the granted credential opened for its owner, or null when it does not open for them. */
+export async function openSpent(config: Config, owner: CredentialOwner, granted: StoredCredential | null): Promise<SpentCredential | null> {
+  const own = await openFor(config, owner, granted);
+  if (!own) return null;
+  return {
+    kind: own.stored.kind,
+    sealed: own.stored.sealed,
+    token: own.token,
+    agent: await attendeeAgentId(config.hashSecret, owner.userId, owner.generation),
+  };
 }

@@ -10,7 +10,7 @@
  * - revoking revokes in the object first, then marks the listing; a failed second step
  *   leaves the listing "active", and revoking again is safe (the object answers as before).
  */
-import { gateFor } from "../pipeline/admit";
+import { AttendeeGateClient } from "../objects/attendee-gate/client";
 import type { AttendeeState } from "../objects/attendee-gate/protocol";
 import { EVENT_TIER } from "../pipeline/admit/tiers";
 import { mintGatewayKey } from "../pipeline/identify/gateway-key";
@@ -66,7 +66,7 @@ export async function issueKey(env: Env, userId: string, label: string | null): 
   await listKey(env.DB, issued, "admin", label);
   let state;
   try {
-    state = await gateFor(env.ATTENDEE_GATE, userId).issueKey(minted.keyId, minted.hash);
+    state = await AttendeeGateClient.of(env, userId).issueKey(minted.keyId, minted.hash);
   } catch (error) {
     await unlistKey(env.DB, minted.keyId);
     throw error;
@@ -93,7 +93,7 @@ export async function enrollKey(
   };
   let result;
   try {
-    result = await gateFor(env.ATTENDEE_GATE, userId).enroll(minted.keyId, minted.hash, byokHash);
+    result = await AttendeeGateClient.of(env, userId).enroll(minted.keyId, minted.hash, byokHash);
   } catch (error) {
     await undo();
     throw error;
@@ -134,7 +134,7 @@ export async function revokeKey(env: Env, keyId: string): Promise<Revocation | n
   const record = await env.DB.prepare("SELECT user_id FROM gateway_keys WHERE id = ? AND revoked_at IS NULL")
     .bind(keyId).first<{ user_id: string }>();
   if (!record) return null;
-  const state = await gateFor(env.ATTENDEE_GATE, record.user_id).revokeKey(keyId);
+  const state = await AttendeeGateClient.of(env, record.user_id).revokeKey(keyId);
   await env.DB.prepare("UPDATE gateway_keys SET revoked_at = datetime('now') WHERE id = ?").bind(keyId).run();
   await followRoster(env.DB, record.user_id, "admin", state);
   return { id: keyId, user_id: record.user_id, user_status: state.status };
@@ -142,7 +142,7 @@ export async function revokeKey(env: Env, keyId: string): Promise<Revocation | n
 
 /** Lets a revoked id be enrolled again; its next holder starts a new upstream session. */
 export async function reinstateUser(env: Env, userId: string): Promise<AttendeeState & { reinstated: boolean }> {
-  const state = await gateFor(env.ATTENDEE_GATE, userId).reinstate();
+  const state = await AttendeeGateClient.of(env, userId).reinstate();
   await followRoster(env.DB, userId, "admin", state);
   return state;
 }
@@ -153,7 +153,7 @@ export async function reinstateUser(env: Env, userId: string): Promise<AttendeeS
  * new upstream session.
  */
 export async function resetUser(env: Env, userId: string): Promise<{ reset: boolean; revoked_keys: number } & AttendeeState> {
-  const { revokedKeyIds, ...state } = await gateFor(env.ATTENDEE_GATE, userId).reset();
+  const { revokedKeyIds, ...state } = await AttendeeGateClient.of(env, userId).reset();
   if (revokedKeyIds.length > 0) {
     await env.DB.prepare(`UPDATE gateway_keys SET revoked_at = datetime('now')
       WHERE revoked_at IS NULL AND id IN (SELECT value FROM json_each(?))`).bind(JSON.stringify(revokedKeyIds)).run();
@@ -164,12 +164,12 @@ export async function resetUser(env: Env, userId: string): Promise<{ reset: bool
 
 /** Pauses or resumes an attendee, whatever their credential (key or BYOK). */
 export async function setBlocked(env: Env, userId: string, blocked: boolean): Promise<AttendeeState> {
-  const state = await gateFor(env.ATTENDEE_GATE, userId).setBlocked(blocked);
+  const state = await AttendeeGateClient.of(env, userId).setBlocked(blocked);
   await followRoster(env.DB, userId, "admin", state);
   return state;
 }
 
 /** Puts an attendee on a tier (its limits and its priority in the node queues); null: DEFAULT_TIER applies. */
 export async function setTier(env: Env, userId: string, tier: string | null): Promise<AttendeeState & { previousTier: string | null }> {
-  return gateFor(env.ATTENDEE_GATE, userId).setTier(tier);
+  return AttendeeGateClient.of(env, userId).setTier(tier);
 }

@@ -14,6 +14,9 @@
  * Log rows are never only in memory once `settle` has answered: see pipeline/settle/row-batcher.ts.
  */
 import { DurableObject } from "cloudflare:workers";
+import { configFor } from "../../settings/config";
+import { relayTokenRefusal } from "../../credentials/names";
+import { decideSpend } from "../../credentials/spend";
 import type { Credential } from "../../pipeline/identify";
 import type { RequestRow } from "../../pipeline/settle/request-row";
 import { RowBatcher } from "../../pipeline/settle/row-batcher";
@@ -28,6 +31,7 @@ import { SlotPool } from "../limits/slot-pool";
 import { MonthlyQuota, periodOf, type PeriodUsage } from "./monthly-quota";
 import { EVENT_TIER, tierLimits } from "../../pipeline/admit/tiers";
 import { ownValue } from "../../shared/own-key";
+import { TurnBook } from "./turns";
 
 /** The object that limits one BYOK key across every id it is used with. */
 export function keyGateName(keyHash: string): string {
@@ -37,6 +41,20 @@ export function keyGateName(keyHash: string): string {
 type NodeReservation =
   | { ok: true; node: string; key: string; nodeLeaseId: string }
   | Extract<FailoverResult, { ok: false }>;
+
+/**
+ * What a granted request holds besides its own slot, by that slot's lease: its node slot
+ * (node = the node object's key; "" once given up, or none), the month's unit it reserved, its
+ * session's turn, and for a relay call the turn it belongs to.
+ */
+interface Held {
+  node: string;
+  leaseId: string;
+  quota: { period: string; project: string } | null;
+  claim: string | null;
+  session: { key: string; leaseId: string } | null;
+  turnOf: string | null;
+}
 
 export class AttendeeGate extends DurableObject<Env> {
   private readonly record: AttendeeRecord;
@@ -50,7 +68,11 @@ export class AttendeeGate extends DurableObject<Env> {
    * What each granted request holds besides its own slot, by that slot's lease: its node
    * slot (node = the node object's key; "" once given up) and the month's unit it reserved.
    */
-  private readonly held = new Map<string, { node: string; leaseId: string; quota: { period: string; project: string } | null; claim: string | null }>();
+  private readonly held = new Map<string, Held>();
+  /** The attendee's own-agent turns in flight, and the relay calls made inside them. */
+  private readonly turns = new TurnBook();
+  /** One turn at a time per upstream session (OpenClaw serialises them, and fails a second one that starts). */
+  private readonly sessions = new Map<string, SlotPool>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -63,6 +85,7 @@ export class AttendeeGate extends DurableObject<Env> {
   async admit(request: AdmitRequest): Promise<AdmitResult> {
     const { now, credential } = request;
     this.userId = request.userId;
+    if (credential.kind === "relay") return this.admitModelCall(request, credential);
     const tier = this.record.state.tier ?? request.defaultTier;
     const tierRow = tierLimits(request.tiers, tier);
     // Without a tier the checks still run in order (a wrong key is told so first), with the
@@ -76,6 +99,8 @@ export class AttendeeGate extends DurableObject<Env> {
     const counted = !request.free && tierRow !== null && (tierRow.requestsPerMonth !== null || tierRow.projects !== null);
     let leaseId = "";
     let node: { node: string; leaseId: string } | null = null;
+    let spent: StoredCredential | null = null;
+    let session: { key: string; leaseId: string } | null = null;
     let detail: QuotaDetail | undefined;
     // A tier with a dedicated node goes there, and only there.
     const dedicated = limits.node ? ownValue(request.dedicatedNodes, limits.node) : undefined;
@@ -84,6 +109,15 @@ export class AttendeeGate extends DurableObject<Env> {
     const steps: Step[] = [
       { name: "credential", run: () => (verdict.refusal ? { ok: false, refusal: verdict.refusal, retryAfterMs: 0 } : { ok: true }) },
       { name: "blocked", run: () => (this.record.state.blocked ? { ok: false, refusal: "user_blocked", retryAfterMs: 0 } : { ok: true }) },
+      {
+        name: "account",
+        run: () => {
+          const decision = decideSpend(this.record.credential(), request.spend);
+          if (!decision.ok) return { ok: false, refusal: decision.refusal, retryAfterMs: 0 };
+          spent = decision.credential;
+          return { ok: true };
+        },
+      },
       {
         name: "window",
         run: async () => {
@@ -116,6 +150,20 @@ export class AttendeeGate extends DurableObject<Env> {
         },
       },
       {
+        name: "session",
+        run: async () => {
+          if (request.session === null) return { ok: true };
+          const key = `${this.record.state.generation}\0${request.session}`;
+          let pool = this.sessions.get(key);
+          if (!pool) this.sessions.set(key, (pool = new SlotPool()));
+          const answer = await pool.acquire({ now, cap: 1, leaseMs: request.leaseMs, queueMs: request.queueMs, queueMax: Infinity, priority: 0 });
+          if (!("leaseId" in answer)) return { ok: false, refusal: "session_busy", retryAfterMs: 1_000 };
+          session = { key, leaseId: answer.leaseId };
+          return { ok: true };
+        },
+        undo: () => this.releaseSession(session),
+      },
+      {
         name: "slot",
         run: async () => {
           const answer = await this.slots.acquire({
@@ -141,15 +189,74 @@ export class AttendeeGate extends DurableObject<Env> {
     const allowance = this.window.allowance(Date.now(), limits.perMinute);
     if (!decision.ok) {
       if (claim) this.record.release(claim);
-      return { ok: false, refusal: decision.refusal, retryAfterMs: decision.retryAfterMs, tier, limits: tierRow, detail, ...allowance };
+      return { ok: false, refusal: decision.refusal, retryAfterMs: decision.retryAfterMs, tier, limits: tierRow, detail, ...allowance, kind: this.record.credential()?.kind };
     }
     const granted = node as unknown as { node: string; leaseId: string };
-    this.held.set(leaseId, { ...granted, quota: counted ? { period, project: request.project } : null, claim });
+    this.held.set(leaseId, { ...granted, quota: counted ? { period, project: request.project } : null, claim, session, turnOf: null });
+    if (request.turn && spent) this.turns.start(leaseId, request.requestId, now, request.leaseMs);
     return {
       ok: true, leaseId, node: nodes.find((n) => n.key === granted.node)!.name, nodeLeaseId: granted.leaseId,
       generation: this.record.state.generation, provisional: verdict.provisional, tier, limits,
-      credential: this.record.credential(), ...allowance,
+      credential: spent, turn: null, ...allowance,
     };
+  }
+
+  /**
+   * A model call of the attendee's own agent, through the relay: its token must be minted for
+   * the credential stored now, the attendee must not be blocked, the credential must be of the
+   * kind the call asks for, and the attendee must be running a turn (turns.ts). It takes no
+   * minute and no slot of its own: its turn already did.
+   */
+  private async admitModelCall(request: AdmitRequest, claim: Extract<Credential, { kind: "relay" }>): Promise<AdmitResult> {
+    const { now } = request;
+    const tier = this.record.state.tier ?? request.defaultTier;
+    const limits = tierLimits(request.tiers, tier) ?? tierLimits(request.tiers, EVENT_TIER)!;
+    const stored = this.record.credential();
+    let call: { turnLease: string; requestId: string } | null = null;
+    const steps: Step[] = [
+      {
+        name: "credential",
+        run: async () => {
+          const refusal = await relayTokenRefusal(configFor(this.env).hashSecret, { userId: request.userId, ...claim }, stored, this.record.state);
+          return refusal ? { ok: false, refusal, retryAfterMs: 0 } : { ok: true };
+        },
+      },
+      { name: "blocked", run: () => (this.record.state.blocked ? { ok: false, refusal: "user_blocked", retryAfterMs: 0 } : { ok: true }) },
+      {
+        name: "account",
+        run: () => {
+          const decision = decideSpend(stored, request.spend);
+          return decision.ok ? { ok: true } : { ok: false, refusal: decision.refusal, retryAfterMs: 0 };
+        },
+      },
+      {
+        name: "turn",
+        run: () => {
+          const admitted = this.turns.admitCall(now);
+          if (!admitted.ok) return { ok: false, refusal: admitted.refusal, retryAfterMs: admitted.refusal === "no_active_turn" ? 0 : 60_000 };
+          call = admitted;
+          return { ok: true };
+        },
+      },
+    ];
+    const decision = await decideInOrder(steps);
+    const allowance = this.window.allowance(now, limits.perMinute);
+    if (!decision.ok) return { ok: false, refusal: decision.refusal, retryAfterMs: decision.retryAfterMs, tier, limits, ...allowance, kind: stored?.kind };
+    const inTurn = call as unknown as { turnLease: string; requestId: string };
+    const leaseId = crypto.randomUUID();
+    this.held.set(leaseId, { node: "", leaseId: "", quota: null, claim: null, session: null, turnOf: inTurn.turnLease });
+    return {
+      ok: true, leaseId, node: "", nodeLeaseId: "", generation: this.record.state.generation, provisional: false, tier, limits,
+      credential: stored, turn: inTurn.requestId, ...allowance,
+    };
+  }
+
+  private releaseSession(session: { key: string; leaseId: string } | null): void {
+    if (!session) return;
+    const pool = this.sessions.get(session.key);
+    if (!pool) return;
+    pool.release(session.leaseId);
+    if (pool.inUse === 0 && pool.queued === 0) this.sessions.delete(session.key);
   }
 
   /**
@@ -174,6 +281,8 @@ export class AttendeeGate extends DurableObject<Env> {
   async renew(leaseId: string): Promise<boolean> {
     const held = this.held.get(leaseId);
     if (held?.node) await this.nodeGate(held.node).renew(held.leaseId).catch(() => false);
+    if (held?.session) this.sessions.get(held.session.key)?.renew(held.session.leaseId);
+    this.turns.renew(leaseId, Date.now());
     return this.slots.renew(leaseId);
   }
 
@@ -189,7 +298,15 @@ export class AttendeeGate extends DurableObject<Env> {
       // A request that never reached the upstream does not use up the month.
       if (held?.quota && !request.reachedUpstream) this.quota.refund(held.quota.period, held.quota.project);
       const outcome: NodeOutcome = request.nodeOutcome ?? "answered";
+      this.releaseSession(held?.session ?? null);
       if (held?.node) await this.nodeGate(held.node).release(held.leaseId, outcome).catch(() => {});
+      // A relay call's tokens count for its turn; a turn's row says what all its calls cost.
+      if (held?.turnOf) {
+        this.turns.endCall(held.turnOf, row.tokens_est);
+      } else {
+        const tally = await this.turns.finish(request.leaseId);
+        if (tally) Object.assign(row, { model_calls: tally.calls, model_tokens: tally.tokens });
+      }
     }
     if (request.credentialUse) this.record.noteCredentialUse(request.credentialUse, new Date().toISOString());
     if (request.binding && this.record.bindAccepted(request.binding.keyHash)) {

@@ -2,6 +2,7 @@
 import type { Credential } from "../../pipeline/identify";
 import type { NodeOutcome } from "../node-gate";
 import type { TierLimits, TierTable } from "../../pipeline/admit/tiers";
+import type { SpendAsk, SpendRefusal } from "../../credentials/spend";
 
 /** A node the request may go to, in the attendee's sticky order (pipeline/route/pool.ts). */
 export interface NodeChoice {
@@ -31,6 +32,17 @@ export interface AdmitRequest {
   project: string;
   /** A free route: limited, but never counted against the month. */
   free: boolean;
+  /** The request's id: a turn's model calls through the relay are linked to it. */
+  requestId: string;
+  /** What the route may spend of the attendee's own credential (credentials/spend.ts); null: nothing. */
+  spend: SpendAsk | null;
+  /** The route runs an own-agent turn: relay calls are admitted only while one is in flight. */
+  turn: boolean;
+  /**
+   * The upstream session this call runs in, when its node runs one turn of a session at a
+   * time (OpenClaw): turns of one session are queued here, never sent to collide there.
+   */
+  session: string | null;
 }
 
 /** Refusals of the credential: the caller has not shown they are this attendee. */
@@ -38,7 +50,8 @@ export type CredentialRefusal =
   | "invalid_key"
   | "revoked_key"
   | "user_id_taken"
-  | "user_id_revoked";
+  | "user_id_revoked"
+  | "invalid_relay_token";
 
 export type Refusal =
   | CredentialRefusal
@@ -50,9 +63,13 @@ export type Refusal =
   | "project_limit"
   | "subscription_required"
   | "host_busy"
-  | "host_down";
+  | "host_down"
+  | SpendRefusal
+  | "no_active_turn"
+  | "too_many_model_calls"
+  | "session_busy";
 
-const CREDENTIAL_REFUSALS: ReadonlySet<Refusal> = new Set<Refusal>(["invalid_key", "revoked_key", "user_id_taken", "user_id_revoked"]);
+const CREDENTIAL_REFUSALS: ReadonlySet<Refusal> = new Set<Refusal>(["invalid_key", "revoked_key", "user_id_taken", "user_id_revoked", "invalid_relay_token"]);
 
 export function isCredentialRefusal(refusal: Refusal): refusal is CredentialRefusal {
   return CREDENTIAL_REFUSALS.has(refusal);
@@ -79,8 +96,10 @@ export interface Grant extends Allowance {
   provisional: boolean;
   tier: string;
   limits: TierLimits;
-  /** The attendee's sealed model credential, for routes that spend it (null: none stored). */
+  /** The attendee's sealed model credential this call spends (credentials/spend.ts); null: none. */
   credential: StoredCredential | null;
+  /** A relay call: the request id of the turn it is part of. */
+  turn: string | null;
 }
 
 /** What a quota refusal tells the caller: the tier, the month's usage and when it resets, or the projects used. */
@@ -93,7 +112,11 @@ export interface QuotaDetail {
 
 export type AdmitResult =
   | Grant
-  | ({ ok: false; refusal: Refusal; retryAfterMs: number; tier: string; limits: TierLimits | null; detail?: QuotaDetail } & Allowance);
+  | ({
+    ok: false; refusal: Refusal; retryAfterMs: number; tier: string; limits: TierLimits | null; detail?: QuotaDetail;
+    /** The kind of the attendee's stored credential, for a refusal's wording. */
+    kind?: StoredCredential["kind"];
+  } & Allowance);
 
 export type EnrollResult =
   | { ok: true; generation: number }

@@ -1,6 +1,7 @@
 /**
  * The order in which admission decides, as a pure function: credential → blocked →
- * window → quota → slot → node. Each step either passes or refuses; the first refusal
+ * account (whose model credential pays) → turn (a relay call inside a turn) → window →
+ * quota → session (one turn of a session at a time) → slot → node. Each step either passes or refuses; the first refusal
  * wins, later steps never run (a wrong key costs no window slot), and every step that had
  * already passed is undone in reverse (a request refused a slot gives its minute back, one
  * refused a node gives back its attendee slot). Phase 3's monthly quota is a step here, not
@@ -8,7 +9,7 @@
  */
 import type { Refusal } from "../attendee-gate/protocol";
 
-export const ADMISSION_ORDER = ["credential", "blocked", "window", "quota", "slot", "node"] as const;
+export const ADMISSION_ORDER = ["credential", "blocked", "account", "turn", "window", "quota", "session", "slot", "node"] as const;
 export type StepName = (typeof ADMISSION_ORDER)[number];
 
 export type StepResult = { ok: true } | { ok: false; refusal: Refusal; retryAfterMs: number };

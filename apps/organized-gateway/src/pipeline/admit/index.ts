@@ -6,13 +6,14 @@
 import type { Config } from "../../settings/config";
 import type { Principal } from "../identify";
 import { GatewayError, retryAfterHeaders } from "../../shared/errors";
-import type { AttendeeGate } from "../../objects/attendee-gate";
+import type { AttendeeGateClient } from "../../objects/attendee-gate/client";
 import { nodeGateName } from "../../objects/node-gate";
 import { routeTableFor, type Upstream } from "../route";
 import { isCredentialRefusal, type AdmitRequest, type AdmitResult, type Allowance, type Grant, type NodeChoice } from "../../objects/attendee-gate/protocol";
+import { MAX_MODEL_CALLS_PER_TURN } from "../../objects/attendee-gate/turns";
+import { credentialRejected, noCredential } from "../../credentials/errors";
 import { tierTableFor } from "./tiers";
 
-export type Gate = DurableObjectStub<AttendeeGate>;
 
 /**
  * A lease lives this long unless renewed; the Worker renews it every LEASE_RENEW_MS while
@@ -21,10 +22,6 @@ export type Gate = DurableObjectStub<AttendeeGate>;
  */
 export const LEASE_MS = 60_000;
 export const LEASE_RENEW_MS = 20_000;
-
-export function gateFor(namespace: DurableObjectNamespace<AttendeeGate>, name: string): Gate {
-  return namespace.get(namespace.idFromName(name));
-}
 
 export function rateLimitHeaders(allowance: Allowance): Record<string, string> {
   return {
@@ -63,10 +60,8 @@ function admissionTerms(config: Config) {
   return found;
 }
 
-/** What this request adds to admission: its project, whether its route is free, where to upgrade. */
-export interface AdmissionAsk {
-  project: string;
-  free: boolean;
+/** What this request adds to admission (protocol.ts's AdmitRequest says what each means). */
+export interface AdmissionAsk extends Pick<AdmitRequest, "project" | "free" | "requestId" | "spend" | "turn" | "session"> {
   /** The billing page an attendee over quota is sent to. */
   billingUrl: string;
 }
@@ -81,11 +76,12 @@ export function nodeChoices(nodes: readonly Upstream[]): NodeChoice[] {
  * carrying the rate headers.
  */
 export async function admit(
-  gate: Gate, principal: Principal, config: Config, nodes: readonly Upstream[], ask: AdmissionAsk, now: number,
+  gate: AttendeeGateClient, principal: Principal, config: Config, nodes: readonly Upstream[], ask: AdmissionAsk, now: number,
 ): Promise<Admission> {
-  const result = (await gate.admit({
-    now, userId: principal.userId, credential: principal.credential, nodes: nodeChoices(nodes), project: ask.project, free: ask.free, ...admissionTerms(config),
-  })) as AdmitResult;
+  const { billingUrl: _billingUrl, ...asked } = ask;
+  const result = await gate.admit({
+    now, userId: principal.userId, credential: principal.credential, nodes: nodeChoices(nodes), ...asked, ...admissionTerms(config),
+  });
   if (result.ok) return { ...result, headers: rateLimitHeaders(result) };
   // A caller who has not shown they are this attendee learns nothing of the attendee's window.
   const headers = isCredentialRefusal(result.refusal) ? {} : rateLimitHeaders(result);
@@ -96,10 +92,14 @@ export async function admit(
  * Moves an admitted request to the next node when its node could not be reached; throws
  * host_down / host_busy when none is left.
  */
-export async function failover(gate: Gate, admission: Admission, remaining: readonly Upstream[], config: Config): Promise<string> {
+export async function failover(gate: AttendeeGateClient, admission: Admission, remaining: readonly Upstream[], config: Config): Promise<string> {
   const result = await gate.failover(admission.leaseId, nodeChoices(remaining), admissionTerms(config));
   if (result.ok) return result.node;
   throw hostError(result.refusal, result.retryAfterMs, admission.headers);
+}
+
+function withHeaders(error: GatewayError, headers: Record<string, string>): GatewayError {
+  return new GatewayError(error.status, error.type, error.code, error.message, { ...error.headers, ...headers });
 }
 
 function hostError(refusal: "host_busy" | "host_down", retryAfterMs: number, headers: Record<string, string>): GatewayError {
@@ -114,19 +114,20 @@ function hostError(refusal: "host_busy" | "host_down", retryAfterMs: number, hea
 }
 
 /** Keeps the lease alive until the returned function is called (at settle). */
-export function keepLease(gate: Gate, leaseId: string): () => void {
+export function keepLease(gate: AttendeeGateClient, leaseId: string): () => void {
   const timer = setInterval(() => {
     gate.renew(leaseId).catch(() => {});
   }, LEASE_RENEW_MS);
   return () => clearInterval(timer);
 }
 
-function refusalError(
+/** The refusal an attendee reads, from the object's answer (pure: specified in refusals.test.ts). */
+export function refusalError(
   result: Extract<AdmitResult, { ok: false }>,
   principal: Principal,
   config: Config,
   headers: Record<string, string>,
-  ask: AdmissionAsk,
+  ask: Pick<AdmissionAsk, "billingUrl">,
 ): GatewayError {
   const retryAfter = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
   const detail = result.detail ?? {};
@@ -174,5 +175,25 @@ function refusalError(
     case "host_busy":
     case "host_down":
       return hostError(result.refusal, result.retryAfterMs, headers);
+    case "invalid_relay_token":
+      return new CredentialRefused(401, "authentication_error", "invalid_relay_token",
+        "This relay token is not (or no longer) valid: the attendee rotated or revoked their account, or the agent server's set-up is stale.", headers);
+    case "no_credential":
+      return withHeaders(noCredential({ authMode: config.authMode }), headers);
+    case "credential_rejected":
+      return withHeaders(credentialRejected({ authMode: config.authMode, kind: result.kind }), headers);
+    case "credential_kind_changed":
+      return new GatewayError(409, "invalid_request_error", "credential_kind_changed",
+        "The attendee's account is of another kind now; the agent server's set-up for it is being updated. Try again.", headers);
+    case "no_active_turn":
+      return new GatewayError(403, "permission_error", "no_active_turn",
+        "The relay serves the model calls of your own agent's turns only, and no turn of yours is running now. Send your request to the gateway's /v1 API.", headers);
+    case "too_many_model_calls":
+      return new GatewayError(429, "rate_limit_error", "rate_limit_exceeded",
+        `This turn has made ${MAX_MODEL_CALLS_PER_TURN} model calls, as many as one turn may. Start a new turn.`, headers);
+    case "session_busy":
+      return new GatewayError(429, "rate_limit_error", "too_many_requests_in_flight",
+        "An earlier turn of this conversation is still running. Wait for it to finish, then try again.",
+        { ...headers, ...retryAfterHeaders(result.retryAfterMs) });
   }
 }

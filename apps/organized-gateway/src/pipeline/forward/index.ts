@@ -11,7 +11,7 @@ import { GatewayError, errorBody } from "../../shared/errors";
  * `callerSignal` is the incoming request's signal (compatibility flag enable_request_signal):
  * a caller who leaves while the upstream is still thinking cancels the upstream call too.
  */
-export async function forward(call: UpstreamCall, timeoutMs: number, callerSignal?: AbortSignal): Promise<Response> {
+export async function forward(call: UpstreamCall, timeoutMs: number, callerSignal?: AbortSignal, words: FailureWords = NODE_WORDS): Promise<Response> {
   // Not AbortSignal.timeout(): that would also cut a long stream after its headers arrived.
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), timeoutMs);
@@ -20,16 +20,30 @@ export async function forward(call: UpstreamCall, timeoutMs: number, callerSigna
     return await fetch(call.url, { ...call.init, signal });
   } catch {
     if (callerSignal?.aborted) throw clientClosed();
-    if (timeout.signal.aborted) {
-      throw new GatewayError(504, "timeout_error", "upstream_timeout",
-        `The agent server did not answer within ${Math.round(timeoutMs / 1000)} seconds. Try again in a minute; the organiser can see this in the logs.`);
-    }
-    throw new GatewayError(502, "upstream_error", "upstream_unreachable",
-      "The gateway could not reach the agent server. The organiser is on it; try again in a minute.");
+    if (timeout.signal.aborted) throw words.timeout(timeoutMs);
+    throw words.unreachable();
   } finally {
     clearTimeout(timer);
   }
 }
+
+/** How a failed call is told: an agent server of the pool, or a model provider the relay calls. */
+export interface FailureWords {
+  unreachable(): GatewayError;
+  timeout(timeoutMs: number): GatewayError;
+}
+
+export const NODE_WORDS: FailureWords = {
+  unreachable: () => new GatewayError(502, "upstream_error", "upstream_unreachable",
+    "The gateway could not reach the agent server. The organiser is on it; try again in a minute."),
+  timeout: (timeoutMs) => new GatewayError(504, "timeout_error", "upstream_timeout",
+    `The agent server did not answer within ${Math.round(timeoutMs / 1000)} seconds. Try again in a minute; the organiser can see this in the logs.`),
+};
+
+export const PROVIDER_WORDS: FailureWords = {
+  unreachable: () => new GatewayError(502, "upstream_error", "provider_unreachable", "The gateway could not reach the model provider."),
+  timeout: () => new GatewayError(504, "timeout_error", "provider_timeout", "The model provider did not answer in time."),
+};
 
 /** The caller hung up before the answer reached it (logged as client_abort, status 499). */
 export function clientClosed(): GatewayError {

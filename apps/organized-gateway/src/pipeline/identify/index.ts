@@ -19,7 +19,9 @@ export { ANONYMOUS } from "./user-id";
 export type Credential =
   | { kind: "key"; keyId: string; keyHash: string }
   | { kind: "byok"; keyHash: string }
-  | { kind: "anonymous" };
+  | { kind: "anonymous" }
+  /** A relay token (credentials/names.ts): checked by the attendee's object against their credential now. */
+  | { kind: "relay"; generation: number; digest: string };
 
 export interface Principal {
   /** The canonical user id (pipeline/identify/user-id.ts). */

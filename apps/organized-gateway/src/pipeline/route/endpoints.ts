@@ -4,7 +4,8 @@
  */
 import { GatewayError } from "../../shared/errors";
 
-export type EndpointKind = "chat" | "completion" | "embedding" | "response" | "models";
+/** `messages`: Anthropic's Messages API (the relay to Anthropic). */
+export type EndpointKind = "chat" | "completion" | "embedding" | "response" | "models" | "messages";
 
 export interface Endpoint {
   kind: EndpointKind;

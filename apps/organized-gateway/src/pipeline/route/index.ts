@@ -6,11 +6,11 @@
  */
 import type { Config } from "../../settings/config";
 import type { JsonObject } from "../envelope/body";
-import type { Principal } from "../identify";
 import { GatewayError } from "../../shared/errors";
 import type { Endpoint } from "./endpoints";
 import { routeModel, type ModelRoute, type PoolNode } from "./pool";
-import { openclaw, passthrough, type AuthStrategy } from "./strategies";
+import { KINDS, type CredentialKind } from "../../credentials/kinds";
+import { openclaw, passthrough, provider, type AuthStrategy, type StrategyContext } from "./strategies";
 
 export interface Upstream extends PoolNode {
   baseUrl: string;
@@ -25,6 +25,8 @@ export interface RouteTable {
   byName: ReadonlyMap<string, Upstream>;
   /** Some node serves model patterns: a request's model must be read before its node is chosen. */
   routesByModel: boolean;
+  /** The model providers the relay calls with attendees' own credentials, by credential kind. */
+  providers: Readonly<Record<CredentialKind, Upstream>>;
 }
 
 const routeTables = new WeakMap<Config, RouteTable>();
@@ -45,7 +47,9 @@ function buildRouteTable(config: Config): RouteTable {
   const upstreams = config.upstreams.map((node): Upstream => ({
     name: node.name,
     baseUrl: node.url,
-    strategy: node.token ? openclaw(node.token, node.agent) : passthrough(),
+    // In AUTH_MODE=codex a plain node takes the attendee's token in a header; a free route never does.
+    strategy: node.token ? openclaw(node.token, node.agent)
+      : passthrough(config.authMode === "codex" && !node.free ? config.credentials.tokenHeader : null),
     maxConcurrent: node.maxConcurrent,
     weight: dedicated.has(node.name) ? 0 : node.weight,
     models: node.models,
@@ -54,12 +58,27 @@ function buildRouteTable(config: Config): RouteTable {
       ? { "cf-access-client-id": node.access.clientId, "cf-access-client-secret": node.access.clientSecret }
       : {},
   }));
-  return { upstreams, byName: new Map(upstreams.map((u) => [u.name, u])), routesByModel: upstreams.some((u) => u.models.length > 0) };
+  const providers = Object.fromEntries(Object.values(KINDS).map((spec): [CredentialKind, Upstream] => [spec.kind, {
+    name: `provider:${spec.kind}`, baseUrl: spec.baseUrl(config), strategy: provider(spec),
+    maxConcurrent: 0, weight: 0, models: [], free: false, fixedHeaders: {},
+  }])) as Record<CredentialKind, Upstream>;
+  return {
+    upstreams, byName: new Map(upstreams.map((u) => [u.name, u])), routesByModel: upstreams.some((u) => u.models.length > 0), providers,
+  };
 }
 
 /** The node that answers for the pool where one must (health probe, the join page's wording): the first default node. */
 export function chooseUpstream(table: RouteTable): Upstream {
   return table.upstreams.find((u) => u.models.length === 0) ?? table.upstreams[0];
+}
+
+/**
+ * Whether callers of this node must show a gateway key: where the gateway pays, and where the
+ * node spends the attendee's own credential (found by their key: an X-User-ID proves
+ * nothing). What /health and the join page tell the kit, so setup.sh and the agent send it.
+ */
+export function callersNeedGatewayKey(upstream: Upstream): boolean {
+  return upstream.strategy.requiresGatewayKey || upstream.strategy.takesCredential !== null;
 }
 
 /** The nodes that may serve this attendee's request for `model`, sticky order first. */
@@ -71,9 +90,6 @@ export function routeFor(table: RouteTable, userId: string, model: string | null
   }
   return route;
 }
-
-/** Request headers a caller may send upstream; everything else (x-openclaw-*, cookies, cf-*) is dropped. */
-const FORWARDED_HEADERS = ["content-type", "accept", "user-agent", "openai-beta", "openai-organization", "openai-project"];
 
 export interface PreparedBody {
   json: JsonObject;
@@ -93,13 +109,13 @@ export function requireServedEndpoint(upstream: Upstream, endpoint: Endpoint, pa
     `This gateway's agent server does not serve ${path}. Use /v1/chat/completions (or /v1/responses).`);
 }
 
-/** Applies the route's rewrites and asks streaming upstreams for usage. Mutates `body`. */
+/** Applies the route's rewrites and asks streaming upstreams for usage. May mutate `given`. */
 export function prepareBody(
-  body: JsonObject, upstream: Upstream, principal: Principal, endpoint: Endpoint, session: string, model: string | null = null,
+  given: JsonObject, upstream: Upstream, context: StrategyContext, endpoint: Endpoint, model: string | null = null,
 ): PreparedBody {
   // A model route's name for the node (`noclaw/gemma3:27b` → `gemma3:27b`); the strategy may still override it.
-  if (model !== null) body.model = model;
-  upstream.strategy.rewrite(body, { principal, endpoint: endpoint.kind, session });
+  if (model !== null) given.model = model;
+  const body = upstream.strategy.rewrite(given, context) ?? given;
   const stream = body.stream === true;
   const options = body.stream_options;
   const callerWantsUsage =
@@ -116,25 +132,29 @@ export interface UpstreamCall {
   init: RequestInit;
 }
 
+/**
+ * The upstream call: the caller's headers that may pass (`passed`: everything else — x-openclaw-*,
+ * cookies, cf-* — is dropped), the node's fixed headers, the strategy's authorization, the body.
+ */
 export function buildUpstreamRequest(
   upstream: Upstream,
-  principal: Principal,
-  session: string,
-  endpoint: Endpoint,
+  context: StrategyContext,
+  method: string,
   incoming: Request,
-  pathAndQuery: string,
+  passed: readonly string[],
+  query: string,
   body: PreparedBody | null,
 ): UpstreamCall {
   const headers = new Headers();
-  for (const name of FORWARDED_HEADERS) {
+  for (const name of passed) {
     const value = incoming.headers.get(name);
     if (value !== null) headers.set(name, value);
   }
   for (const [name, value] of Object.entries(upstream.fixedHeaders)) headers.set(name, value);
-  upstream.strategy.authorize(headers, { principal, endpoint: endpoint.kind, session });
+  upstream.strategy.authorize(headers, context);
   if (body) headers.set("content-type", "application/json");
   return {
-    url: `${upstream.baseUrl}${pathAndQuery}`,
-    init: { method: endpoint.method, headers, body: body ? JSON.stringify(body.json) : undefined },
+    url: `${upstream.baseUrl}${context.path}${query}`,
+    init: { method, headers, body: body ? JSON.stringify(body.json) : undefined },
   };
 }

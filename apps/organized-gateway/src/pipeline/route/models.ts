@@ -19,7 +19,7 @@ interface ModelEntry {
 
 async function listedBy(node: Upstream, principal: Principal, session: string): Promise<string[]> {
   const headers = new Headers(node.fixedHeaders);
-  node.strategy.authorize(headers, { principal, endpoint: "models", session });
+  node.strategy.authorize(headers, { principal, endpoint: "models", session, credential: null, path: "/v1/models" });
   try {
     const response = await fetch(`${node.baseUrl}/v1/models`, { headers, signal: AbortSignal.timeout(LIST_TIMEOUT_MS) });
     if (!response.ok) return [];

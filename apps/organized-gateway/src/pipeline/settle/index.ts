@@ -6,14 +6,14 @@
  * whose object failed to take it (reset, evicted, unreachable): request ids are unique, so
  * a row the object did write before failing is kept once.
  */
-import type { Gate } from "../admit";
+import type { AttendeeGateClient } from "../../objects/attendee-gate/client";
 import type { NodeOutcome } from "../../objects/node-gate";
 import type { CredentialUseNote, SettleBinding } from "../../objects/attendee-gate/protocol";
 import type { EndState, RequestRow } from "./request-row";
 import { insertRequestRows } from "./request-row";
 
 export interface SettleTarget {
-  gate: Gate | null;
+  gate: AttendeeGateClient | null;
   leaseId: string | null;
   db: D1Database;
   flushMs: number;

@@ -24,7 +24,11 @@ export interface RequestLog {
   deferred?: Promise<Partial<RequestRow>>;
 }
 
-export function logged(handle: (c: Context<AppEnv>, log: RequestLog) => Promise<Response>): Handler<AppEnv> {
+/** `answerError`: a surface's own error shape (the Anthropic surface's); OpenAI-shaped by default. */
+export function logged(
+  handle: (c: Context<AppEnv>, log: RequestLog) => Promise<Response>,
+  answerError: (error: GatewayError, headers: Record<string, string>) => Response = errorResponse,
+): Handler<AppEnv> {
   return async (c) => {
     const startedAt = Date.now();
     const requestId = c.get("requestId");
@@ -51,7 +55,7 @@ export function logged(handle: (c: Context<AppEnv>, log: RequestLog) => Promise<
         usage_source: row.prompt_tokens === null ? "none" : "estimated",
       });
       log.deferred = undefined;
-      response = errorResponse(error, log.headers);
+      response = answerError(error, log.headers);
     }
     const finish = (outcome: Partial<RequestRow>) => {
       Object.assign(log.row, outcome);

@@ -8,7 +8,7 @@ import { UNAUTHENTICATED } from "../identify/user-id";
 
 export type EndState = "complete" | "client_abort" | "upstream_error" | "rejected" | "timeout";
 export type UsageSource = "reported" | "estimated" | "none";
-export type AuthKind = "key" | "byok" | "anonymous" | "none";
+export type AuthKind = "key" | "byok" | "anonymous" | "relay" | "none";
 
 export interface RequestRow {
   request_id: string;
@@ -33,6 +33,11 @@ export interface RequestRow {
   end_state: EndState;
   error_code: string | null;
   ip_hash: string | null;
+  /** A model call of an agent turn (the relay): the request id of that turn. */
+  turn_id: string | null;
+  /** A turn: how many model calls its agent made through the relay, and their tokens. */
+  model_calls: number | null;
+  model_tokens: number | null;
   /** `YYYY-MM-DD HH:MM:SS` UTC, as SQLite's datetime('now') writes it. */
   created_at: string;
 }
@@ -43,7 +48,7 @@ export function newRequestRow(requestId: string, endpoint: string, method: strin
     request_id: requestId, user_id: UNAUTHENTICATED, endpoint, method, auth: "none", model: null, upstream: null,
     stream: false, free: false, status: 0, latency_ms: 0, ttfb_ms: null, queue_ms: null, prompt_tokens: null, completion_tokens: null,
     tokens_est: 0, usage_source: "none", end_state: "complete", error_code: null, ip_hash: null,
-    created_at: sqliteTimestamp(startedAt),
+    turn_id: null, model_calls: null, model_tokens: null, created_at: sqliteTimestamp(startedAt),
   };
 }
 
@@ -54,7 +59,7 @@ export function sqliteTimestamp(epochMs: number): string {
 const COLUMNS = [
   "request_id", "user_id", "endpoint", "method", "auth", "model", "upstream", "stream", "free", "status",
   "latency_ms", "ttfb_ms", "queue_ms", "prompt_tokens", "completion_tokens", "tokens_est", "usage_source",
-  "end_state", "error_code", "ip_hash", "created_at",
+  "end_state", "error_code", "ip_hash", "turn_id", "model_calls", "model_tokens", "created_at",
 ] as const satisfies readonly (keyof RequestRow)[];
 
 /** D1 allows 100 bound parameters per statement: as many whole rows as fit go in one INSERT. */

@@ -11,7 +11,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { gateFor } from "../../pipeline/admit";
+import { AttendeeGateClient } from "../../objects/attendee-gate/client";
 import type { AppEnv } from "../../app-env";
 import { configFor } from "../../settings/config";
 import { periodOf } from "../../objects/attendee-gate/monthly-quota";
@@ -130,8 +130,8 @@ export const adminApi = new Hono<AppEnv>()
     const now = Date.now();
     const period = periodOf(now);
     const [state, usage, summary, [figures], keys, roster] = await Promise.all([
-      gateFor(c.env.ATTENDEE_GATE, userId).describe(),
-      gateFor(c.env.ATTENDEE_GATE, userId).monthlyUsage(period),
+      AttendeeGateClient.of(c.env, userId).describe(),
+      AttendeeGateClient.of(c.env, userId).monthlyUsage(period),
       c.env.DB.prepare("SELECT * FROM user_summary WHERE user_id = ?").bind(userId).first(),
       // Asked for by name, so a test user's figures are shown too.
       attendeeFigures(c.env.DB, {

@@ -4,7 +4,7 @@
  * month's usage from the `monthly_usage` ledger (which follows the object's counts with its
  * log batches, so it can trail the object by a few seconds) with the date it resets.
  */
-import { gateFor } from "../../pipeline/admit";
+import { AttendeeGateClient } from "../../objects/attendee-gate/client";
 import { periodEnd, periodOf } from "../../objects/attendee-gate/monthly-quota";
 import { NO_TIER, tierLimits, tierTableFor, type TierLimits } from "../../pipeline/admit/tiers";
 import type { Config } from "../../settings/config";
@@ -34,7 +34,7 @@ export interface BillingAccount {
 export async function billingAccount(env: Env, config: Config, userId: string, nowMs: number): Promise<BillingAccount> {
   const period = periodOf(nowMs);
   const [state, rows, total, projects] = await Promise.all([
-    gateFor(env.ATTENDEE_GATE, userId).describe(),
+    AttendeeGateClient.of(env, userId).describe(),
     subscriptionsOf(env.DB, userId),
     env.DB.prepare("SELECT COALESCE(SUM(requests), 0) AS used FROM monthly_usage WHERE user_id = ? AND period = ?")
       .bind(userId, period).first<{ used: number }>(),

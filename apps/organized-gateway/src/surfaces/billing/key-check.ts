@@ -3,7 +3,7 @@
  * Durable Object, the one place a key's hash is held; checking costs the attendee nothing
  * (no window, no slot, no month).
  */
-import { gateFor } from "../../pipeline/admit";
+import { AttendeeGateClient } from "../../objects/attendee-gate/client";
 import { hashGatewayKey, parseGatewayKey } from "../../pipeline/identify/gateway-key";
 
 export interface KeyHolder {
@@ -15,7 +15,7 @@ export interface KeyHolder {
 export async function holderOfKey(env: Env, key: string): Promise<KeyHolder | null> {
   const parsed = parseGatewayKey(key);
   if (!parsed) return null;
-  const refusal = await gateFor(env.ATTENDEE_GATE, parsed.userId)
+  const refusal = await AttendeeGateClient.of(env, parsed.userId)
     .checkCredential({ kind: "key", keyId: parsed.keyId, keyHash: await hashGatewayKey(key) });
   return refusal === null ? parsed : null;
 }

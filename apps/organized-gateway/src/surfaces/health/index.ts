@@ -6,10 +6,9 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
 import { configFor } from "../../settings/config";
 import { nodeGateName } from "../../objects/node-gate";
-import { routeTableFor, chooseUpstream, type Upstream } from "../../pipeline/route";
+import { callersNeedGatewayKey, routeTableFor, chooseUpstream, type Upstream } from "../../pipeline/route";
 import { probeUpstream } from "../../pipeline/route/probe";
 import { toGatewayError } from "../../shared/errors";
-import { callersNeedGatewayKey } from "../../credentials/use";
 
 const PROBE_TIMEOUT_MS = 2_000;
 
@@ -45,7 +44,7 @@ export async function health(c: Context<AppEnv>): Promise<Response> {
     paid_by: config.paidBy,
     upstream: { name: upstream.name, strategy: upstream.strategy.name, ...primary },
     upstreams,
-    gateway_key_required: callersNeedGatewayKey(config, upstream),
+    gateway_key_required: callersNeedGatewayKey(upstream),
     enrollment_open: config.event.code !== undefined,
     limits: { requests_per_minute: config.limits.perMinute, max_in_flight: config.limits.maxInflight },
     time: new Date().toISOString(),

@@ -11,13 +11,12 @@
  * - the event code is asked only when enrolment is open and the kit does not carry it.
  */
 import type { Config } from "../../settings/config";
-import { chooseUpstream, routeTableFor } from "../../pipeline/route";
-import { callersNeedGatewayKey } from "../../credentials/use";
+import { callersNeedGatewayKey, chooseUpstream, routeTableFor } from "../../pipeline/route";
 
 export interface JoinMode {
   /** AUTH_MODE=codex: every attendee connects their own model account (setup.sh --auth codex). */
   ownAccountPays: boolean;
-  /** Callers need a gateway key (credentials/use.ts callersNeedGatewayKey): setup.sh enrols for one. */
+  /** Callers need a gateway key (pipeline/route callersNeedGatewayKey): setup.sh enrols for one. */
   needsGatewayKey: boolean;
   /** ...and the gateway's own account pays (PAID_BY=organiser): nobody brings a key. */
   gatewayPays: boolean;
@@ -35,7 +34,7 @@ export interface JoinMode {
 
 export function joinModeOf(config: Config): JoinMode {
   const eventCodeInKit = config.kit.includeEventCode && config.event.code !== undefined;
-  const needsGatewayKey = callersNeedGatewayKey(config, chooseUpstream(routeTableFor(config)));
+  const needsGatewayKey = callersNeedGatewayKey(chooseUpstream(routeTableFor(config)));
   return {
     ownAccountPays: config.authMode === "codex",
     needsGatewayKey,

@@ -15,7 +15,7 @@
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { gateFor } from "../../pipeline/admit";
+import { AttendeeGateClient } from "../../objects/attendee-gate/client";
 import type { AppEnv } from "../../app-env";
 import { configFor, type Config } from "../../settings/config";
 import { readCappedText } from "../../pipeline/envelope/body";
@@ -89,7 +89,7 @@ export function meRoutes() {
     .delete("/credential", async (c) => {
       const config = enabled(c);
       const userId = await requireKeyHolder(c.env, config, c.req.raw.headers);
-      await gateFor(c.env.ATTENDEE_GATE, userId).setCredential(null);
+      await AttendeeGateClient.of(c.env, userId).setCredential(null);
       return c.body(null, 204);
     });
 }

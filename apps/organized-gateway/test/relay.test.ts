@@ -1,0 +1,154 @@
+// The relay as a surface of the pipeline, in workerd with real Durable Objects and D1 and the
+// dev upstream standing in for the model provider (it records every request it receives, so
+// "nothing reached the provider" is read from it). A relay call is admitted against the
+// attendee's state at that moment and only inside one of their turns; the real OpenClaw
+// drives the same relay in test/e2e/paid-by-attendee.test.ts.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { relayToken } from "../src/credentials/names";
+import type { StoredCredential } from "../src/objects/attendee-gate/protocol";
+import { TEST_ADMIN_TOKEN } from "./constants";
+import { UPSTREAM, gatewayWith, issueKey, loggedRows, openTurn, seenWith } from "./helpers";
+
+const SETTINGS = { CREDENTIAL_KEY: "test-credential-key-0123456789abcdef-R", OPENAI_BASE_URL: `${UPSTREAM}/v1` };
+
+type ErrorBody = { error: { message: string; type: string; code: string } };
+
+function gateOf(userId: string) {
+  return env.ATTENDEE_GATE.get(env.ATTENDEE_GATE.idFromName(userId));
+}
+
+function openaiKey(): string {
+  return `sk-relay${crypto.randomUUID().replaceAll("-", "")}`;
+}
+
+async function registered(userId: string): Promise<{ key: string; relay: () => Promise<string> }> {
+  const key = await issueKey(userId);
+  await register(key);
+  return {
+    key,
+    relay: async () => {
+      const stored = await runInDurableObject(gateOf(userId), async (_instance, state) => state.storage.kv.get<StoredCredential>("credential"));
+      const { generation } = await gateOf(userId).describe();
+      return relayToken(env.HASH_SECRET, userId, generation, stored!);
+    },
+  };
+}
+
+async function register(key: string): Promise<void> {
+  const put = await gatewayWith(SETTINGS, "/me/credential", {
+    method: "PUT", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify({ kind: "openai", token: openaiKey() }),
+  });
+  expect(put.status, await put.clone().text()).toBe(201);
+}
+
+function relayCall(token: string, content: string, headers: Record<string, string> = {}) {
+  return gatewayWith(SETTINGS, "/relay/openai/chat/completions", {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...headers },
+    body: JSON.stringify({ model: "gpt-5.4-mini", messages: [{ role: "user", content }] }),
+  });
+}
+
+function admin(method: string, path: string) {
+  return gatewayWith(SETTINGS, `/admin/api${path}`, { method, headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+}
+
+async function codeOf(response: Response): Promise<string> {
+  return ((await response.json()) as ErrorBody).error.code;
+}
+
+describe("a relay call is admitted against the attendee's state now", () => {
+  it("is refused with 403 no_active_turn when the attendee has no turn in flight, and reaches the provider inside one", async () => {
+    const { key, relay } = await registered("relay-turnless");
+    const marker = `turnless-${crypto.randomUUID()}`;
+    const outside = await relayCall(await relay(), marker);
+    expect(outside.status).toBe(403);
+    expect(await codeOf(outside)).toBe("no_active_turn");
+    expect(await seenWith(marker)).toEqual([]);
+
+    const turn = await openTurn(key);
+    expect((await relayCall(await relay(), `${marker}-inside`)).status).toBe(200);
+    await turn.end();
+    const after = await relayCall(await relay(), `${marker}-after`);
+    expect(await codeOf(after)).toBe("no_active_turn");
+    expect((await seenWith(marker)).length).toBe(1);
+  });
+
+  it("is refused after the organiser blocks the attendee, revokes their last key and reinstates them, and nothing reaches the provider", async () => {
+    const { key, relay } = await registered("relay-organiser");
+    await openTurn(key);
+    const marker = `organiser-${crypto.randomUUID()}`;
+    const token = await relay();
+
+    expect((await admin("POST", "/users/relay-organiser/block")).status).toBe(200);
+    const blocked = await relayCall(token, `${marker}-blocked`);
+    expect(blocked.status).toBe(403);
+    expect(await codeOf(blocked)).toBe("user_blocked");
+    expect((await admin("POST", "/users/relay-organiser/unblock")).status).toBe(200);
+    expect((await relayCall(token, `${marker}-unblocked`)).status).toBe(200);
+
+    const keyId = key.slice("ocg_relay-organiser_".length, "ocg_relay-organiser_".length + 8);
+    expect((await admin("DELETE", `/keys/${keyId}`)).status).toBe(200);
+    const revoked = await relayCall(token, `${marker}-revoked`);
+    expect(revoked.status).toBe(403);
+    expect(await codeOf(revoked)).toBe("user_id_revoked");
+
+    expect((await admin("POST", "/users/relay-organiser/reinstate")).status).toBe(200);
+    const reinstated = await relayCall(token, `${marker}-reinstated`);
+    expect(reinstated.status).toBe(401);
+    expect(await codeOf(reinstated)).toBe("invalid_relay_token");
+
+    expect((await seenWith(marker)).map((seen) => JSON.stringify(seen.body))).toEqual([expect.stringContaining(`${marker}-unblocked`)]);
+  });
+
+  it("is refused once the attendee rotates or deletes their key, and nothing reaches the provider", async () => {
+    const { key, relay } = await registered("relay-owner");
+    await openTurn(key);
+    const marker = `owner-${crypto.randomUUID()}`;
+    const before = await relay();
+    await register(key);
+    const rotated = await relayCall(before, `${marker}-rotated`);
+    expect(rotated.status).toBe(401);
+    expect(await codeOf(rotated)).toBe("invalid_relay_token");
+    const current = await relay();
+    expect((await gatewayWith(SETTINGS, "/me/credential", { method: "DELETE", headers: { authorization: `Bearer ${key}` } })).status).toBe(204);
+    const deleted = await relayCall(current, `${marker}-deleted`);
+    expect(deleted.status).toBe(401);
+    expect(await codeOf(deleted)).toBe("invalid_relay_token");
+    expect(await seenWith(marker)).toEqual([]);
+  });
+
+  it("charges wrong relay tokens to the caller's network like every refusal", async () => {
+    const from = { "cf-connecting-ip": `198.51.100.${Math.floor(Math.random() * 250)}` };
+    const statuses = [];
+    for (let i = 0; i < 121; i++) {
+      statuses.push((await relayCall(`ocgr_relay-ghost-${i}_1_${"0".repeat(64)}`, "x", from)).status);
+    }
+    expect(statuses.filter((status) => status === 401)).toHaveLength(120);
+    expect(statuses.at(-1)).toBe(429);
+  });
+});
+
+describe("the relay's rows", () => {
+  it("leave one row per model call, linked to its turn, and the turn's row counts its model calls and their tokens", async () => {
+    const { key, relay } = await registered("relay-rows");
+    const turn = await openTurn(key);
+    const calls = [await relayCall(await relay(), "first call of the tool loop"), await relayCall(await relay(), "second call of the tool loop")];
+    for (const call of calls) expect(call.status).toBe(200);
+    await turn.end();
+
+    const relayRows = await loggedRows("turn_id = ?", [turn.requestId], 2);
+    expect(relayRows).toHaveLength(2);
+    for (const row of relayRows) {
+      expect(row).toMatchObject({ user_id: "relay-rows", auth: "relay", endpoint: "/relay/openai/chat/completions", status: 200, usage_source: "reported" });
+      expect(row.tokens_est).toBeGreaterThan(0);
+    }
+    expect(relayRows.map((row) => row.request_id).sort()).toEqual(calls.map((call) => call.headers.get("x-request-id")).sort());
+    const [turnRow] = await loggedRows("request_id = ?", [turn.requestId], 1);
+    expect(turnRow.model_calls).toBe(2);
+    expect(turnRow.model_tokens).toBe(relayRows.reduce((sum, row) => sum + row.tokens_est, 0));
+  });
+});
