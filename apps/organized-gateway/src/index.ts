@@ -14,7 +14,7 @@ import { enroll } from "./surfaces/enroll";
 import { health } from "./surfaces/health";
 import { proxyV1 } from "./surfaces/v1";
 import { joinPage, kitZip } from "./surfaces/join";
-import { GatewayError, errorResponse } from "./shared/errors";
+import { errorResponse, refusal } from "./errors";
 import { scheduled } from "./scheduled";
 import { mcpRoutes } from "./surfaces/mcp";
 import { answerUncaught } from "./shared/on-error";
@@ -42,8 +42,7 @@ app.post("/stripe/webhook", stripeWebhook());
 app.route("/billing", billingPages());
 
 app.notFound((c) =>
-  errorResponse(new GatewayError(404, "not_found_error", "not_found",
-    `Nothing at ${new URL(c.req.url).pathname}. The API is under /v1 (e.g. /v1/chat/completions); /health tells if the gateway is up.`)));
+  errorResponse(refusal("not_found", { path: new URL(c.req.url).pathname })));
 app.onError(answerUncaught);
 
 export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;

@@ -16,7 +16,7 @@ import { renderJoinPage } from "../src/surfaces/join/page";
 import { escapeHtml } from "../src/shared/html";
 import { JOIN_JS } from "../src/surfaces/join/script";
 import { joinModeOf, setupWording, type JoinMode } from "../src/surfaces/join/wording";
-import { GatewayError } from "../src/shared/errors";
+import { GatewayError } from "../src/errors";
 import { TEST_EVENT_CODE } from "./constants";
 
 /** How `npm start` serves it: this machine's own origin, no PUBLIC_URL. */

@@ -5,7 +5,7 @@
  * a kind that has no such call is checked for its own expiry only.
  */
 import type { Config } from "../settings/config";
-import { GatewayError } from "../shared/errors";
+import { type GatewayError, refusal } from "../errors";
 import { credentialRejected } from "./errors";
 import { KINDS, type CredentialKind } from "./kinds";
 
@@ -32,6 +32,5 @@ export async function requireProviderAccepts(config: Config, kind: CredentialKin
 }
 
 function providerUnreachable(): GatewayError {
-  return new GatewayError(502, "upstream_error", "provider_unreachable",
-    "The gateway could not ask your model provider whether it accepts this token. Try again in a minute.");
+  return refusal("provider_unreachable", { why: "check" });
 }

@@ -8,7 +8,7 @@
  * `bash setup.sh` registered (AUTH_MODE=openai, PAID_BY=attendee) is fixed in `.env`.
  */
 import type { Config } from "../settings/config";
-import { GatewayError } from "../shared/errors";
+import { type GatewayError, refusal } from "../errors";
 import type { CredentialKind } from "./kinds";
 
 export const RECONNECT = "bash setup.sh --auth codex";
@@ -26,9 +26,7 @@ function viaOpenAiKey(how: Wording): boolean {
 }
 
 export function noCredential(how: Wording): GatewayError {
-  return new GatewayError(401, "authentication_error", "no_credential", viaOpenAiKey(how)
-    ? `No OpenAI key registered for you. Run: ${SETUP}`
-    : `No Codex session. Run: ${RECONNECT}`);
+  return refusal("no_credential", { why: viaOpenAiKey(how) ? "openai_key" : "codex" });
 }
 
 /** What GET /me/credential answers when there is none. */
@@ -36,13 +34,11 @@ export function noCredentialStored(config: Pick<Config, "authMode" | "paidBy">):
   const next = config.authMode === "codex" ? `Run: ${RECONNECT}`
     : config.paidBy === "attendee" ? `Run: ${SETUP} (it registers the OPENAI_API_KEY in your .env)`
     : `The organiser's account pays for your turns; to use your own instead, run: ${RECONNECT}`;
-  return new GatewayError(404, "not_found_error", "no_credential", `No model account connected. ${next}`);
+  return refusal("no_credential", { why: "stored", next });
 }
 
 export function credentialRejected(how: Wording): GatewayError {
-  return new GatewayError(401, "authentication_error", "credential_rejected", viaOpenAiKey(how)
-    ? `Your model provider refused your OpenAI key (revoked, mistyped or out of credit): put a working key in OPENAI_API_KEY in .env, then run: ${SETUP}`
-    : `Your model provider refused your account's token (expired or revoked): reconnect your account: ${RECONNECT}`);
+  return refusal("credential_rejected", { why: viaOpenAiKey(how) ? "openai_key" : "account_token" });
 }
 
 /**
@@ -57,11 +53,9 @@ export function refusalNamedIn(text: string, how: Wording): GatewayError | null 
 
 /** Attendees' own credentials need the gateway key: an X-User-ID alone proves nothing. */
 export function gatewayKeyRequired(): GatewayError {
-  return new GatewayError(401, "authentication_error", "gateway_key_required",
-    "This needs your gateway key (OCG_KEY in your kit's .env) as 'Authorization: Bearer ocg_…'. Run 'bash setup.sh' to get one, or ask the organiser.");
+  return refusal("gateway_key_required", { why: "own_account" });
 }
 
 export function credentialsDisabled(): GatewayError {
-  return new GatewayError(503, "configuration_error", "credentials_disabled",
-    "This gateway does not keep attendees' own model accounts (the organiser has not set CREDENTIAL_KEY). Ask the organiser.");
+  return refusal("credentials_disabled");
 }

@@ -4,15 +4,15 @@
  * it (surfaces/billing/key-check.ts, which costs the attendee nothing). Wrong keys are counted per
  * network, so nobody can guess at someone else's credential through these routes.
  */
-import { NetworkGuardClient } from "../objects/network-guard/client";
+import { NetworkGuardClient, type GuessOptions } from "../objects/network-guard/client";
 import type { Config } from "../settings/config";
 import { bearerToken } from "../pipeline/identify";
 import { holderOfKey } from "../surfaces/billing/key-check";
 import { isGatewayKey } from "../pipeline/identify/gateway-key";
-import { GatewayError } from "../shared/errors";
+import { refusal } from "../errors";
 import { gatewayKeyRequired } from "./errors";
 
-const WRONG_KEYS = { what: "gateway keys", purpose: "credential-key", code: "too_many_wrong_keys", perMinute: 20 };
+const WRONG_KEYS: GuessOptions = { purpose: "credential-key", code: "too_many_wrong_keys", perMinute: 20 };
 
 async function keyIsRight(env: Env, key: string): Promise<string | null> {
   return (await holderOfKey(env, key))?.userId ?? null;
@@ -25,8 +25,7 @@ export async function requireKeyHolder(env: Env, config: Config, headers: Header
   const userId = await keyIsRight(env, token);
   const guard = await NetworkGuardClient.forRequest(env, config, headers);
   if (!(await guard.judge(WRONG_KEYS, userId !== null)) || userId === null) {
-    throw new GatewayError(401, "authentication_error", "invalid_gateway_key",
-      "This gateway key is not recognised (or was revoked). Copy OCG_KEY again from your kit's .env, or ask the organiser.");
+    throw refusal("invalid_gateway_key", { why: "unknown_or_revoked" });
   }
   return userId;
 }

@@ -14,7 +14,7 @@
  * set-up (host-setup.ts) turns the plugin on and allows a multi-agent roster.
  */
 import type { UpstreamNode } from "../settings/config";
-import { GatewayError, retryAfterHeaders } from "../shared/errors";
+import { type GatewayError, refusal, retryAfterHeaders } from "../errors";
 import { KINDS, type CredentialKind } from "./kinds";
 import { ownValue } from "../shared/own-key";
 
@@ -153,8 +153,7 @@ export async function provisionAgents(node: UpstreamNode, specs: readonly AgentS
 }
 
 function hostUnreachable(node: UpstreamNode): GatewayError {
-  return new GatewayError(503, "server_error", "host_unreachable",
-    `The agent server (${node.name}) could not be reached to set up your own agent. Try again in a minute; if it persists, tell the organiser.`);
+  return refusal("host_unreachable", { node: node.name });
 }
 
 /** Why a node refused: the organiser's one-time set-up is missing, or the host is busy. Never the host's raw answer. */
@@ -163,13 +162,10 @@ function setupError(node: UpstreamNode, answer: RpcAnswer): GatewayError {
   const stale = /hash/i.test(answer.error?.message ?? "");
   if (answer.error?.code === "UNAVAILABLE" || stale) {
     const wait = Math.max(1_000, answer.error?.retryAfterMs ?? (stale ? 5_000 : 10_000));
-    return new GatewayError(503, "server_error", "host_busy",
-      `The agent server (${node.name}) is busy setting up other attendees' agents. Try again in ${Math.ceil(wait / 1000)} seconds.`,
-      retryAfterHeaders(wait));
+    return refusal("host_busy", { node: node.name, retryAfter: Math.ceil(wait / 1000) }, retryAfterHeaders(wait));
   }
   // 404: the admin-http-rpc plugin is off; 401/403: the operator token is not the host's;
   // 400: e.g. the roster is not `agents.ownership: "explicit"` yet.
   console.error(JSON.stringify({ event: "openclaw_agent_setup_failed", node: node.name, status: answer.status, code: answer.error?.code ?? null }));
-  return new GatewayError(503, "configuration_error", "host_setup_required",
-    `The agent server (${node.name}) is not set up for attendees' own accounts yet. Tell the organiser: run 'npx ocg host' and follow it (docs/credentials.md).`);
+  return refusal("host_setup_required", { node: node.name });
 }

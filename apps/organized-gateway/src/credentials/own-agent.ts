@@ -18,7 +18,7 @@ import type { StoredCredential } from "../objects/attendee-gate/protocol";
 import type { Config, UpstreamNode } from "../settings/config";
 import { isLoopbackHost } from "../surfaces/join/links";
 import { routeFor, routeTableFor } from "../pipeline/route";
-import { GatewayError } from "../shared/errors";
+import { refusal } from "../errors";
 import { ensureAgent } from "../objects/agent-roster";
 import type { CredentialKind } from "./kinds";
 import { attendeeAgentId, relayProviderId, relayToken } from "./names";
@@ -29,8 +29,7 @@ export function relayOrigin(config: Config, requestUrl: string): string {
   const request = new URL(requestUrl);
   const origin = config.kit.publicUrl ?? (isLoopbackHost(request.hostname) ? request.origin : undefined);
   if (!origin) {
-    throw new GatewayError(503, "configuration_error", "public_url_required",
-      "This gateway does not know its public address, which the agent server needs to reach it with your model calls. Organiser: set PUBLIC_URL.");
+    throw refusal("public_url_required", { why: "own_agent" });
   }
   return origin;
 }

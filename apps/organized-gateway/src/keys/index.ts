@@ -14,7 +14,7 @@ import { AttendeeGateClient } from "../objects/attendee-gate/client";
 import type { AttendeeState } from "../objects/attendee-gate/protocol";
 import { EVENT_TIER } from "../pipeline/admit/tiers";
 import { mintGatewayKey } from "../pipeline/identify/gateway-key";
-import { GatewayError } from "../shared/errors";
+import { refusal } from "../errors";
 import { recordAttendee, releaseSeat, reserveSeat } from "./roster";
 
 export interface IssuedKey {
@@ -81,8 +81,7 @@ export async function enrollKey(
 ): Promise<IssuedKey> {
   const seat = await reserveSeat(env.DB, userId, maxAttendees);
   if (seat === "full") {
-    throw new GatewayError(403, "permission_error", "event_full",
-      `This event is full: ${maxAttendees} attendees have enrolled. Ask the organiser for a key.`);
+    throw refusal("event_full", { maxAttendees });
   }
   const minted = await mintGatewayKey(userId);
   const issued = { id: minted.keyId, user_id: userId, key: minted.key, hint: minted.hint };
@@ -101,11 +100,9 @@ export async function enrollKey(
   if (!result.ok) {
     await undo();
     if (result.reason === "user_id_revoked") {
-      throw new GatewayError(403, "permission_error", "user_id_revoked",
-        `USER_ID '${userId}' was revoked by the organiser, so it cannot be enrolled again. If it is yours, ask the organiser to reinstate it; otherwise pick another USER_ID and run setup.sh again.`);
+      throw refusal("user_id_revoked", { why: "enrolment", userId });
     }
-    throw new GatewayError(409, "invalid_request_error", "user_id_taken",
-      `USER_ID '${userId}' is already enrolled. If that is you (a second laptop, a re-download), keep the OCG_KEY that setup.sh saved in your .env, or ask the organiser; otherwise pick another USER_ID (add your last name's initial, e.g. ${userId}-k) and run setup.sh again.`);
+    throw refusal("user_id_taken", { why: "enrolled", userId });
   }
   await followRoster(env.DB, userId, "enroll", { status: "open", generation: result.generation, blocked: false, tier: EVENT_TIER });
   if (email) {

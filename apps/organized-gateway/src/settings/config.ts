@@ -5,7 +5,7 @@
  * A bad setting answers every request with a 503 that names the setting (never its value).
  */
 import { z } from "zod";
-import { GatewayError } from "../shared/errors";
+import { GatewayError, refusal } from "../errors";
 import { SETTINGS, givenOrDefault, nodeSchema, paidBy, tierSchema } from "./catalog.mjs";
 
 type Catalog = typeof SETTINGS;
@@ -111,12 +111,7 @@ export function parseConfig(bindings: Record<string, unknown>): Config {
   const parsed = settingsSchema.safeParse(bindings);
   if (!parsed.success) {
     const names = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0])))];
-    throw new GatewayError(
-      503,
-      "configuration_error",
-      "gateway_misconfigured",
-      `The gateway is not configured correctly (check: ${names.join(", ")}). Tell the organiser.`,
-    );
+    throw refusal("gateway_misconfigured", { settings: names });
   }
   const s = parsed.data as Settings;
   return {

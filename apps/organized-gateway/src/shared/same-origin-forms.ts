@@ -16,7 +16,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env";
 import { configFor } from "../settings/config";
-import { GatewayError } from "./errors";
+import { refusal } from "../errors";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -50,8 +50,7 @@ export function sameOriginForms(): MiddlewareHandler<AppEnv> {
     } catch { /* broken settings: the route itself says so; the request's own origin still counts */ }
     const reason = crossSiteReason(c.req.method, c.req.raw.headers, ownOriginsOf(c.req.url, publicUrl));
     if (reason !== null) {
-      throw new GatewayError(403, "permission_error", "cross_site_request",
-        `This form can only be sent from this gateway's own page (the browser said ${reason}). Open the page on this gateway and submit it there.`);
+      throw refusal("cross_site_request", { reason });
     }
     await next();
   };

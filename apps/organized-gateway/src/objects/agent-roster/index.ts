@@ -14,7 +14,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { UpstreamNode } from "../../settings/config";
-import { GatewayError, toGatewayError } from "../../shared/errors";
+import { GatewayError, toGatewayError, type ErrorCode, type ErrorType } from "../../errors";
 import { provisionAgents, type AgentSpec } from "../../credentials/openclaw-agent";
 
 /** A patch names each attendee's provider and agent: this many fit in one comfortably. */
@@ -22,7 +22,7 @@ const MAX_BATCH = 50;
 
 export type RosterOutcome =
   | { ok: true }
-  | { ok: false; status: number; type: string; code: string; message: string; headers: Record<string, string> };
+  | { ok: false; status: number; type: ErrorType; code: ErrorCode; message: string; headers: Record<string, string> };
 
 interface Waiting {
   spec: AgentSpec;
@@ -69,5 +69,5 @@ export class AgentRoster extends DurableObject<Env> {
 /** The attendee's agent on one node, through that node's roster; throws the node's refusal. */
 export async function ensureAgent(env: Env, node: UpstreamNode, spec: AgentSpec): Promise<void> {
   const outcome = await env.AGENT_ROSTER.get(env.AGENT_ROSTER.idFromName(agentRosterName(node))).ensure(node, spec);
-  if (!outcome.ok) throw new GatewayError(outcome.status, outcome.type as GatewayError["type"], outcome.code, outcome.message, outcome.headers);
+  if (!outcome.ok) throw new GatewayError(outcome.status, outcome.type, outcome.code, outcome.message, outcome.headers);
 }

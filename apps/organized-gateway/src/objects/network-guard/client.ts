@@ -5,24 +5,22 @@
  */
 import type { Config } from "../../settings/config";
 import { ipHash } from "../../shared/network";
-import { GatewayError, retryAfterHeaders } from "../../shared/errors";
+import { type GatewayError, refusal, retryAfterHeaders } from "../../errors";
 import type { NetworkGuard } from ".";
 
 export interface GuessOptions {
-  /** What is being guessed, in the refusal: "event codes", "admin tokens". */
-  what: string;
-  /** The purpose the guard counts it under, and the refusal's error code. */
+  /** The purpose the guard counts it under. */
   purpose: string;
-  code: string;
+  /** The refusal past the limit; its sentence names what is being guessed. */
+  code: "too_many_wrong_keys" | "too_many_wrong_codes" | "too_many_wrong_admin_tokens";
   perMinute: number;
 }
 
 export interface BudgetOptions {
   budget: string;
   perMinute: number;
-  /** The refusal's error code and the sentence that tells the caller what is happening. */
-  code: string;
-  message: (waitSeconds: number) => string;
+  /** The refusal past the budget, given the wait in whole seconds and its Retry-After headers. */
+  refuse: (retryAfter: number, headers: Record<string, string>) => GatewayError;
 }
 
 export class NetworkGuardClient {
@@ -42,9 +40,7 @@ export class NetworkGuardClient {
     if (result.verdict === "right") return true;
     if (result.verdict === "wrong") return false;
     const wait = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-    throw new GatewayError(429, "rate_limit_error", options.code,
-      `Too many wrong ${options.what} came from your network in the last minute (someone here may be guessing). Check yours and try again in ${wait} seconds.`,
-      retryAfterHeaders(result.retryAfterMs));
+    throw refusal(options.code, { retryAfter: wait }, retryAfterHeaders(result.retryAfterMs));
   }
 
   /** Charges one event against a per-network budget; throws the budget's 429 past it. Returns the charge, to refund. */
@@ -52,7 +48,7 @@ export class NetworkGuardClient {
     const result = await this.guard.take(options.budget, now, options.perMinute);
     if (result.ok) return result.at;
     const wait = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-    throw new GatewayError(429, "rate_limit_error", options.code, options.message(wait), retryAfterHeaders(result.retryAfterMs));
+    throw options.refuse(wait, retryAfterHeaders(result.retryAfterMs));
   }
 
   waitFor(budget: string, now: number, perMinute: number): Promise<number> {

@@ -6,17 +6,13 @@
  * credential from the same network — which never comes here — is never slowed.
  */
 import type { Config } from "../../settings/config";
-import { GatewayError, retryAfterHeaders, toGatewayError } from "../../shared/errors";
+import { GatewayError, refusal, retryAfterHeaders, toGatewayError } from "../../errors";
 import { NetworkGuardClient } from "../../objects/network-guard/client";
 
 /** A room that mistypes keys stays well inside this; a script that invents users does not. */
 export const REFUSALS_PER_MINUTE = 120;
 
 const REFUSALS = "refusals";
-
-function tooMany(wait: number, why: string): string {
-  return `Too many refused requests came from your network in the last minute. ${why} Then wait ${wait} seconds.`;
-}
 
 /**
  * Before a provisional BYOK request (an id not yet bound, so its key is unproven) goes
@@ -27,8 +23,8 @@ export async function requireRefusalBudget(env: Env, config: Config, headers: He
   const waitMs = await guard.waitFor(REFUSALS, now, REFUSALS_PER_MINUTE);
   if (waitMs <= 0) return;
   const wait = Math.max(1, Math.ceil(waitMs / 1000));
-  throw new GatewayError(429, "rate_limit_error", "too_many_refused_requests",
-    tooMany(wait, "Check the API key in your .env (OPENAI_API_KEY)."), retryAfterHeaders(waitMs));
+  throw refusal("too_many_refused_requests",
+    { retryAfter: wait, why: "Check the API key in your .env (OPENAI_API_KEY)." }, retryAfterHeaders(waitMs));
 }
 
 /** Charges a refusal to the caller's network; returns what to answer (the refusal, or a 429). */
@@ -40,8 +36,7 @@ export async function chargeRefusal(env: Env, config: Config, headers: Headers, 
     await guard.take({
       budget: REFUSALS,
       perMinute: REFUSALS_PER_MINUTE,
-      code: "too_many_refused_requests",
-      message: (wait) => tooMany(wait, `Yours was refused too: ${original.message}`),
+      refuse: (retryAfter, headers) => refusal("too_many_refused_requests", { retryAfter, why: `Yours was refused too: ${original.message}` }, headers),
     });
   } catch (limited) {
     // The guard's own 429; if the guard could not be reached, the refusal stands as it was.
@@ -53,6 +48,6 @@ export async function chargeRefusal(env: Env, config: Config, headers: Headers, 
 /** An upstream refused a provisional request's key: that is a refusal of the network's too. */
 export async function chargeUpstreamRefusal(env: Env, config: Config, headers: Headers): Promise<void> {
   const guard = await NetworkGuardClient.forRequest(env, config, headers);
-  await guard.take({ budget: REFUSALS, perMinute: REFUSALS_PER_MINUTE, code: "too_many_refused_requests", message: () => "" })
+  await guard.take({ budget: REFUSALS, perMinute: REFUSALS_PER_MINUTE, refuse: (retryAfter, headers) => refusal("too_many_refused_requests", { retryAfter, why: "" }, headers) })
     .catch(() => {});
 }

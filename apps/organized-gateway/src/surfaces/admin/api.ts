@@ -17,7 +17,7 @@ import { configFor } from "../../settings/config";
 import { periodOf } from "../../objects/attendee-gate/monthly-quota";
 import { tierTableFor } from "../../pipeline/admit/tiers";
 import { issueKey, reinstateUser, resetUser, revokeKey, setBlocked, setTier } from "../../keys";
-import { GatewayError } from "../../shared/errors";
+import { refusal } from "../../errors";
 import { listActions, recordAction } from "./actions";
 import { adminAuth } from "./auth";
 import { attendeeFigures, overview, perMinute, perMinuteOfTopAttendees, recentRequests, type MinuteRow } from "./figures";
@@ -104,8 +104,7 @@ export const adminApi = new Hono<AppEnv>()
     const query = parse(keysQuery, c.req.query(), "query");
     const page = await listKeyPage(c.env.DB, { userId: query.user_id, after: query.after, limit: query.limit });
     if (!page) {
-      throw new GatewayError(400, "invalid_request_error", "invalid_query",
-        `Invalid query (after): no key has the id ${query.after}; pass the next_cursor of the previous page.`);
+      throw refusal("invalid_query", { where: " (after)", issue: `no key has the id ${query.after}; pass the next_cursor of the previous page` });
     }
     return c.json(page);
   })
@@ -120,7 +119,7 @@ export const adminApi = new Hono<AppEnv>()
     const keyId = parse(z.string().regex(/^[0-9A-Za-z]{8}$/), c.req.param("keyId"), "key_id");
     const revocation = await revokeKey(c.env, keyId);
     if (!revocation) {
-      throw new GatewayError(404, "not_found_error", "key_not_found", `No active key with id ${keyId}.`);
+      throw refusal("key_not_found", { keyId });
     }
     await recordAction(c, "revoke_key", { userId: revocation.user_id, keyId });
     return c.json({ ...revocation, revoked: true });

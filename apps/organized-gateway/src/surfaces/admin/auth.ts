@@ -8,21 +8,20 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../app-env";
 import { configFor } from "../../settings/config";
-import { NetworkGuardClient } from "../../objects/network-guard/client";
+import { NetworkGuardClient, type GuessOptions } from "../../objects/network-guard/client";
 import { bearerToken } from "../../pipeline/identify";
 import { secretsEqual } from "../../shared/crypto";
-import { GatewayError } from "../../shared/errors";
+import { type GatewayError, refusal } from "../../errors";
 import { ADMIN_REQUEST_HEADER, hasSession } from "./session";
 
 const READS = new Set(["GET", "HEAD"]);
 
 export function adminDisabledError(): GatewayError {
-  return new GatewayError(403, "permission_error", "admin_disabled",
-    "The admin API is off on this gateway: set the ADMIN_TOKEN secret (at least 12 characters) to turn it on.");
+  return refusal("admin_disabled");
 }
 
 /** Wrong admin tokens a network may try per minute (sign-in form and Bearer alike). */
-export const WRONG_ADMIN_TOKENS = { what: "admin tokens", purpose: "admin-token", code: "too_many_wrong_admin_tokens", perMinute: 10 };
+export const WRONG_ADMIN_TOKENS: GuessOptions = { purpose: "admin-token", code: "too_many_wrong_admin_tokens", perMinute: 10 };
 
 /**
  * Checks a typed or sent admin token in one step with the caller network's guard: wrong
@@ -47,8 +46,7 @@ export function adminAuth(): MiddlewareHandler<AppEnv> {
     }
     if (await hasSession(c, adminToken)) {
       if (!READS.has(c.req.method) && c.req.header(ADMIN_REQUEST_HEADER) !== "1") {
-        throw new GatewayError(403, "permission_error", "admin_request_header_missing",
-          `Changes made with the dashboard's sign-in cookie must send the header '${ADMIN_REQUEST_HEADER}: 1'; scripts should send 'Authorization: Bearer <ADMIN_TOKEN>' instead.`);
+        throw refusal("admin_request_header_missing", { header: ADMIN_REQUEST_HEADER });
       }
       return next();
     }
@@ -57,6 +55,5 @@ export function adminAuth(): MiddlewareHandler<AppEnv> {
 }
 
 function wrongToken(): GatewayError {
-  return new GatewayError(401, "authentication_error", "invalid_admin_token",
-    "Wrong or missing admin token. Send 'Authorization: Bearer <ADMIN_TOKEN>', or sign in at /admin.");
+  return refusal("invalid_admin_token");
 }

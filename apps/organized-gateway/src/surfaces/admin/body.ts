@@ -5,14 +5,13 @@
  * route that needs no more than a few hundred bytes.
  */
 import { readCappedText as readBodyText } from "../../pipeline/envelope/body";
-import { GatewayError } from "../../shared/errors";
+import { type GatewayError, refusal } from "../../errors";
 
 /** The sign-in form and the admin API's JSON bodies: a token or a label fits many times over. */
 export const ADMIN_BODY_MAX_BYTES = 4 * 1024;
 
 export function adminBodyTooLarge(maxBytes = ADMIN_BODY_MAX_BYTES): GatewayError {
-  return new GatewayError(413, "invalid_request_error", "request_too_large",
-    `The request body is larger than the admin endpoints accept (${maxBytes} bytes).`);
+  return refusal("request_too_large", { maxBytes, why: "admin" });
 }
 
 /** The body as text, at most `maxBytes` of it; a larger one is a 413 GatewayError. */

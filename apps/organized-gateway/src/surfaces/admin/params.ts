@@ -5,21 +5,31 @@
  */
 import { z } from "zod";
 import { userIdSchema } from "../../pipeline/identify/user-id";
-import { GatewayError } from "../../shared/errors";
+import { type GatewayError, refusal } from "../../errors";
 import { readCappedText } from "./body";
 
 /** The admin API names attendees by the same canonical rule as everything else. */
 export { userIdSchema };
 
-export function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+/** What an admin API input is; a wrong one is refused as `invalid_<what>`. */
+export type AdminInput = "query" | "body" | "user_id" | "key_id";
+
+export function parse<T>(schema: z.ZodType<T>, value: unknown, what: AdminInput): T {
   const result = schema.safeParse(value);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue?.path.length ? ` (${issue.path.join(".")})` : "";
-    throw new GatewayError(400, "invalid_request_error", `invalid_${what}`,
-      `Invalid ${what}${where}: ${issue?.message ?? "check the value"}.`);
+    const first = result.error.issues[0];
+    throw invalidInput(what, first?.path.length ? ` (${first.path.join(".")})` : "", first?.message ?? "check the value");
   }
   return result.data;
+}
+
+function invalidInput(what: AdminInput, where: string, issue: string): GatewayError {
+  switch (what) {
+    case "query": return refusal("invalid_query", { where, issue });
+    case "key_id": return refusal("invalid_key_id", { where, issue });
+    case "user_id": return refusal("invalid_user_id", { why: "admin", where, issue });
+    case "body": return refusal("invalid_body", { why: "admin", where, issue });
+  }
 }
 
 /** A JSON body that may be empty; at most ADMIN_BODY_MAX_BYTES (a label fits many times over). */
@@ -29,7 +39,7 @@ export async function optionalJson(request: Request): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch {
-    throw new GatewayError(400, "invalid_request_error", "invalid_json", "The request body is not valid JSON.");
+    throw refusal("invalid_json", { why: "admin" });
   }
 }
 

@@ -10,7 +10,7 @@
 import type Stripe from "stripe";
 import { tierLimits, tierTableFor } from "../../pipeline/admit/tiers";
 import type { Config } from "../../settings/config";
-import { GatewayError } from "../../shared/errors";
+import { refusal } from "../../errors";
 import { stripeUnavailable } from "./stripe-client";
 
 export interface CheckoutLink {
@@ -28,12 +28,10 @@ export function tiersOnSale(config: Config): string[] {
 function priceOf(config: Config, tier: string): string {
   const row = tierLimits(tierTableFor(config), tier);
   if (!row) {
-    throw new GatewayError(400, "invalid_request_error", "unknown_tier",
-      `There is no tier '${tier}'. Tiers: ${Object.keys(tierTableFor(config)).join(", ")}.`);
+    throw refusal("unknown_tier", { tier, tiers: Object.keys(tierTableFor(config)) });
   }
   if (row.priceIds.length === 0) {
-    throw new GatewayError(400, "invalid_request_error", "tier_not_on_sale",
-      `Tier '${tier}' has no Stripe price: add its price id to "price_ids" in the TIERS setting (e.g. {"${tier}":{..., "price_ids":["price_..."]}}).`);
+    throw refusal("tier_not_on_sale", { tier });
   }
   return row.priceIds[0];
 }

@@ -10,11 +10,11 @@ import { z } from "zod";
 import type { AppEnv } from "../../app-env";
 import { adminAuth } from "../admin/auth";
 import { optionalJson, parse, userIdSchema } from "../admin/params";
-import { NetworkGuardClient } from "../../objects/network-guard/client";
+import { NetworkGuardClient, type GuessOptions } from "../../objects/network-guard/client";
 import { tierLimits, tierTableFor } from "../../pipeline/admit/tiers";
 import { configFor, type Config } from "../../settings/config";
 import { readCappedText } from "../../pipeline/envelope/body";
-import { GatewayError } from "../../shared/errors";
+import { GatewayError, refusal } from "../../errors";
 import { sameOriginForms } from "../../shared/same-origin-forms";
 import { billingAccount } from "./account";
 import { createCheckoutLink, createPortalLink, tiersOnSale } from "./checkout";
@@ -37,7 +37,7 @@ export const defaultBillingDeps: BillingDeps = {
 };
 
 /** Wrong gateway keys a network may type into the billing sign-in per minute. */
-const WRONG_BILLING_KEYS = { what: "gateway keys", purpose: "billing-key", code: "too_many_wrong_keys", perMinute: 20 };
+const WRONG_BILLING_KEYS: GuessOptions = { purpose: "billing-key", code: "too_many_wrong_keys", perMinute: 20 };
 const FORM_MAX_BYTES = 4 * 1024;
 
 /** Where Stripe sends the attendee back: PUBLIC_URL, or the address this page was opened at. */
@@ -84,8 +84,7 @@ function asPage(action: (c: Context<AppEnv>) => Promise<Response>) {
 async function signedIn(c: Context<AppEnv>, config: Config, now: number) {
   const holder = await billingSession(c, config.hashSecret, now);
   if (!holder) {
-    throw new GatewayError(401, "authentication_error", "billing_sign_in_required",
-      "Your billing sign-in has ended. Open /billing and sign in with your gateway key again.");
+    throw refusal("billing_sign_in_required");
   }
   return holder;
 }
@@ -152,8 +151,7 @@ export function billingPages(deps: BillingDeps = defaultBillingDeps) {
       const stripe = await requireStripeApi(config, deps.fetch);
       const customerId = (await subscriptionsOf(c.env.DB, holder.userId)).find((row) => row.customer_id)?.customer_id;
       if (!customerId) {
-        throw new GatewayError(404, "not_found_error", "no_subscription",
-          "You have no Stripe subscription yet, so there is no portal to open. Choose a plan on /billing first.");
+        throw refusal("no_subscription");
       }
       return c.redirect(await createPortalLink(stripe, customerId, baseUrlOf(c, config)), 303);
     }))

@@ -7,7 +7,7 @@
  */
 import type Stripe from "stripe";
 import type { Config } from "../../settings/config";
-import { GatewayError } from "../../shared/errors";
+import { type GatewayError, refusal } from "../../errors";
 
 /** Stripe's default: a signature older than this (seconds) is refused as a replay. */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -27,8 +27,7 @@ function loadSdk() {
 export type StripeFetch = typeof fetch;
 
 export function billingNotConfigured(): GatewayError {
-  return new GatewayError(503, "configuration_error", "billing_not_configured",
-    "Billing is not configured on this gateway: the organiser has to set the STRIPE_SECRET_KEY secret (wrangler secret put STRIPE_SECRET_KEY, or .dev.vars locally).");
+  return refusal("billing_not_configured");
 }
 
 /** A Stripe API client for this config, or null when STRIPE_SECRET_KEY is not set. */
@@ -59,24 +58,20 @@ export async function requireStripeApi(config: Config, fetchFn: StripeFetch): Pr
 export async function verifiedEvent(config: Config, rawBody: string, signature: string | null, nowMs: number): Promise<Stripe.Event> {
   const secret = config.stripe.webhookSecret;
   if (!secret) {
-    throw new GatewayError(503, "configuration_error", "stripe_webhook_not_configured",
-      "Stripe webhooks are not configured on this gateway: the organiser has to set the STRIPE_WEBHOOK_SECRET secret (the endpoint's signing secret, whsec_...).");
+    throw refusal("stripe_webhook_not_configured");
   }
   if (!signature) {
-    throw new GatewayError(400, "invalid_request_error", "missing_stripe_signature",
-      "This endpoint takes only Stripe's webhook deliveries, which carry a Stripe-Signature header.");
+    throw refusal("missing_stripe_signature");
   }
   const { Stripe, crypto } = await loadSdk();
   try {
     return await Stripe.webhooks.constructEventAsync(rawBody, signature, secret, SIGNATURE_TOLERANCE_SECONDS, crypto, nowMs);
   } catch {
-    throw new GatewayError(400, "invalid_request_error", "invalid_stripe_signature",
-      `The Stripe-Signature does not match this body and STRIPE_WEBHOOK_SECRET, or is older than ${SIGNATURE_TOLERANCE_SECONDS} seconds. Nothing was changed.`);
+    throw refusal("invalid_stripe_signature", { toleranceSeconds: SIGNATURE_TOLERANCE_SECONDS });
   }
 }
 
 /** A Stripe API failure as the gateway answers it (never Stripe's raw message, which may echo input). */
 export function stripeUnavailable(): GatewayError {
-  return new GatewayError(502, "upstream_error", "stripe_unavailable",
-    "Stripe did not answer the gateway's request. Try again in a minute; if it keeps failing, tell the organiser.");
+  return refusal("stripe_unavailable");
 }

@@ -26,7 +26,7 @@ import { stripeApi, stripeUnavailable, verifiedEvent, type StripeFetch } from ".
 import { idOf, snapshotOf, userIdOf } from "./subscription-state";
 import { pushTier, type TierSink } from "./tier-push";
 import { malformedEventReason, subscriptionShape } from "./event-shape";
-import { GatewayError } from "../../shared/errors";
+import { refusal } from "../../errors";
 
 /** Stripe's event payloads are a few kilobytes; a subscription with many items stays far below this. */
 export const WEBHOOK_MAX_BYTES = 512 * 1024;
@@ -121,8 +121,7 @@ export async function receiveStripeWebhook(request: Request, env: Env, deps: Bil
   if (malformed !== null) {
     const { id, type } = event as Partial<Stripe.Event>;
     console.error(JSON.stringify({ event: "stripe_event_malformed", id: typeof id === "string" ? id : null, type: typeof type === "string" ? type : null, reason: malformed }));
-    throw new GatewayError(400, "invalid_request_error", "invalid_stripe_event",
-      `This Stripe event is signed but not in the shape the gateway reads (${malformed}). Nothing was changed; later events are applied as usual.`);
+    throw refusal("invalid_stripe_event", { reason: malformed });
   }
   const refs = refsOf(event);
 

@@ -10,7 +10,7 @@
  * logged; a failed one under `unauthenticated`, never under the id it asked for.
  */
 import { z } from "zod";
-import { NetworkGuardClient } from "../../objects/network-guard/client";
+import { NetworkGuardClient, type GuessOptions } from "../../objects/network-guard/client";
 import { configFor } from "../../settings/config";
 import { readJsonObject } from "../../pipeline/envelope/body";
 import { bearerToken } from "../../pipeline/identify";
@@ -18,11 +18,10 @@ import { USER_ID_RULE, userIdSchema } from "../../pipeline/identify/user-id";
 import { enrollKey } from "../../keys";
 import { logged } from "../../pipeline/settle/logged";
 import { keyedHash, secretsEqual } from "../../shared/crypto";
-import { GatewayError } from "../../shared/errors";
+import { type GatewayError, refusal } from "../../errors";
 import { ipHash } from "../../shared/network";
-import { ownValue } from "../../shared/own-key";
 
-export const EVENT_CODE_GUESSES = { what: "event codes", purpose: "event-code", code: "too_many_wrong_codes", perMinute: 20 };
+export const EVENT_CODE_GUESSES: GuessOptions = { purpose: "event-code", code: "too_many_wrong_codes", perMinute: 20 };
 const ENROLMENTS = "enrolments";
 
 const enrollment = z.object({
@@ -38,12 +37,16 @@ function sameCode(typed: string, code: string): Promise<boolean> {
   return secretsEqual(typed.trim().toLowerCase(), code.trim().toLowerCase());
 }
 
-const ENROLMENT_FIELD_HELP: Record<string, string> = {
-  user_id: `USER_ID must be ${USER_ID_RULE}.`,
-  email: "EMAIL must be an email address such as sam@example.com, or left empty.",
-  email_consent: "An EMAIL is kept only with your consent: send \"email_consent\": true with it, or leave EMAIL empty.",
-  body: "Send {\"event_code\": \"...\", \"user_id\": \"...\"}: the event code is on the room's screen.",
-};
+/** A malformed enrolment, as the refusal that names its first wrong field (`invalid_<field>`). */
+function malformedEnrolment(field: PropertyKey | undefined): GatewayError {
+  switch (field) {
+    case "event_code": return refusal("invalid_event_code", { why: "malformed" });
+    case "user_id": return refusal("invalid_user_id", { why: "enrolment", rule: USER_ID_RULE });
+    case "email": return refusal("invalid_email");
+    case "email_consent": return refusal("invalid_email_consent");
+    default: return refusal("invalid_body", { why: "enrolment" });
+  }
+}
 
 export const enroll = logged(async (c, log) => {
   const { row, startedAt } = log;
@@ -51,25 +54,21 @@ export const enroll = logged(async (c, log) => {
   log.target.flushMs = config.logFlushMs;
   row.ip_hash = await ipHash(config.hashSecret, c.req.raw.headers);
   if (!config.event.code) {
-    throw new GatewayError(403, "permission_error", "enrollment_closed",
-      "Enrollment is not open on this gateway. Ask the organiser for a gateway key.");
+    throw refusal("enrollment_closed");
   }
   const parsed = enrollment.safeParse(await readJsonObject(c.req.raw, 4096));
   if (!parsed.success) {
-    const field = String(parsed.error.issues[0]?.path[0] ?? "body");
-    throw new GatewayError(400, "invalid_request_error", `invalid_${field}`, ownValue(ENROLMENT_FIELD_HELP, field) ?? ENROLMENT_FIELD_HELP.body);
+    throw malformedEnrolment(parsed.error.issues[0]?.path[0]);
   }
   const { event_code, user_id, email } = parsed.data;
   const guard = await NetworkGuardClient.forRequest(c.env, config, c.req.raw.headers);
   if (!(await guard.judge(EVENT_CODE_GUESSES, await sameCode(event_code, config.event.code), startedAt))) {
-    throw new GatewayError(403, "permission_error", "invalid_event_code",
-      "That event code is not right. Check EVENT_CODE in your .env against the code on the room's screen.");
+    throw refusal("invalid_event_code", { why: "wrong" });
   }
   const seatTaken = await guard.take({
     budget: ENROLMENTS,
     perMinute: config.event.enrollmentsPerNetworkPerMinute,
-    code: "too_many_enrollments",
-    message: (wait) => `Many people on your network are enrolling right now. Wait ${wait} seconds and run setup.sh again.`,
+    refuse: (retryAfter, headers) => refusal("too_many_enrollments", { retryAfter }, headers),
   }, startedAt);
   const byokToken = bearerToken(c.req.header("authorization"));
   const byokHash = byokToken ? await keyedHash(config.hashSecret, "byok", byokToken) : null;

@@ -6,7 +6,7 @@
  * pointing wherever a caller says would send attendees' keys and prompts there.
  */
 import type { Config } from "../../settings/config";
-import { GatewayError } from "../../shared/errors";
+import { refusal } from "../../errors";
 
 export interface KitLinks {
   gatewayUrl: string;
@@ -22,15 +22,10 @@ export function isLoopbackHost(hostname: string): boolean {
   return octets !== null && octets.slice(1).every((octet) => Number(octet) <= 255);
 }
 
-export const PUBLIC_URL_REQUIRED =
-  "This gateway does not know its public address, so it will not hand out a kit or a join page. " +
-  "Organiser: set PUBLIC_URL to the address attendees open (e.g. https://organized-gateway.<your-subdomain>.workers.dev): " +
-  "`npm run deploy` sets it to the workers.dev address, or run `PUBLIC_URL=https://... npm run secrets -- --yes`.";
-
 /** The links for this request; throws a 503 `public_url_required` when none can be trusted. */
 export function kitLinks(config: Config, requestUrl: string): KitLinks {
   const request = new URL(requestUrl);
   const gatewayUrl = config.kit.publicUrl ?? (isLoopbackHost(request.hostname) ? request.origin : undefined);
-  if (!gatewayUrl) throw new GatewayError(503, "configuration_error", "public_url_required", PUBLIC_URL_REQUIRED);
+  if (!gatewayUrl) throw refusal("public_url_required", { why: "kit" });
   return { gatewayUrl, joinUrl: `${gatewayUrl}/join`, kitUrl: `${gatewayUrl}/kit.zip` };
 }

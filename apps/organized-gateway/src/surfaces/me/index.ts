@@ -19,7 +19,7 @@ import { AttendeeGateClient } from "../../objects/attendee-gate/client";
 import type { AppEnv } from "../../app-env";
 import { configFor, type Config } from "../../settings/config";
 import { readCappedText } from "../../pipeline/envelope/body";
-import { GatewayError } from "../../shared/errors";
+import { refusal } from "../../errors";
 import { requireProviderAccepts } from "../../credentials/check";
 import { credentialsDisabled, noCredentialStored } from "../../credentials/errors";
 import { requireKeyHolder } from "../../credentials/key-holder";
@@ -41,19 +41,17 @@ async function readPut(request: Request): Promise<z.infer<typeof putBody>> {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new GatewayError(400, "invalid_request_error", "invalid_json", 'Send JSON: {"kind": "openai" | "openai-codex" | "anthropic", "token": "..."}.');
+    throw refusal("invalid_json", { why: "credential" });
   }
   const parsed = putBody.safeParse(json);
   if (!parsed.success) {
     const field = String(parsed.error.issues[0]?.path[0] ?? "body");
     // Never echo the value: it may be the token.
-    throw new GatewayError(400, "invalid_request_error", "invalid_credential",
-      `Invalid '${field}': send {"kind": "openai" | "openai-codex" | "anthropic", "token": "..."}.`);
+    throw refusal("invalid_credential", { field });
   }
   const spec = KINDS[parsed.data.kind];
   if (!spec.pattern.test(parsed.data.token)) {
-    throw new GatewayError(400, "invalid_request_error", "invalid_credential",
-      `That token does not look like ${spec.looksLike}. Copy it again, without spaces or quotes.`);
+    throw refusal("invalid_credential", { looksLike: spec.looksLike });
   }
   return parsed.data;
 }
