@@ -51,7 +51,8 @@ describe("GET /kit.zip", () => {
     for (const name of ["setup.sh", "agent.sh", "agent.mjs", ".env.example", "README.md"]) expect(files, name).toHaveProperty([`openclaw-kit/${name}`]);
     expect(files["openclaw-kit/.env.example"]).toMatch(new RegExp(`^OPENCLAW_GATEWAY_URL=${LOCAL}$`, "m"));
     expect(files["openclaw-kit/.env.example"]).toMatch(/^EVENT_CODE=$/m);
-    expect(JSON.parse(files["openclaw-kit/.claude/agents/project-agent.json"]).endpoint.base_url).toBe(`${LOCAL}/v1`);
+    // Claude Code's subagent file is Markdown with YAML front matter, the format it reads.
+    expect(files["openclaw-kit/.claude/agents/project-agent.md"]).toMatch(/^---\nname: project-agent\ndescription: .+\n---\n/);
     // The editors' MCP settings point at this gateway's /mcp.
     expect(JSON.parse(files["openclaw-kit/.cursor/mcp.json"]).mcpServers.openclaw.url).toBe(`${LOCAL}/mcp`);
     expect(JSON.parse(files["openclaw-kit/.mcp.json"]).mcpServers.openclaw.url).toBe(`${LOCAL}/mcp`);

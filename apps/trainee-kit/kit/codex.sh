@@ -40,6 +40,11 @@ KEY=$(env_get "$KEY_NAME")
 [ -n "$KEY" ] || stop "$KEY_NAME is empty in .env." "Run: bash setup.sh"
 export "$KEY_NAME=$KEY"
 export CODEX_HOME="$KIT_DIR/.codex"
+# `codex exec` refuses to start outside a git repository (this folder is not one) unless told
+# it may: the kit folder is the attendee's own project.
+case "${1:-}" in
+  exec|e) set -- "$1" --skip-git-repo-check "${@:2}" ;;
+esac
 
 if command -v codex >/dev/null 2>&1; then exec codex "$@"; fi
 if command -v npx >/dev/null 2>&1; then exec npx --yes @openai/codex "$@"; fi

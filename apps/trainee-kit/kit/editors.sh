@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# editors.sh: writes the settings that put your workshop agent into the tools you open, from
-# what setup.sh just proved works (setup.sh runs it; you do not need to):
+# editors.sh: writes the settings that put your workshop agent into the coding tools you open,
+# from what setup.sh just proved works (setup.sh runs it; you do not need to):
 #
-#   .continue/assistants/openclaw-workshop.yaml   Continue (VS Code, Cursor): a model on the gateway
-#   .codex/config.toml                            OpenAI's Codex CLI: the gateway as a custom provider
+#   .continue/assistants/openclaw-workshop.yaml   Continue (VS Code, Cursor, and its `cn` CLI)
+#   .codex/config.toml                            OpenAI's Codex CLI (bash codex.sh): the gateway as its provider
 #   .codex/openclaw-workshop.config.toml          the same as a Codex profile, for your own ~/.codex
-#   .claude/agents/project-agent.json             its base_url follows OPENCLAW_GATEWAY_URL
+#   opencode.json                                 opencode (bash opencode.sh): the gateway as its provider
+#   .claude/settings.local.json                   Claude Code: the gateway's address, and the script
+#                                                 (.claude/gateway-key.sh) that hands it your key
 #
 # No key is written into any of them: Continue reads ${{ secrets.NAME }} from the .env in this
-# folder, and Codex reads the environment variable that codex.sh fills in from .env. Only
-# the address, the model and (with your own OpenAI key) your USER_ID are in these files.
+# folder, Codex and opencode read the environment variable that codex.sh / opencode.sh fill in
+# from .env, and Claude Code asks .claude/gateway-key.sh, which reads .env. Only the address, the
+# model, this folder's path and (with your own OpenAI key) your USER_ID are in these files.
+#
+# It prints one line per tool it set up, which setup.sh shows as its last lines.
 #
 #   bash editors.sh gateway-key|byok|openclaw GATEWAY_URL [MODEL] [USER_ID]
 
@@ -111,8 +116,18 @@ codex_config() {
       "# its home, and gets $KEY_NAME from .env in its environment: no key is in this file)." \
       "model = $(quoted "$MODEL")" \
       "model_provider = \"$PROVIDER_ID\"" \
+      "# Codex's own calls home (update check, usage analytics, feedback) are off: the gateway is" \
+      "# the only server it needs." \
+      "check_for_update_on_startup = false" \
       ""
     codex_provider
+    printf '%s\n' \
+      "" \
+      "[analytics]" \
+      "enabled = false" \
+      "" \
+      "[feedback]" \
+      "enabled = false"
   } | write .codex/config.toml &&
   {
     printf '%s\n' \
@@ -125,20 +140,59 @@ codex_config() {
   } | write ".codex/$PROVIDER_ID.config.toml"
 }
 
-# The editor agent file keeps its shape; only its address follows .env (paths B and C).
-claude_agent() {
-  local file="$KIT_DIR/.claude/agents/project-agent.json"
-  [ -f "$file" ] || return 0
-  # Still the template: this is the kit's source folder, not a downloaded kit.
-  grep -q '{{GATEWAY_URL}}' "$file" && return 0
-  # The line is rebuilt rather than substituted: an & in the address would mean something to sub().
-  BASE_URL="$GATEWAY_URL/v1" awk '
-    /^[ \t]*"base_url":/ {
-      print substr($0, 1, index($0, "\"base_url\"") - 1) "\"base_url\": \"" ENVIRON["BASE_URL"] "\"" ($0 ~ /,[ \t]*$/ ? "," : "")
-      next
-    }
-    { print }
-  ' "$file" | write .claude/agents/project-agent.json
+# opencode: a provider on the gateway through its bundled OpenAI-compatible adapter. Its own
+# update check and sharing are off: the workshop's gateway is the only server it needs.
+opencode_config() {
+  local headers=""
+  [ -n "$SEND_USER_ID" ] && headers=", \"headers\": { \"X-User-ID\": $(quoted "$SEND_USER_ID") }"
+  printf '%s\n' \
+    "{" \
+    "  \"\$schema\": \"https://opencode.ai/config.json\"," \
+    "  \"autoupdate\": false," \
+    "  \"share\": \"disabled\"," \
+    "  \"model\": $(quoted "$PROVIDER_ID/$MODEL")," \
+    "  \"small_model\": $(quoted "$PROVIDER_ID/$MODEL")," \
+    "  \"provider\": {" \
+    "    \"$PROVIDER_ID\": {" \
+    "      \"npm\": \"@ai-sdk/openai-compatible\"," \
+    "      \"name\": \"OpenClaw workshop gateway\"," \
+    "      \"options\": { \"baseURL\": $(quoted "$GATEWAY_URL/v1"), \"apiKey\": \"{env:$KEY_NAME}\"$headers }," \
+    "      \"models\": { $(quoted "$MODEL"): { \"name\": \"OpenClaw workshop agent\", \"tool_call\": true } }" \
+    "    }" \
+    "  }" \
+    "}" | write opencode.json
 }
 
-continue_config && codex_config && claude_agent
+# Claude Code speaks Anthropic's Messages API, which the workshop gateway serves on its agent
+# route (gateway key) only: elsewhere its settings are removed. The key comes from apiKeyHelper,
+# a command Claude Code runs (by its absolute path: Claude may start in a subfolder) and whose
+# output it sends as X-Api-Key and as the bearer.
+claude_settings() {
+  if [ "$AUTH" != gateway-key ]; then
+    rm -f "$KIT_DIR/.claude/settings.local.json"
+    return 0
+  fi
+  local helper
+  helper="bash '$(printf '%s' "$KIT_DIR/.claude/gateway-key.sh" | sed "s/'/'\\\\''/g")' $KEY_NAME"
+  printf '%s\n' \
+    "{" \
+    "  \"apiKeyHelper\": $(quoted "$helper")," \
+    "  \"env\": {" \
+    "    \"ANTHROPIC_BASE_URL\": $(quoted "$GATEWAY_URL")," \
+    "    \"CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC\": \"1\"," \
+    "    \"DISABLE_AUTOUPDATER\": \"1\"" \
+    "  }" \
+    "}" | write .claude/settings.local.json
+}
+
+continue_config && codex_config && opencode_config && claude_settings || exit 1
+# What setup.sh shows as its last lines: the tools proven to work on this kind of server, and
+# how to start each from this folder. On a pass-through gateway (BYOK), Codex and Continue reach
+# the provider as they are. Through OpenClaw (gateway key, or path B) the tools' requests need
+# shaping that OpenClaw accepts: test/e2e/agent-tools.test.ts in the gateway shows which do.
+say_tool() { printf '  %-14s%s\n' "$1" "$2"; }
+case "$AUTH" in
+  byok)
+    say_tool "Codex CLI:" "bash codex.sh    (one task: bash codex.sh exec \"...\")"
+    say_tool "Continue:" "its extension in VS Code or Cursor" ;;
+esac

@@ -668,7 +668,9 @@ fi
 say "The test request went through: the AI answered."
 # The editors' settings follow what was just proven to work; a failure there is reported
 # but does not undo "Agent ready.": the agent itself works.
-if ! "${BASH:-bash}" "$KIT_DIR/editors.sh" "$AUTH" "$GATEWAY_URL" "$(env_get MODEL)" "$USER_ID"; then
+# editors.sh prints one line per coding tool it set up (how to start it), shown last.
+if ! TOOLS=$("${BASH:-bash}" "$KIT_DIR/editors.sh" "$AUTH" "$GATEWAY_URL" "$(env_get MODEL)" "$USER_ID"); then
+  TOOLS=""
   say "(The settings for your editor could not be written; the agent works all the same.)"
 fi
 say "Agent ready."
@@ -676,7 +678,10 @@ say "Next: bash agent.sh    (your first agent: describe your business, get a wor
 if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
   say "  or: npm install && npm run agent    (the same agent, with Node.js)"
 fi
-say "Your editor (Continue in VS Code or Cursor) and Codex are set up too: see README.md."
+if [ -n "$TOOLS" ]; then
+  say "Ready in this folder too, on the same gateway (see README.md):"
+  say "$TOOLS"
+fi
 # The MCP tool (.vscode/mcp.json, .cursor/mcp.json, .mcp.json) needs a gateway key.
 if [ -n "$(env_get OCG_KEY)" ]; then
   say "Your agent is a tool (MCP, 'openclaw') in VS Code, Cursor, Claude Code and Windsurf too: one step each in README.md."

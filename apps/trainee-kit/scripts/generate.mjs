@@ -9,9 +9,9 @@ import { fileURLToPath } from "node:url";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const KIT_DIR = path.join(ROOT, "kit");
 export const GENERATED_FILE = path.join(ROOT, "src", "kit-files.generated.mjs");
-// What running the kit in place leaves behind (.continue and .codex are the editors'
-// settings setup.sh writes from .env); never part of the download.
-const LEFT_BEHIND = new Set([".env", "node_modules", "package-lock.json", ".DS_Store", ".continue", ".codex"]);
+// What running the kit in place leaves behind (.continue, .codex, opencode.json and Claude Code's
+// settings.local.json are the tools' settings setup.sh writes from .env); never part of the download.
+const LEFT_BEHIND = new Set([".env", "node_modules", "package-lock.json", ".DS_Store", ".continue", ".codex", "opencode.json", "settings.local.json"]);
 
 /** Every file under kit/, sorted, with its text and whether it is executable. */
 export function readKit(dir = KIT_DIR, prefix = "") {

@@ -37,7 +37,8 @@ function setLine(text, name, value) {
 
 /**
  * The kit's files ready for download: `.env.example` has OPENCLAW_GATEWAY_URL (and
- * EVENT_CODE when given) filled in; the editor agent file and the MCP settings point at the gateway.
+ * EVENT_CODE when given) filled in, and the MCP settings pointed at the gateway (setup.sh writes the
+ * other tools' settings from .env).
  * @param {{ gatewayUrl: string, eventCode?: string }} options
  * @returns {{ path: string, text: string, executable: boolean }[]}
  */
@@ -50,7 +51,6 @@ export function kitFiles({ gatewayUrl, eventCode }) {
       text = setLine(text, "OPENCLAW_GATEWAY_URL", url);
       if (code) text = setLine(text, "EVENT_CODE", code);
     }
-    if (file.path === ".claude/agents/project-agent.json") text = text.replaceAll("{{GATEWAY_URL}}", JSON.stringify(url).slice(1, -1));
     if (MCP_FILES.includes(file.path)) text = text.replaceAll("{{GATEWAY_URL}}", JSON.stringify(url).slice(1, -1));
     return { ...file, text };
   });

@@ -33,8 +33,9 @@ describe("buildKitZip", () => {
 
   it("puts every kit file under openclaw-kit/ with the gateway's address and the event code filled in", () => {
     expect(Object.keys(files).sort()).toEqual([
-      ".claude/agents/project-agent.json", ".cursor/mcp.json", ".env.example", ".gitignore", ".mcp.json", ".vscode/mcp.json",
-      "README.md", "agent.mjs", "agent.sh", "codex.sh", "editors.sh", "package.json", "setup.sh", "with-key.sh",
+      ".claude/agents/project-agent.md", ".claude/gateway-key.sh", ".cursor/mcp.json", ".env.example", ".gitignore", ".mcp.json",
+      ".vscode/mcp.json", "CLAUDE.md", "README.md", "agent.mjs", "agent.sh", "codex.sh", "editors.sh", "opencode.sh", "package.json",
+      "setup.sh", "with-key.sh",
     ].map((name) => `openclaw-kit/${name}`));
     const env = files["openclaw-kit/.env.example"];
     expect(env).toMatch(/^OPENCLAW_GATEWAY_URL=https:\/\/gw\.example\.org$/m);
@@ -42,13 +43,12 @@ describe("buildKitZip", () => {
     expect(env).toMatch(/^OPENAI_API_KEY=$/m);
     expect(env).toMatch(/^USER_ID=$/m);
     expect(env).toMatch(/^OCG_KEY=$/m);
-    expect(files["openclaw-kit/.claude/agents/project-agent.json"]).toContain('"base_url": "https://gw.example.org/v1"');
     expect(files["openclaw-kit/setup.sh"].startsWith("#!/usr/bin/env bash\n")).toBe(true);
   });
 
   it("marks the shell scripts executable (0755, unix) and the other files 0644", () => {
     const modes = unixModes(zip);
-    for (const script of ["setup.sh", "agent.sh", "codex.sh", "editors.sh", "with-key.sh"]) {
+    for (const script of ["setup.sh", "agent.sh", "codex.sh", "editors.sh", "with-key.sh", "opencode.sh", ".claude/gateway-key.sh"]) {
       expect(modes[`openclaw-kit/${script}`], script).toEqual({ madeBy: 3, mode: 0o100755 });
     }
     expect(modes["openclaw-kit/.env.example"]).toEqual({ madeBy: 3, mode: 0o100644 });
@@ -57,6 +57,8 @@ describe("buildKitZip", () => {
 
   it("keeps .env out of git in the attendee's folder (it holds their keys)", () => {
     expect(files["openclaw-kit/.gitignore"].split("\n")).toContain(".env");
+    // Claude Code's settings name this laptop's kit path: written by setup.sh, not shared.
+    expect(files["openclaw-kit/.gitignore"].split("\n")).toContain(".claude/settings.local.json");
   });
 
   it("leaves EVENT_CODE empty when no code is given", () => {

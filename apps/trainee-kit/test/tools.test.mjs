@@ -1,13 +1,16 @@
 // What an attendee runs once setup.sh said "Agent ready.": agent.sh (bash and curl only, no
-// Node.js) streaming a workflow, and the settings setup.sh wrote for their editor's tools,
-// each read the way that tool reads it (Continue's own config parser; TOML for Codex, and
-// Codex itself where it is installed) and then used for a real request through the gateway.
+// Node.js) streaming a workflow, and the settings setup.sh wrote for their coding tools, each
+// read the way that tool reads it (Continue's own config parser; TOML for Codex; JSON for
+// opencode and Claude Code, whose key script is run) and then used for a real request through
+// the gateway, Codex itself through codex.sh. (Each real tool through a real OpenClaw:
+// the gateway's test/e2e/agent-tools.test.ts.)
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fillTemplateVariables, getTemplateVariables, parseConfigYaml } from "@continuedev/config-yaml";
 import { startDevUpstream } from "@ocg/dev-upstream";
+import { installAgentTool, offlineEnv } from "organized-gateway/agent-tools";
 import { startLocalGateway } from "organized-gateway/local";
 import { parse as parseToml } from "smol-toml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,9 +21,6 @@ const EVENT_CODE = "TOOLS-ROOM-3";
 const ADMIN = "kit-tools-admin-token-01";
 const OPERATOR_TOKEN = "openclaw-operator-token-tools";
 const bash32 = findBash32();
-// Codex CLI is ~400 MB (@openai/codex with its native binary), too much to install for every
-// test run; where it is installed, OCG_CODEX names its `codex` and the real thing is run.
-const CODEX = process.env.OCG_CODEX;
 
 const gateways = {};
 let openclawLike;
@@ -220,17 +220,63 @@ describe("the editor settings setup.sh writes from .env", () => {
     expect(events).toContain("5-step workflow");
   });
 
-  it("the editor agent file (.claude/agents/project-agent.json) follows OPENCLAW_GATEWAY_URL, still valid JSON", async () => {
-    const { dir } = await readyKit("keyed", "zoey");
-    const agentFile = path.join(dir, ".claude", "agents", "project-agent.json");
-    expect(JSON.parse(readFileSync(agentFile, "utf8")).endpoint.base_url).toBe(`${gateways.keyed.url}/v1`);
-    // Path B: the same folder pointed at an OpenClaw directly.
-    writeFileSync(path.join(dir, ".env"), envText({ OPENCLAW_GATEWAY_URL: openclawLike.url, OPENCLAW_TOKEN: OPERATOR_TOKEN, USER_ID: "zoey" }));
-    expect((await runSetup(dir)).code).toBe(0);
-    expect(JSON.parse(readFileSync(agentFile, "utf8")).endpoint.base_url).toBe(`${openclawLike.url}/v1`);
+  it("Claude Code (keyed): settings.local.json names the gateway and a key helper that prints OCG_KEY from .env; no key in any file", async () => {
+    const { dir, env } = await readyKit("keyed", "zoey");
+    const settings = JSON.parse(readFileSync(path.join(dir, ".claude", "settings.local.json"), "utf8"));
+    expect(settings.env).toMatchObject({ ANTHROPIC_BASE_URL: gateways.keyed.url, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", DISABLE_AUTOUPDATER: "1" });
+    expect(settings.env.ANTHROPIC_API_KEY).toBeUndefined();
+    // Claude Code runs apiKeyHelper in a shell, from wherever it was started.
+    const key = execFileSync("bash", ["-c", settings.apiKeyHelper], { cwd: tmpdir(), encoding: "utf8" }).trim();
+    expect(key).toBe(env.OCG_KEY);
+    for (const text of allText(dir).filter((t) => !t.includes("OCG_KEY="))) expect(text).not.toContain(env.OCG_KEY);
+    // Claude Code's subagent: Markdown with YAML front matter (name, description), the prompt as its body.
+    const agent = readFileSync(path.join(dir, ".claude", "agents", "project-agent.md"), "utf8");
+    expect(agent).toMatch(/^---\nname: project-agent\ndescription: [^\n]+\n---\nYou are a friendly business-process coach/);
+    expect(readFileSync(path.join(dir, ".gitignore"), "utf8").split("\n")).toContain(".claude/settings.local.json");
+  });
+
+  it.each([
+    ["byok", "olga", "OPENAI_API_KEY"],
+    ["keyed", "owen", "OCG_KEY"],
+  ])("opencode (%s): opencode.json names the gateway as an OpenAI-compatible provider whose key is {env:%s}, and opencode.sh hands it over from .env", async (mode, userId, keyName) => {
+    const { dir, env } = await readyKit(mode, userId);
+    const config = JSON.parse(readFileSync(path.join(dir, "opencode.json"), "utf8"));
+    expect(config).toMatchObject({ autoupdate: false, share: "disabled", model: "openclaw-workshop/gpt-4o-mini" });
+    const provider = config.provider["openclaw-workshop"];
+    expect(provider).toMatchObject({ npm: "@ai-sdk/openai-compatible", options: { baseURL: `${gateways[mode].url}/v1`, apiKey: `{env:${keyName}}` } });
+    expect(provider.options.headers ?? {}).toEqual(mode === "byok" ? { "X-User-ID": userId } : {});
+    expect(Object.keys(provider.models)).toEqual(["gpt-4o-mini"]);
+    // opencode.sh execs `opencode` from PATH with the key in the environment: a stand-in prints it.
+    const bin = toolsOnly();
+    writeFileSync(path.join(bin, "opencode"), `#!/bin/sh\nprintf '%s|%s' "$${keyName}" "$*"\n`, { mode: 0o755 });
+    const result = await runScript(dir, "opencode.sh", "", { args: ["run", "hello"], path: bin });
+    expect(result.code, result.output).toBe(0);
+    expect(result.stdout).toBe(`${env[keyName]}|run hello`);
+  });
+
+  it("path B (an OpenClaw directly): the same folder's settings follow OPENCLAW_GATEWAY_URL with OPENCLAW_TOKEN, and Claude Code's are removed", async () => {
+    const { dir } = await readyKit("keyed", "zack");
+    writeFileSync(path.join(dir, ".env"), envText({ OPENCLAW_GATEWAY_URL: openclawLike.url, OPENCLAW_TOKEN: OPERATOR_TOKEN, USER_ID: "zack" }));
+    const result = await runSetup(dir);
+    expect(result.code, result.output).toBe(0);
+    expect(result.stdout).not.toContain("Ready in this folder too");
     const { config } = continueModel(dir);
     expect(config.models[0]).toMatchObject({ model: "openclaw/main", apiBase: `${openclawLike.url}/v1/`, apiKey: OPERATOR_TOKEN });
     expect(codexProvider(path.join(dir, ".codex", "config.toml")).provider.env_key).toBe("OPENCLAW_TOKEN");
+    expect(JSON.parse(readFileSync(path.join(dir, "opencode.json"), "utf8")).provider["openclaw-workshop"].options.apiKey).toBe("{env:OPENCLAW_TOKEN}");
+    expect(existsSync(path.join(dir, ".claude", "settings.local.json"))).toBe(false);
+  });
+
+  it.each([
+    ["byok", "quin", ["Codex CLI:", "Continue:"]],
+  ])("setup.sh's last lines (%s) name the tools ready on that gateway, one line each with how to start it", async (mode, userId, tools) => {
+    const dir = makeKitDir({ gatewayUrl: gateways[mode].url, eventCode: EVENT_CODE });
+    tempDirs.push(dir);
+    const result = await runSetup(dir, mode === "byok" ? `\nsk-proj-${userId}-ToolsKey000001\n${userId}\n` : `\n${userId}\n`);
+    expect(result.code, result.output).toBe(0);
+    const lines = result.stdout.trimEnd().split("\n");
+    const last = lines.slice(lines.indexOf("Ready in this folder too, on the same gateway (see README.md):") + 1);
+    expect(last.map((line) => line.trim().split(/\s{2,}/)[0])).toEqual(tools);
   });
 
   it("codex.sh says how to get Codex where neither it nor Node.js is installed", async () => {
@@ -241,11 +287,14 @@ describe("the editor settings setup.sh writes from .env", () => {
     expect(result.stderr).toContain("npm install -g @openai/codex");
   });
 
-  it.skipIf(!CODEX)(`codex.sh runs the real Codex CLI on the gateway, the key handed over from .env${CODEX ? "" : " (skipped: set OCG_CODEX to a codex binary)"}`, { timeout: 120_000 }, async () => {
+  it("codex.sh runs the real Codex CLI (the npm package) on the gateway from the kit folder, not a git repository, the key handed over from .env", { timeout: 180_000 }, async () => {
     const { dir } = await readyKit("keyed", "cody");
     const bin = toolsOnly();
-    execFileSync("ln", ["-s", CODEX, path.join(bin, "codex")]);
-    const result = await runScript(dir, "codex.sh", "", { args: ["exec", "--skip-git-repo-check", "My business: a bakery. Suggest a workflow."], path: bin });
+    execFileSync("ln", ["-s", installAgentTool("codex"), path.join(bin, "codex")]);
+    execFileSync("ln", ["-s", process.execPath, path.join(bin, "node")]); // Codex's launcher is a Node script
+    const home = mkdtempSync(path.join(tmpdir(), "ocg-codex-home-"));
+    tempDirs.push(home);
+    const result = await runScript(dir, "codex.sh", "", { args: ["exec", "My business: a bakery. Suggest a workflow."], path: bin, env: offlineEnv(home) });
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain("provider: openclaw-workshop");
     expect(result.output).toContain("5-step workflow");
