@@ -387,6 +387,11 @@ export const ERRORS = {
     attendee: () => "This relay token is not (or no longer) valid: the attendee rotated or revoked their account, or the agent server's set-up is stale.",
     organiser: "A relay call carried a token that is not (or no longer) valid: after a rotation the host's set-up catches up by itself; if it persists, run `npx ocg host`.",
   }),
+  no_active_turn: code({
+    status: 403, type: "permission_error",
+    attendee: () => "The relay serves the model calls of your own agent's turns only, and no turn of yours is running now. Send your request to the gateway's /v1 API.",
+    organiser: "A relay call came while none of their turns was running: something other than their agent used the relay token (the host's config may have leaked).",
+  }),
   not_relayed: code({
     status: 404, type: "not_found_error",
     attendee: () => "The relay does not serve this path.",
