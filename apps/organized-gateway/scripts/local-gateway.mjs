@@ -180,6 +180,8 @@ export async function startLocalGateway({
     // (AUTH_MODE=codex, PAID_BY=attendee), which would otherwise go to api.openai.com.
     if (!merged.OPENAI_BASE_URL) merged.OPENAI_BASE_URL = `${upstream.url}/v1`;
   }
+  // The hosts reach the relay here: from the settings, never from a request's Host header.
+  if (!merged.RELAY_URL && !merged.PUBLIC_URL) merged.RELAY_URL = `http://127.0.0.1:${port}`;
   let settingsFile;
   try {
     applyLocalMigrations({ persistTo });

@@ -10,13 +10,13 @@
  *   the attendee's next turn instead of waiting for them to register again.
  *
  * Either way the write goes through the node's AgentRoster (one write at a time per host).
- * The relay's address is PUBLIC_URL, or this machine's own origin when the gateway runs on
- * loopback (`npm start`): a Host header is never trusted to say where OpenClaw should send
- * attendees' model calls.
+ * The relay's address comes from the settings only (RELAY_URL, else PUBLIC_URL; `npm start`
+ * sets RELAY_URL to its loopback address): a Host header is never trusted to say where
+ * OpenClaw should send attendees' model calls and relay tokens — not even a loopback-looking
+ * one (`evil.localhost` may resolve anywhere).
  */
 import type { StoredCredential } from "../objects/attendee-gate/protocol";
 import type { Config, UpstreamNode } from "../settings/config";
-import { isLoopbackHost } from "../surfaces/join/links";
 import { routeFor, routeTableFor } from "../pipeline/route";
 import { refusal } from "../errors";
 import { ensureAgent } from "../objects/agent-roster";
@@ -25,9 +25,8 @@ import { attendeeAgentId, relayProviderId, relayToken } from "./names";
 import type { AgentSpec } from "./openclaw-agent";
 import type { CredentialOwner } from "./seal";
 
-export function relayOrigin(config: Config, requestUrl: string): string {
-  const request = new URL(requestUrl);
-  const origin = config.kit.publicUrl ?? (isLoopbackHost(request.hostname) ? request.origin : undefined);
+export function relayOrigin(config: Config): string {
+  const origin = config.credentials.relayUrl;
   if (!origin) {
     throw refusal("public_url_required", { why: "own_agent" });
   }
@@ -39,7 +38,7 @@ export function relayBaseUrl(origin: string, kind: CredentialKind): string {
 }
 
 /** What the host's config must say for this owner's stored credential; `previous`: the one it replaces, whose provider entry goes. */
-async function agentSpec(config: Config, requestUrl: string, owner: CredentialOwner, stored: StoredCredential, previous: StoredCredential | null): Promise<AgentSpec> {
+async function agentSpec(config: Config, owner: CredentialOwner, stored: StoredCredential, previous: StoredCredential | null): Promise<AgentSpec> {
   const agentId = await attendeeAgentId(config.hashSecret, owner.userId, owner.generation);
   const token = await relayToken(config.hashSecret, owner.userId, owner.generation, stored);
   return {
@@ -49,7 +48,7 @@ async function agentSpec(config: Config, requestUrl: string, owner: CredentialOw
       ? relayProviderId(agentId, await relayToken(config.hashSecret, owner.userId, owner.generation, previous))
       : null,
     kind: stored.kind,
-    relayBaseUrl: relayBaseUrl(relayOrigin(config, requestUrl), stored.kind),
+    relayBaseUrl: relayBaseUrl(relayOrigin(config), stored.kind),
     relayToken: token,
   };
 }
@@ -59,11 +58,11 @@ function openClawHosts(config: Config): UpstreamNode[] {
 }
 
 export async function setUpOwnAgent(
-  env: Env, config: Config, requestUrl: string, owner: CredentialOwner, stored: StoredCredential, previous: StoredCredential | null,
+  env: Env, config: Config, owner: CredentialOwner, stored: StoredCredential, previous: StoredCredential | null,
 ): Promise<void> {
   const hosts = openClawHosts(config);
   if (hosts.length === 0) return;
-  const spec = await agentSpec(config, requestUrl, owner, stored, previous);
+  const spec = await agentSpec(config, owner, stored, previous);
   const sticky = routeFor(routeTableFor(config), owner.userId, null).order.find((node) => node.strategy.name === "openclaw")?.name;
   const results = await Promise.allSettled(hosts.map((node) => ensureAgent(env, node, spec)));
   for (const [i, result] of results.entries()) {
@@ -74,9 +73,9 @@ export async function setUpOwnAgent(
 }
 
 /** Writes the owner's agent for their stored credential onto one node that lacks it (previous entries are the host's to keep). */
-export async function repairOwnAgent(env: Env, config: Config, requestUrl: string, nodeName: string, owner: CredentialOwner, stored: StoredCredential): Promise<void> {
+export async function repairOwnAgent(env: Env, config: Config, nodeName: string, owner: CredentialOwner, stored: StoredCredential): Promise<void> {
   const node = openClawHosts(config).find((host) => host.name === nodeName);
   if (!node) return;
-  await ensureAgent(env, node, await agentSpec(config, requestUrl, owner, stored, null));
+  await ensureAgent(env, node, await agentSpec(config, owner, stored, null));
   console.log(JSON.stringify({ event: "own_agent_repaired", node: node.name }));
 }

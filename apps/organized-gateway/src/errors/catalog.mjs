@@ -156,8 +156,11 @@ export const ERRORS = {
   // The organiser's decisions and the attendee's limits (pipeline/admit).
   user_blocked: code({
     status: 403, type: "permission_error",
-    attendee: () => "The organiser has paused your access to the agent for now. Ask the organiser.",
+    attendee: (/** @type {{ why?: "registration" } | undefined} */ v) => (v?.why === "registration"
+      ? "The organiser has paused your access, so you cannot connect a model account now. Ask the organiser."
+      : "The organiser has paused your access to the agent for now. Ask the organiser."),
     organiser: "You blocked this attendee: unblock them to let them in again.",
+    examples: [undefined, { why: "registration" }],
   }),
   rate_limit_exceeded: code({
     status: 429, type: "rate_limit_error",
@@ -402,10 +405,17 @@ export const ERRORS = {
     attendee: () => "The attendee's account is of another kind now; the agent server's set-up for it is being updated. Try again.",
     organiser: "They switched to another kind of account mid-turn; the host's set-up follows by itself.",
   }),
+  too_many_registrations: code({
+    status: 429, type: "rate_limit_error",
+    attendee: (/** @type {{ times: number, minutes: number, retryAfterMinutes: number }} */ v) =>
+      `You connected a model account ${v.times} times in ${v.minutes} minutes, the most this gateway takes. Try again in ${v.retryAfterMinutes} minute${v.retryAfterMinutes === 1 ? "" : "s"}.`,
+    organiser: "They registered a model account over and over (each registration may rewrite every host's config): it clears within 10 minutes.",
+    examples: [{ times: 5, minutes: 10, retryAfterMinutes: 7 }],
+  }),
   public_url_required: code({
     status: 503, type: "configuration_error",
     attendee: (/** @type {{ why: "kit" | "own_agent" }} */ v) => (v.why === "own_agent"
-      ? "This gateway does not know its public address, which the agent server needs to reach it with your model calls. Organiser: set PUBLIC_URL."
+      ? "This gateway does not know its public address, which the agent server needs to reach it with your model calls. Organiser: set PUBLIC_URL (or RELAY_URL)."
       : "This gateway does not know its public address, so it will not hand out a kit or a join page. Organiser: set PUBLIC_URL to the address attendees open (e.g. https://organized-gateway.<your-subdomain>.workers.dev): `npm run deploy` sets it to the workers.dev address, or run `PUBLIC_URL=https://... npm run secrets -- --yes`."),
     organiser: "PUBLIC_URL is not set: `npm run deploy` sets it, or give it to `npm run secrets`.",
     examples: [{ why: "kit" }, { why: "own_agent" }],

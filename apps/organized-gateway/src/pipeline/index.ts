@@ -264,7 +264,7 @@ async function forwardCall(call: Call, surface: Surface, route: Route): Promise<
     if (context.credential && agentWaits < AGENT_APPEARS.tries && await node.strategy.lacksAgent(response, context.credential.agent)) {
       await response.body?.cancel().catch(() => {});
       if (agentWaits === 0) {
-        await repairOwnAgent(c.env, config, request.url, node.name, { userId: route.principal.userId, generation: grant.generation }, grant.credential!);
+        await repairOwnAgent(c.env, config, node.name, { userId: route.principal.userId, generation: grant.generation }, grant.credential!);
       } else {
         await new Promise((resolve) => setTimeout(resolve, AGENT_APPEARS.everyMs));
       }
@@ -298,7 +298,7 @@ async function judgeCredential(call: Call, node: Upstream, credential: SpentCred
 async function answer(call: Call, surface: Surface, route: Route, answered: Answered): Promise<Response> {
   const { log, request } = call;
   const { row, startedAt } = log;
-  const shaping = { requestId: row.request_id, node: answered.node, asked: route.asked, sent: answered.body?.json ?? null, table: call.table, principal: route.principal, session: route.session };
+  const shaping = { requestId: row.request_id, node: answered.node, asked: route.asked, sent: answered.body?.json ?? null, table: call.table, principal: route.principal, session: route.session, ownAgent: route.spent?.agent ?? null };
   const response = answered.response;
   const extra = log.headers;
   const replaced = normaliseUpstreamError(response, extra);

@@ -64,6 +64,8 @@ export interface ShapingContext {
   principal: Principal;
   /** The upstream session value the call ran in. */
   session: string;
+  /** The caller's own OpenClaw agent, when their own credential pays for this call. */
+  ownAgent: string | null;
 }
 
 export interface Surface {

@@ -256,6 +256,10 @@ export const SETTINGS = {
     schema: baseUrl.optional(), keptIn: "secrets", defaultDoc: "`npm start`: this machine's origin",
     doc: "The address `/join` and `/kit.zip` advertise (QR code, download link, the kit's `OPENCLAW_GATEWAY_URL`). Without it, a deployed gateway answers `/join` and `/kit.zip` with 503 `public_url_required` rather than trust the request's `Host` header; `npm run deploy` sets it to the workers.dev address when it is missing; give it to `npm run secrets` behind a custom domain.",
   }),
+  RELAY_URL: setting({
+    schema: baseUrl.optional(), keptIn: "vars", defaultDoc: "`PUBLIC_URL`; `npm start`: this machine's loopback address",
+    doc: "Where OpenClaw hosts reach this gateway's relay: `<RELAY_URL>/relay/<kind>` is written into each host's config for attendees' own agents. Only ever from the settings, never from a request's `Host` header: with neither this nor `PUBLIC_URL`, registering a credential is 503 `public_url_required`. Set it when the hosts reach the gateway at another address than attendees do.",
+  }),
   KIT_INCLUDE_EVENT_CODE: setting({
     schema: z.enum(["true", "false"]).transform((v) => v === "true"), default: "false", keptIn: "vars",
     doc: "`true`: the kit's `.env.example` carries `EVENT_CODE`, so attendees type only their key and first name.",

@@ -84,6 +84,8 @@ export interface Config {
     keys: string[];
     tokenHeader: string;
     providers: { openai: string; anthropic: string; codex: string };
+    /** Where OpenClaw hosts reach the relay: RELAY_URL, else PUBLIC_URL; never a request's Host. */
+    relayUrl?: string;
   };
   /** The upstream nodes: `UPSTREAMS`, or the one node OPENCLAW_URL / OPENCLAW_TOKEN describe. */
   upstreams: UpstreamNode[];
@@ -121,6 +123,7 @@ export function parseConfig(bindings: Record<string, unknown>): Config {
       keys: [s.CREDENTIAL_KEY, s.CREDENTIAL_KEY_PREVIOUS].filter((k): k is string => k !== undefined),
       tokenHeader: s.CODEX_TOKEN_HEADER,
       providers: { openai: s.OPENAI_BASE_URL, anthropic: s.ANTHROPIC_BASE_URL, codex: s.CODEX_BASE_URL },
+      relayUrl: s.RELAY_URL ?? s.PUBLIC_URL,
     },
     upstreams: nodesOf(s),
     tiers: { overrides: s.TIERS, defaultTier: s.DEFAULT_TIER },

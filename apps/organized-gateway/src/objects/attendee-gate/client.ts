@@ -13,6 +13,7 @@ import type {
 } from "./protocol";
 
 export type AttendeeDescription = ReturnType<AttendeeGate["describe"]>;
+export type RegistrationAnswer = ReturnType<AttendeeGate["admitRegistration"]>;
 
 export class AttendeeGateClient {
   private constructor(private readonly stub: DurableObjectStub<AttendeeGate>) {}
@@ -43,6 +44,11 @@ export class AttendeeGateClient {
 
   issueKey(keyId: string, keyHash: string): Promise<AttendeeState & { reinstated: boolean }> {
     return this.stub.issueKey(keyId, keyHash) as Promise<AttendeeState & { reinstated: boolean }>;
+  }
+
+  /** May the attendee register a model credential now (not blocked, not past registrations.ts's pace)? */
+  admitRegistration(now: number): Promise<RegistrationAnswer> {
+    return this.stub.admitRegistration(now) as Promise<RegistrationAnswer>;
   }
 
   withdrawKey(keyId: string): Promise<void> {

@@ -32,6 +32,9 @@ import { MonthlyQuota, periodOf, type PeriodUsage } from "./monthly-quota";
 import { EVENT_TIER, tierLimits } from "../../pipeline/admit/tiers";
 import { ownValue } from "../../shared/own-key";
 import { TurnBook } from "./turns";
+import { decideRegistration } from "./registrations";
+
+const REGISTRATIONS_KEY = "registrations";
 
 /** The object that limits one BYOK key across every id it is used with. */
 export function keyGateName(keyHash: string): string {
@@ -373,6 +376,18 @@ export class AttendeeGate extends DurableObject<Env> {
   setTier(tier: string | null): AttendeeState & { previousTier: string | null } {
     const previousTier = this.record.state.tier;
     return { ...this.record.setTier(tier), previousTier };
+  }
+
+  /**
+   * May this attendee register a model credential now? Refused while blocked (a blocked
+   * attendee's registration would still rewrite the hosts' config), and past
+   * REGISTRATIONS_PER_WINDOW (registrations.ts). Counted here, atomically, before any work.
+   */
+  admitRegistration(now: number): { ok: true } | { ok: false; refusal: "user_blocked" } | { ok: false; refusal: "too_many_registrations"; retryAfterMs: number } {
+    if (this.record.state.blocked) return { ok: false, refusal: "user_blocked" };
+    const decision = decideRegistration(this.ctx.storage.kv.get<number[]>(REGISTRATIONS_KEY) ?? [], now);
+    this.ctx.storage.kv.put(REGISTRATIONS_KEY, decision.times);
+    return decision.ok ? { ok: true } : { ok: false, refusal: "too_many_registrations", retryAfterMs: decision.retryAfterMs };
   }
 
   /** Per-key window of a BYOK key (this object is then named by keyGateName). */

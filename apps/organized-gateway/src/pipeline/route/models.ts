@@ -3,7 +3,12 @@
  * every model route adds what it serves — a `prefix/*` route the models its node lists,
  * prefixed as callers must name them (`noclaw/gemma3:27b`), a plain pattern as written.
  * A route node that does not answer in time adds nothing rather than fail the listing.
+ *
+ * An OpenClaw host lists every agent in its config, and each attendee who brought their own
+ * credential has one there (`openclaw/ocg-…`): a caller sees only their own, never another
+ * attendee's (which would tell who registered, and name an agent to aim at).
  */
+import { errorResponse, refusal } from "../../errors";
 import type { JsonObject } from "../envelope/body";
 import type { Principal } from "../identify";
 import type { Upstream } from "./index";
@@ -59,4 +64,44 @@ export async function withPoolModels(response: Response, nodes: readonly Upstrea
   const headers = new Headers(response.headers);
   headers.delete("content-length");
   return new Response(JSON.stringify({ ...listing, object: "list", data: [...own, ...added] }), { status: response.status, headers });
+}
+
+/** An attendee's OpenClaw agent, however a model id names it (`openclaw/…`, `openclaw:…`, `agent:…`). */
+const ATTENDEE_AGENT = /^(?:openclaw[/:]|agent:)(ocg-[a-z0-9_-]+)$/i;
+
+/** Whether a listed model id is the caller's to see: anything but another attendee's agent. */
+export function mayList(id: string, ownAgent: string | null): boolean {
+  const agent = ATTENDEE_AGENT.exec(id)?.[1];
+  return agent === undefined || agent.toLowerCase() === ownAgent?.toLowerCase();
+}
+
+/**
+ * The model listing (`/v1/models`) without other attendees' agents, and a lookup of one
+ * (`/v1/models/{id}`) of another attendee's agent as the 404 an unknown model gets.
+ */
+export async function onlyCallersModels(path: string, response: Response, ownAgent: string | null): Promise<Response> {
+  if (!response.ok || !path.startsWith("/v1/models")) return response;
+  const one = /^\/v1\/models\/(.+)$/.exec(path)?.[1];
+  if (one !== undefined) {
+    let id = one;
+    try {
+      id = decodeURIComponent(one);
+    } catch { /* not percent-encoded: as written */ }
+    if (mayList(id, ownAgent)) return response;
+    await response.body?.cancel().catch(() => {});
+    return errorResponse(refusal("model_not_found", { model: id }));
+  }
+  let listing: JsonObject;
+  try {
+    listing = (await response.clone().json()) as JsonObject;
+  } catch {
+    return response;
+  }
+  if (!Array.isArray(listing.data)) return response;
+  const data = (listing.data as unknown[]).filter((m) => mayList(String((m as JsonObject | null)?.id ?? ""), ownAgent));
+  if (data.length === listing.data.length) return response;
+  await response.body?.cancel().catch(() => {});
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  return new Response(JSON.stringify({ ...listing, data }), { status: response.status, headers });
 }

@@ -97,7 +97,7 @@ export function credentialsAdminApi() {
       const hosts = config.upstreams.filter((node) => node.token);
       let relay: string | null = null;
       try {
-        relay = `${relayOrigin(config, c.req.url)}/relay`;
+        relay = `${relayOrigin(config)}/relay`;
       } catch { /* reported as null: PUBLIC_URL is missing */ }
       stamp(c);
       return c.json({

@@ -19,7 +19,8 @@ import { AttendeeGateClient } from "../../objects/attendee-gate/client";
 import type { AppEnv } from "../../app-env";
 import { configFor, type Config } from "../../settings/config";
 import { readCappedText } from "../../pipeline/envelope/body";
-import { refusal } from "../../errors";
+import { refusal, retryAfterHeaders } from "../../errors";
+import { REGISTRATIONS_PER_WINDOW, REGISTRATION_WINDOW_MS } from "../../objects/attendee-gate/registrations";
 import { requireProviderAccepts } from "../../credentials/check";
 import { credentialsDisabled, noCredentialStored } from "../../credentials/errors";
 import { requireKeyHolder } from "../../credentials/key-holder";
@@ -62,18 +63,29 @@ function enabled(c: Context<AppEnv>): Config {
   return config;
 }
 
+/** A blocked attendee registers nothing; nobody registers more often than registrations.ts allows. */
+async function requireRegistrationAllowed(gate: AttendeeGateClient): Promise<void> {
+  const answer = await gate.admitRegistration(Date.now());
+  if (answer.ok) return;
+  if (answer.refusal === "user_blocked") throw refusal("user_blocked", { why: "registration" });
+  throw refusal("too_many_registrations", {
+    times: REGISTRATIONS_PER_WINDOW, minutes: REGISTRATION_WINDOW_MS / 60_000, retryAfterMinutes: Math.max(1, Math.ceil(answer.retryAfterMs / 60_000)),
+  }, retryAfterHeaders(answer.retryAfterMs));
+}
+
 export function meRoutes() {
   return new Hono<AppEnv>()
     .put("/credential", async (c) => {
       const config = enabled(c);
       const userId = await requireKeyHolder(c.env, config, c.req.raw.headers);
+      await requireRegistrationAllowed(AttendeeGateClient.of(c.env, userId));
       const { kind, token } = await readPut(c.req.raw);
       await requireProviderAccepts(config, kind, token);
       const { gate, generation, own } = await readOwn(c.env, config, userId);
       const owner = { userId, generation };
       const unchanged = own !== null && own.stored.kind === kind && own.token === token && own.stored.last_result !== "rejected";
       const stored = unchanged ? own.stored : await sealNew(config, owner, kind, token);
-      await setUpOwnAgent(c.env, config, c.req.url, owner, stored, unchanged ? null : own?.stored ?? null);
+      await setUpOwnAgent(c.env, config, owner, stored, unchanged ? null : own?.stored ?? null);
       if (!unchanged) await gate.setCredential(stored);
       return c.json({ kind: stored.kind, stored_at: stored.stored_at, fingerprint: stored.fingerprint }, 201, { "cache-control": "no-store" });
     })

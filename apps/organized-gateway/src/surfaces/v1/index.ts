@@ -8,7 +8,7 @@
 import { modelCall, type Surface } from "../../pipeline";
 import { identify } from "../../pipeline/identify";
 import { matchEndpoint } from "../../pipeline/route/endpoints";
-import { withPoolModels } from "../../pipeline/route/models";
+import { onlyCallersModels, withPoolModels } from "../../pipeline/route/models";
 
 /** Request headers a caller may send upstream. */
 const FORWARDED_HEADERS = ["content-type", "accept", "user-agent", "openai-beta", "openai-organization", "openai-project"];
@@ -17,10 +17,13 @@ export const v1Surface: Surface = {
   identify: (request, config) => identify(request.headers, config),
   endpoint: (request, url) => ({ endpoint: matchEndpoint(request.method, url.pathname), path: url.pathname }),
   forwardedHeaders: FORWARDED_HEADERS,
-  // The model list covers the whole pool: what the attendee's node serves, and every model route.
-  shapeResponse: (response, { asked, table, principal, session }) => (asked.endpoint.kind === "models" && table.routesByModel
-    ? withPoolModels(response, table.upstreams, principal, session)
-    : response),
+  // The model list covers the whole pool (what the attendee's node serves, and every model
+  // route), and never another attendee's own agent (OpenClaw lists every agent it has).
+  shapeResponse: async (response, { asked, table, principal, session, ownAgent }) => {
+    if (asked.endpoint.kind !== "models") return response;
+    const listed = table.routesByModel ? await withPoolModels(response, table.upstreams, principal, session) : response;
+    return onlyCallersModels(asked.path, listed, ownAgent);
+  },
 };
 
 export const proxyV1 = modelCall(v1Surface);
