@@ -1,8 +1,9 @@
 // A real OpenClaw on loopback, for tests and for trying the OpenClaw route by hand:
 // installs the pinned `openclaw` package from the npm registry into node_modules/.cache
 // (once), writes a minimal headless config whose model provider is the given
-// OpenAI-compatible URL (the dev upstream), and starts its gateway with the
-// chat-completions endpoint on. Needs Node >= 24.16, which this repository's npm scripts provide.
+// OpenAI-compatible URL (the dev upstream), and starts its gateway with the HTTP endpoints the
+// documented host config turns on (HOST_ENDPOINTS). Needs Node >= 24.16, which this repository's
+// npm scripts provide.
 //
 // The config keeps attendees apart inside OpenClaw (ATTENDEE_ISOLATION below): every test runs
 // against the same hardened agent an organiser is told to run (docs/exposing-openclaw.md).
@@ -10,7 +11,6 @@
 // Options for tests that need more of OpenClaw:
 // - `hardened: false` leaves out ATTENDEE_ISOLATION, i.e. OpenClaw's own defaults, so a test
 //   can show what those offer the model (host tools, other sessions' transcripts).
-// - `responses: true` turns on its /v1/responses endpoint (off by default in OpenClaw).
 // - `embeddings: true` points every agent's memory-search embeddings at the same provider,
 //   as model `dev-embed-<agentId>`, so a test can tell from the provider's log which agent
 //   an /v1/embeddings call was routed to.
@@ -58,6 +58,13 @@ export const ATTENDEE_ISOLATION = {
   plugins: { entries: { "memory-core": { config: { dreaming: { enabled: false } } } } },
 };
 
+/**
+ * OpenClaw's HTTP endpoints the gateway uses, exactly as docs/exposing-openclaw.md's host config
+ * turns them on (both are off in OpenClaw by default): chat completions for every client, and
+ * Responses for the clients that speak it (Codex CLI). Nothing else (embeddings answer anyway).
+ */
+export const HOST_ENDPOINTS = { chatCompletions: { enabled: true }, responses: { enabled: true } };
+
 export function installOpenClaw() {
   if (existsSync(ENTRY)) return ENTRY;
   mkdirSync(INSTALL_DIR, { recursive: true });
@@ -72,13 +79,12 @@ export function installOpenClaw() {
 }
 
 export async function startOpenClaw({
-  port = 18789, token, providerUrl, timeoutMs = 180_000, responses = false, embeddings = false, extraAgents = [], hardened = true,
+  port = 18789, token, providerUrl, timeoutMs = 180_000, embeddings = false, extraAgents = [], hardened = true,
   config: extraConfig = {},
 }) {
   const entry = installOpenClaw();
   const home = mkdtempSync(path.join(tmpdir(), "openclaw-home-"));
   mkdirSync(path.join(home, ".openclaw"), { recursive: true });
-  const endpoints = { chatCompletions: { enabled: true }, ...(responses ? { responses: { enabled: true } } : {}) };
   const agents = { defaults: { model: { primary: "dev/dev-echo" } } };
   if (extraAgents.length > 0 || embeddings) {
     const ids = ["main", ...extraAgents.filter((id) => id !== "main")];
@@ -88,7 +94,7 @@ export async function startOpenClaw({
     gateway: {
       mode: "local", port, bind: "loopback",
       auth: { mode: "token", token },
-      http: { endpoints },
+      http: { endpoints: HOST_ENDPOINTS },
     },
     agents,
     ...(embeddings
@@ -126,7 +132,7 @@ export async function startOpenClaw({
     if (child.exitCode !== null) break;
     try {
       const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      if (response.ok) return { url, token, stop, logs };
+      if (response.ok) return { url, token, stop, logs, home };
     } catch {
       // starting
     }

@@ -1,6 +1,7 @@
 // `ocg host`: the one-time set-up of each OpenClaw host for attendees' own model accounts,
 // as the gateway states it (GET /admin/api/credentials/host), and whether each OpenClaw node
-// is ready. Exit 1 while a node is not: a check to run before the room arrives.
+// is ready, /v1/responses (the coding tools' endpoint, docs/exposing-openclaw.md) included.
+// Exit 1 while a node is not: a check to run before the room arrives.
 import { CliError } from "../errors.mjs";
 
 export const name = "host";
@@ -31,7 +32,7 @@ export async function run({ values, positionals, context }) {
   if (positionals.length > 0) throw new CliError(`host takes no arguments. See 'ocg host --help'.`, 2);
   const host = await gateway.admin("/credentials/host");
   const print = (value) => stdout.write(`${value}\n`);
-  const allReady = host.nodes.every((node) => node.state === "ready");
+  const allReady = host.nodes.every((node) => node.state === "ready" && node.responses !== false);
   if (values.json) {
     print(JSON.stringify(host, null, 2));
     return allReady ? 0 : 1;
@@ -58,6 +59,9 @@ export async function run({ values, positionals, context }) {
   for (const node of host.nodes) {
     const agents = node.attendee_agents === null ? "" : ` (${node.attendee_agents} attendees' agents)`;
     print(`   ${node.name}: ${WHAT_TO_DO[node.state] ?? node.state}${agents}`);
+    if (node.responses === false) {
+      print(`   ${node.name}: NOT READY: its /v1/responses is off, so Codex CLI cannot work (add gateway.http.endpoints.responses.enabled: true, docs/exposing-openclaw.md section 1)`);
+    }
   }
   return allReady ? 0 : 1;
 }

@@ -1,6 +1,7 @@
 /**
  * The OpenClaw host's one-time set-up for attendees' own accounts, and a check of each
- * OpenClaw node against it (what `npx ocg host` prints). Two settings, on top of the
+ * OpenClaw node against it (what `npx ocg host` prints), including whether the node serves
+ * `/v1/responses` as docs/exposing-openclaw.md's host config has it. Two settings, on top of the
  * isolation settings of docs/exposing-openclaw.md:
  *
  * - `plugins.entries["admin-http-rpc"].enabled: true` — the admin RPC over HTTP through
@@ -25,19 +26,51 @@ export interface NodeCheck {
   state: NodeReadiness;
   /** How many attendees' agents (`ocg-…`) the node has, when it answered. */
   attendee_agents: number | null;
+  /**
+   * Whether the node serves `/v1/responses` (Codex CLI's endpoint), which the host config of
+   * docs/exposing-openclaw.md turns on; null when the node could not tell (unreachable, token refused).
+   */
+  responses: boolean | null;
+}
+
+/**
+ * Is OpenClaw's `/v1/responses` on? A GET with the operator token runs no turn: OpenClaw answers
+ * it 404 when `gateway.http.endpoints.responses.enabled` is off (the route does not exist) and
+ * refuses the method otherwise. The token is sent because an unauthenticated probe would count
+ * towards OpenClaw's lockout of failed logins.
+ */
+export async function servesResponses(node: UpstreamNode, fetcher: typeof fetch = fetch): Promise<boolean | null> {
+  try {
+    const response = await fetcher(`${node.url}/v1/responses`, { headers: nodeHeaders(node), signal: AbortSignal.timeout(10_000) });
+    await response.body?.cancel();
+    if (response.status === 404) return false;
+    if (response.status === 401 || response.status === 403 || response.status >= 500) return null;
+    return true;
+  } catch {
+    return null;
+  }
+}
+
+function nodeHeaders(node: UpstreamNode): Record<string, string> {
+  return {
+    authorization: `Bearer ${node.token}`,
+    ...(node.access ? { "cf-access-client-id": node.access.clientId, "cf-access-client-secret": node.access.clientSecret } : {}),
+  };
 }
 
 /** Asks one OpenClaw node, read-only (`config.get`), whether it is set up. */
 export async function checkNode(node: UpstreamNode, fetcher: typeof fetch = fetch): Promise<NodeCheck> {
-  const check = (state: NodeReadiness, agents: number | null = null): NodeCheck => ({ name: node.name, state, attendee_agents: agents });
+  const [rpc, responses] = await Promise.all([checkAdminRpc(node, fetcher), servesResponses(node, fetcher)]);
+  return { ...rpc, responses };
+}
+
+async function checkAdminRpc(node: UpstreamNode, fetcher: typeof fetch): Promise<Omit<NodeCheck, "responses">> {
+  const check = (state: NodeReadiness, agents: number | null = null) => ({ name: node.name, state, attendee_agents: agents });
   let response: Response;
   try {
     response = await fetcher(`${node.url}/api/v1/admin/rpc`, {
       method: "POST",
-      headers: {
-        authorization: `Bearer ${node.token}`, "content-type": "application/json",
-        ...(node.access ? { "cf-access-client-id": node.access.clientId, "cf-access-client-secret": node.access.clientSecret } : {}),
-      },
+      headers: { ...nodeHeaders(node), "content-type": "application/json" },
       body: JSON.stringify({ method: "config.get", params: {} }),
       signal: AbortSignal.timeout(10_000),
     });

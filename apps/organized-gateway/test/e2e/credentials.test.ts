@@ -179,7 +179,7 @@ describe("attendees' own credentials through a real OpenClaw (AUTH_MODE=codex)",
     expect(host.status, host.text).toBe(200);
     expect(host.body).toMatchObject({
       auth_mode: "codex", credentials_enabled: true, relay_url: `${gateway!.url}/relay`,
-      openclaw_config: HOST_CONFIG_FRAGMENT, nodes: [{ name: "openclaw", state: "ready" }],
+      openclaw_config: HOST_CONFIG_FRAGMENT, nodes: [{ name: "openclaw", state: "ready", responses: true }],
     });
     const printed = await ocg(["host"]);
     expect(printed.code, printed.stderr).toBe(0);

@@ -38,7 +38,7 @@ beforeAll(async () => {
   // Both take 10-60 s to start; the gateway does not need OpenClaw up to start.
   await startTogether([
     startOpenClaw({
-      port: OPENCLAW_PORT, token, providerUrl: provider.url, responses: true, embeddings: true, extraAgents: ["other"],
+      port: OPENCLAW_PORT, token, providerUrl: provider.url, embeddings: true, extraAgents: ["other"],
     }),
     startLocalGateway({
       port: 18748,

@@ -15,6 +15,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevUpstream } from "@ocg/dev-upstream";
 import { startOpenClaw } from "../../scripts/openclaw-local.mjs";
+import { servesResponses } from "../../src/credentials/host-setup";
 import { startTogether } from "./harness";
 
 const TOKEN = "host-isolation-openclaw-operator-token";
@@ -42,8 +43,12 @@ let defaults: Awaited<ReturnType<typeof startOpenClaw>> | undefined;
 beforeAll(async () => {
   provider = await startDevUpstream({ port: 18949, quiet: true });
   await startTogether([
-    startOpenClaw({ port: 18739, token: TOKEN, providerUrl: provider.url, responses: true }),
-    startOpenClaw({ port: 18729, token: TOKEN, providerUrl: provider.url, hardened: false }),
+    startOpenClaw({ port: 18739, token: TOKEN, providerUrl: provider.url }),
+    // OpenClaw's own defaults, /v1/responses (off unless a config turns it on) included.
+    startOpenClaw({
+      port: 18729, token: TOKEN, providerUrl: provider.url, hardened: false,
+      config: { gateway: { http: { endpoints: { responses: { enabled: false } } } } },
+    }),
   ] as const, ([hard, open]) => { hardened = hard; defaults = open; });
 }, 600_000);
 
@@ -183,4 +188,15 @@ describe("OpenClaw offers an attendee's turn no tool that reaches another sessio
     expect(asked.status).toBe(200);
     expect(asked.reached.some((body) => JSON.stringify(body).includes(secret))).toBe(true);
   }, TURN_TIMEOUT_MS);
+});
+
+describe("the host config's HTTP endpoints", () => {
+  const node = (claw: { url: string }) => ({ name: "openclaw", url: claw.url, token: TOKEN, agent: "main", maxConcurrent: 1, weight: 1, models: [], free: false });
+
+  it("serves /v1/responses (Codex CLI's endpoint) with the documented config, and ocg host's check says so; OpenClaw's default has it off, and the check says that", async () => {
+    expect(await servesResponses(node(hardened!))).toBe(true);
+    expect(await servesResponses(node(defaults!))).toBe(false);
+    // A wrong token is no answer either way (and is never how the check asks).
+    expect(await servesResponses({ ...node(hardened!), token: "not-the-operator-token" })).toBeNull();
+  });
 });
