@@ -34,10 +34,11 @@ export interface NodeCheck {
 }
 
 /**
- * Is OpenClaw's `/v1/responses` on? A GET with the operator token runs no turn: OpenClaw answers
- * it 404 when `gateway.http.endpoints.responses.enabled` is off (the route does not exist) and
- * refuses the method otherwise. The token is sent because an unauthenticated probe would count
- * towards OpenClaw's lockout of failed logins.
+ * Is OpenClaw's `/v1/responses` on? A GET runs no turn: OpenClaw answers it 404 when
+ * `gateway.http.endpoints.responses.enabled` is off (the route does not exist) and refuses the
+ * method otherwise (checked against 2026.9.6). The operator token goes along all the same, so
+ * the probe can never count as a failed login towards OpenClaw's lockout; whether the token is
+ * right is the admin RPC check's question.
  */
 export async function servesResponses(node: UpstreamNode, fetcher: typeof fetch = fetch): Promise<boolean | null> {
   try {

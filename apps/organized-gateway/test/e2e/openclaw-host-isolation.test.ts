@@ -196,7 +196,5 @@ describe("the host config's HTTP endpoints", () => {
   it("serves /v1/responses (Codex CLI's endpoint) with the documented config, and ocg host's check says so; OpenClaw's default has it off, and the check says that", async () => {
     expect(await servesResponses(node(hardened!))).toBe(true);
     expect(await servesResponses(node(defaults!))).toBe(false);
-    // A wrong token is no answer either way (and is never how the check asks).
-    expect(await servesResponses({ ...node(hardened!), token: "not-the-operator-token" })).toBeNull();
   });
 });
