@@ -237,6 +237,29 @@ describe("attendees' own credentials through a real OpenClaw (AUTH_MODE=codex)",
     await turnPaidBy(bob, bobKey, "still mine?");
   }, TURN_TIMEOUT_MS * 2);
 
+  it("lists in /v1/models no other attendee's agent, though OpenClaw lists every agent it has", async () => {
+    const cleo = await enroll("cleo");
+    const dora = await enroll("dora");
+    await connect(cleo, openaiKey("cleo"));
+    await connect(dora, openaiKey("dora"));
+    const cleoAgent = await attendeeAgentId(HASH_SECRET, "cleo", 1);
+    const doraAgent = await attendeeAgentId(HASH_SECRET, "dora", 1);
+    // The host itself lists both (what the gateway has to hide).
+    const direct = await fetch(`${openclaw!.url}/v1/models`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
+    const hostIds = ((await direct.json()) as { data: { id: string }[] }).data.map((m) => m.id);
+    expect(hostIds.filter((id) => id.includes(cleoAgent) || id.includes(doraAgent)).length).toBeGreaterThanOrEqual(2);
+
+    const listed = await call("GET", "/v1/models", { bearer: cleo });
+    expect(listed.status, listed.text).toBe(200);
+    const ids = (listed.body.data as { id: string }[]).map((m) => m.id);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(listed.text).not.toContain(doraAgent);
+    expect(ids.filter((id) => /ocg-/.test(id)).every((id) => id.includes(cleoAgent))).toBe(true);
+    const other = await call("GET", `/v1/models/${encodeURIComponent(`openclaw/${doraAgent}`)}`, { bearer: cleo });
+    expect(other.status).toBe(404);
+    expect(other.body.error.code).toBe("model_not_found");
+  }, TURN_TIMEOUT_MS);
+
   it("after the attendee revokes, or the organiser does, answers 401 and no model call carries the old credential", async () => {
     const cy = await enroll("cy");
     const dee = await enroll("dee");
