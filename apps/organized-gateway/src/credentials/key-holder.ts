@@ -1,13 +1,13 @@
 /**
  * Who may manage a credential: the holder of a right, active gateway key for that attendee
  * id — nothing less. The attendee's own object, the one place the key's hash is held, checks
- * it (surfaces/billing/key-check.ts, which costs the attendee nothing). Wrong keys are counted per
+ * it (keys/holder.ts, which costs the attendee nothing). Wrong keys are counted per
  * network, so nobody can guess at someone else's credential through these routes.
  */
 import { NetworkGuardClient, type GuessOptions } from "../objects/network-guard/client";
 import type { Config } from "../settings/config";
 import { bearerToken } from "../pipeline/identify";
-import { holderOfKey } from "../surfaces/billing/key-check";
+import { holderOfKey } from "../keys/holder";
 import { isGatewayKey } from "../pipeline/identify/gateway-key";
 import { refusal } from "../errors";
 import { gatewayKeyRequired } from "./errors";

@@ -6,7 +6,7 @@
  * refusals mean the token is dead, which paths the relay lets through, and which OpenClaw
  * request adapter and model the attendee's agent uses. Adding a provider adds an entry.
  */
-import type { StoredCredential } from "../objects/attendee-gate/protocol";
+import type { StoredCredential } from "./stored";
 import type { Config } from "../settings/config";
 import type { JsonObject } from "../pipeline/envelope/body";
 

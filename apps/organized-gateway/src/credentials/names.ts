@@ -16,7 +16,7 @@
  */
 import { digestsEqual, keyedHash } from "../shared/crypto";
 import { canonicalUserId } from "../pipeline/identify/user-id";
-import type { StoredCredential } from "../objects/attendee-gate/protocol";
+import type { StoredCredential } from "./stored";
 
 export async function credentialFingerprint(hashSecret: string, token: string): Promise<string> {
   return `fp_${(await keyedHash(hashSecret, "credential-fingerprint", token)).slice(0, 16)}`;

@@ -15,7 +15,7 @@
  * OpenClaw should send attendees' model calls and relay tokens — not even a loopback-looking
  * one (`evil.localhost` may resolve anywhere).
  */
-import type { StoredCredential } from "../objects/attendee-gate/protocol";
+import type { StoredCredential } from "./stored";
 import type { Config, UpstreamNode } from "../settings/config";
 import { routeFor, routeTableFor } from "../pipeline/route";
 import { refusal } from "../errors";

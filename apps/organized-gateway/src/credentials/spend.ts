@@ -16,7 +16,7 @@
  * - The relay asks for the credential of the kind its path names: another kind stored now is
  *   a 409 `credential_kind_changed` (the host's set-up is being updated).
  */
-import type { StoredCredential } from "../objects/attendee-gate/protocol";
+import type { StoredCredential } from "./stored";
 import type { CredentialKind } from "./kinds";
 
 /** What a call's route may spend of the attendee's own credential. */

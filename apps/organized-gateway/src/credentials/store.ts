@@ -7,7 +7,7 @@
  * attendee is told to connect their account again.
  */
 import { AttendeeGateClient } from "../objects/attendee-gate/client";
-import type { StoredCredential } from "../objects/attendee-gate/protocol";
+import type { StoredCredential } from "./stored";
 import type { Config } from "../settings/config";
 import { attendeeAgentId, credentialFingerprint } from "./names";
 import { open, seal, type CredentialOwner } from "./seal";

@@ -3,6 +3,9 @@ import type { Credential } from "../../pipeline/identify";
 import type { NodeOutcome } from "../node-gate";
 import type { TierLimits, TierTable } from "../../pipeline/admit/tiers";
 import type { SpendAsk, SpendRefusal } from "../../credentials/spend";
+import type { StoredCredential } from "../../credentials/stored";
+
+export type { StoredCredential } from "../../credentials/stored";
 
 /** A node the request may go to, in the attendee's sticky order (pipeline/route/pool.ts). */
 export interface NodeChoice {
@@ -157,20 +160,4 @@ export interface AttendeeState {
   blocked: boolean;
   /** Set by the organiser or a subscription; null: DEFAULT_TIER applies. */
   tier: string | null;
-}
-
-/**
- * An attendee's model credential as their object stores it: sealed by the Worker (AES-GCM
- * under CREDENTIAL_KEY, the canonical user id as additional data), so the object — and any
- * dump of its storage — holds nothing usable. Only kind, dates, fingerprint and the last
- * use's outcome are readable.
- */
-export interface StoredCredential {
-  kind: "openai" | "openai-codex" | "anthropic";
-  /** base64 of IV ‖ ciphertext. */
-  sealed: string;
-  fingerprint: string;
-  stored_at: string;
-  last_used_at: string | null;
-  last_result: "ok" | "rejected" | null;
 }

@@ -18,7 +18,7 @@ import { GatewayError, refusal } from "../../errors";
 import { sameOriginForms } from "../../shared/same-origin-forms";
 import { billingAccount } from "./account";
 import { createCheckoutLink, createPortalLink, tiersOnSale } from "./checkout";
-import { holderOfKey } from "./key-check";
+import { holderOfKey } from "../../keys/holder";
 import { BILLING_CSP, billingAccountPage, billingErrorPage, billingSignInPage } from "./page";
 import { billingSession, endBillingSession, startBillingSession } from "./session";
 import { subscriptionsOf } from "./store";

@@ -1,5 +1,5 @@
 /**
- * The billing page's sign-in: the attendee types their gateway key once (key-check.ts) and
+ * The billing page's sign-in: the attendee types their gateway key once (keys/holder.ts) and
  * the browser keeps only an HttpOnly cookie naming their user id, key id and expiry, signed
  * with an HMAC keyed from HASH_SECRET for this purpose — never the key itself.
  *
@@ -14,7 +14,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 import type { AppEnv } from "../../app-env";
-import type { KeyHolder } from "./key-check";
+import type { KeyHolder } from "../../keys/holder";
 
 export const BILLING_COOKIE = "ocg_billing";
 export const SESSION_HOURS = 12;

@@ -5,6 +5,7 @@
  * loopback): anywhere else the origin comes from the caller's `Host` header, and a kit
  * pointing wherever a caller says would send attendees' keys and prompts there.
  */
+import { isLoopbackHost } from "../../shared/network";
 import type { Config } from "../../settings/config";
 import { refusal } from "../../errors";
 
@@ -14,13 +15,7 @@ export interface KitLinks {
   kitUrl: string;
 }
 
-/** `localhost` and its subdomains (RFC 6761), 127.0.0.0/8, and `[::1]`: names no one else can own. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  if (host === "localhost" || host.endsWith(".localhost") || host === "[::1]") return true;
-  const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  return octets !== null && octets.slice(1).every((octet) => Number(octet) <= 255);
-}
+export { isLoopbackHost };
 
 /** The links for this request; throws a 503 `public_url_required` when none can be trusted. */
 export function kitLinks(config: Config, requestUrl: string): KitLinks {

@@ -3,8 +3,8 @@
  * Durable Object, the one place a key's hash is held; checking costs the attendee nothing
  * (no window, no slot, no month).
  */
-import { AttendeeGateClient } from "../../objects/attendee-gate/client";
-import { hashGatewayKey, parseGatewayKey } from "../../pipeline/identify/gateway-key";
+import { AttendeeGateClient } from "../objects/attendee-gate/client";
+import { hashGatewayKey, parseGatewayKey } from "../pipeline/identify/gateway-key";
 
 export interface KeyHolder {
   userId: string;
