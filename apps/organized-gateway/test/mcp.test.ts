@@ -10,7 +10,7 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import app from "../src/index";
-import { BASE, admin, gateway, issueKey, loggedRows } from "./helpers";
+import { BASE, admin, gateway, issueKey, loggedRows, seenWith } from "./helpers";
 
 let networks = 0;
 /** A fresh caller network, so refusal budgets of one test never reach another. */
@@ -62,7 +62,7 @@ describe("POST /mcp speaks MCP as the server `openclaw`", () => {
     expect(progress.map((p) => p.message).join("")).toBe("Echo: hello from my editor");
     expect(progress.map((p) => p.progress)).toEqual(progress.map((_, i) => i + 1));
     const [row] = await loggedRows("user_id = ?", ["mcp-bo"], 1);
-    expect(row).toMatchObject({ status: 200, auth: "key", end_state: "complete", stream: 1, model: "gpt-4o-mini" });
+    expect(row).toMatchObject({ endpoint: "/mcp/ask_agent", status: 200, auth: "key", end_state: "complete", stream: 1, model: "gpt-4o-mini" });
     await client.close();
   });
 
@@ -83,7 +83,7 @@ describe("POST /mcp speaks MCP as the server `openclaw`", () => {
     const result = (await client.callTool({ name: "list_models", arguments: {} })) as CallToolResult;
     expect((result.structuredContent as { models: string[] }).models).toContain("gpt-4o-mini");
     const [row] = await loggedRows("user_id = ?", ["mcp-dee"], 1);
-    expect(row).toMatchObject({ status: 200, endpoint: expect.stringContaining("models") });
+    expect(row).toMatchObject({ status: 200, endpoint: "/mcp/list_models" });
     await client.close();
   });
 
@@ -94,6 +94,49 @@ describe("POST /mcp speaks MCP as the server `openclaw`", () => {
     expect(textOf(result)).toContain("conversation_id");
     expect(await loggedRows("user_id = ?", ["mcp-eve"], 1, 300)).toEqual([]);
     await client.close();
+  });
+});
+
+describe("a conversation id names one OpenClaw session of the caller, and only theirs", () => {
+  const openclaw = { OPENCLAW_TOKEN: "operator-token-123", OPENCLAW_AGENT: "main" };
+
+  /** The session value (`user`) OpenClaw was sent for the turn whose prompt is `prompt`. */
+  async function sessionOf(client: Client, prompt: string, conversation?: string): Promise<string> {
+    const result = (await client.callTool({ name: "ask_agent", arguments: { prompt, ...(conversation ? { conversation_id: conversation } : {}) } })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    const [seen] = await seenWith(prompt);
+    return seen.body?.user as string;
+  }
+
+  it("keeps one session per conversation, apart from the attendee's other conversations and from their /v1 session", async () => {
+    const key = await issueKey("mcp-kai");
+    const client = await connect(key, openclaw);
+    const first = await sessionOf(client, "kai turn one", "c-first");
+    expect(await sessionOf(client, "kai turn two", "c-first")).toBe(first);
+    const second = await sessionOf(client, "kai in the second", "c-second");
+    expect(second).not.toBe(first);
+    // No id: a fresh conversation each time.
+    const fresh = [await sessionOf(client, "kai fresh one"), await sessionOf(client, "kai fresh two")];
+    expect(new Set([first, second, ...fresh]).size).toBe(4);
+    const v1 = await app.fetch(new Request(`${BASE}/v1/chat/completions`, {
+      method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "kai through v1" }] }),
+    }), { ...env, ...openclaw }, createExecutionContext());
+    expect(v1.status).toBe(200);
+    await v1.text();
+    const [throughV1] = await seenWith("kai through v1");
+    expect([first, second, ...fresh]).not.toContain(throughV1.body?.user);
+    await client.close();
+  });
+
+  it("never reaches another attendee's session, whatever id is sent", async () => {
+    const lea = await connect(await issueKey("mcp-lea"), openclaw);
+    const max = await connect(await issueKey("mcp-max"), openclaw);
+    for (const id of ["c-shared", "default", "mcp-lea", "0"]) {
+      expect(await sessionOf(lea, `lea names ${id}`, id)).not.toBe(await sessionOf(max, `max names ${id}`, id));
+    }
+    await lea.close();
+    await max.close();
   });
 });
 

@@ -32,8 +32,7 @@ export async function askAgent(c: Context<AppEnv>, args: AskArgs, extra: ToolExt
   const conversationId = args.conversation_id ?? newConversationId();
   const progress = progressSender(extra);
   const response = await callPipeline(c, {
-    method: "POST",
-    path: "/v1/chat/completions",
+    tool: "ask_agent",
     body: { model: args.model ?? DEFAULT_MODEL, messages: [{ role: "user", content: args.prompt }], stream: true },
     conversation: pipelineConversation(conversationId),
     signal: extra.signal,
@@ -79,7 +78,7 @@ export function newConversation(): CallToolResult {
 }
 
 export async function listModels(c: Context<AppEnv>, extra: ToolExtra): Promise<CallToolResult> {
-  const response = await callPipeline(c, { method: "GET", path: "/v1/models", conversation: null, signal: extra.signal });
+  const response = await callPipeline(c, { tool: "list_models", conversation: null, signal: extra.signal });
   if (!response.ok) return refusalResult(await refusalOf(response));
   const listed = (await response.json().catch(() => null)) as { data?: { id?: unknown }[] } | null;
   const models = (listed?.data ?? []).flatMap((model) => (typeof model?.id === "string" ? [model.id] : []));

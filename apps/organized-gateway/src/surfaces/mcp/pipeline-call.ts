@@ -1,25 +1,36 @@
 /**
- * The one pipeline, as the MCP surface reaches it: one model call made on the attendee's
- * behalf with their own credentials (their Authorization, their X-Project-ID), so it is
- * identified, admitted (rate limit, quota, node slot), routed to their own node and
- * session, forwarded and settled with its own log row exactly like a /v1 call — and
- * refused with the same codes. The MCP surface never talks to an upstream itself.
+ * The MCP surface of the one pipeline (pipeline/index.ts; its contract: pipeline/surface.ts).
+ * A tool call that reaches the agent becomes one model call made with the attendee's own
+ * credentials (their Authorization, their X-Project-ID, their network), so it is identified,
+ * admitted (rate limit, quota, node slot, the session's turn), routed to their own node,
+ * forwarded, settled with its own row (endpoint `/mcp/<tool>`) and refused exactly like a /v1
+ * call. The MCP surface never talks to an upstream itself.
  *
- * Until the pipeline's surface interface lands, the call goes through the /v1 handler as a
- * /v1 request; `conversation` is then not yet honoured (every MCP conversation of an
- * attendee shares their one session).
+ * The call's conversation (conversation.ts) is the surface's `conversation`: the pipeline
+ * derives the OpenClaw session from the attendee and it, so a conversation id can only ever
+ * name one of the caller's own sessions. It travels to the surface in an internal header that
+ * only this file sets: none of the MCP request's own headers but IDENTITY_HEADERS are copied.
  */
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../app-env";
+import { modelCall, type Surface } from "../../pipeline";
 import type { JsonObject } from "../../pipeline/envelope/body";
-import { proxyV1 } from "../v1";
+import { matchEndpoint } from "../../pipeline/route/endpoints";
+import { withPoolModels } from "../../pipeline/route/models";
+import { identifyKeyHolder } from "./door";
+
+/** The model calls a tool makes, each as the /v1 endpoint whose shape it takes on the node. */
+const TOOL_CALLS = {
+  ask_agent: { method: "POST", path: "/v1/chat/completions" },
+  list_models: { method: "GET", path: "/v1/models" },
+} as const;
+
+export type PipelineTool = keyof typeof TOOL_CALLS;
 
 export interface PipelineCall {
-  method: "GET" | "POST";
-  /** The /v1 endpoint whose shape the call takes (`/v1/chat/completions`, `/v1/models`). */
-  path: string;
+  tool: PipelineTool;
   body?: JsonObject;
-  /** The surface's conversation (conversation.ts): one OpenClaw session of this attendee each. */
+  /** The surface's conversation (conversation.ts), or null for the attendee's one session. */
   conversation: string | null;
   /** Aborts the call (the MCP client cancelled the tool call or went away). */
   signal?: AbortSignal;
@@ -27,26 +38,46 @@ export interface PipelineCall {
 
 /** Caller headers that identify the attendee, their project and their network; nothing else of the MCP request travels. */
 const IDENTITY_HEADERS = ["authorization", "x-project-id", "user-agent", "cf-connecting-ip"];
+const CONVERSATION_HEADER = "x-ocg-mcp-conversation";
 
-const v1 = new Hono<AppEnv>()
+function surfaceFor(tool: PipelineTool): Surface {
+  const { method, path } = TOOL_CALLS[tool];
+  const endpoint = matchEndpoint(method, path);
+  return {
+    identify: (request, config) => identifyKeyHolder(request.headers, config),
+    endpoint: () => ({ endpoint, path }),
+    conversation: (_json, request) => request.headers.get(CONVERSATION_HEADER),
+    forwardedHeaders: ["content-type", "accept", "user-agent"],
+    // The model list covers the whole pool, as /v1/models does.
+    shapeResponse: (response, { asked, table, principal, session }) => (asked.endpoint.kind === "models" && table.routesByModel
+      ? withPoolModels(response, table.upstreams, principal, session)
+      : response),
+  };
+}
+
+const pipeline = new Hono<AppEnv>()
   .use("*", async (c, next) => {
     c.set("requestId", `req_${crypto.randomUUID().replaceAll("-", "")}`);
     await next();
   })
-  .all("/v1/*", proxyV1);
+  .post("/mcp/ask_agent", modelCall(surfaceFor("ask_agent")))
+  .get("/mcp/list_models", modelCall(surfaceFor("list_models")));
 
 /** One model call through the pipeline; its answer is what a /v1 caller would get (errors OpenAI-shaped). */
-export function callPipeline(c: Context<AppEnv>, call: PipelineCall): Promise<Response> {
+export async function callPipeline(c: Context<AppEnv>, call: PipelineCall): Promise<Response> {
   const incoming = c.req.raw;
   const headers = new Headers();
   for (const name of IDENTITY_HEADERS) {
     const value = incoming.headers.get(name);
     if (value !== null) headers.set(name, value);
   }
+  if (call.conversation !== null) headers.set(CONVERSATION_HEADER, call.conversation);
   if (call.body) headers.set("content-type", "application/json");
-  const request = new Request(new URL(call.path, incoming.url), {
-    method: call.method, headers, body: call.body ? JSON.stringify(call.body) : undefined,
+  const request = new Request(new URL(`/mcp/${call.tool}`, incoming.url), {
+    method: TOOL_CALLS[call.tool].method,
+    headers,
+    body: call.body ? JSON.stringify(call.body) : undefined,
     signal: call.signal ? AbortSignal.any([call.signal, incoming.signal]) : incoming.signal,
   });
-  return Promise.resolve(v1.fetch(request, c.env, c.executionCtx));
+  return pipeline.fetch(request, c.env, c.executionCtx);
 }
