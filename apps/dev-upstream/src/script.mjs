@@ -28,7 +28,9 @@ const CURRENT_MESSAGE = '[Current message - respond to this]';
 const OPENCLAW_TOOL_RESULT = /(?:^|\n)Tool:[^\s:]*: ?([\s\S]*)$/;
 
 /**
- * @typedef {{ name: string, kind: 'function' | 'custom', onlyInput: boolean }} OfferedTool
+ * @typedef {{ name: string, kind: 'function' | 'custom', onlyInput: boolean, namespace?: string, inner?: string }} OfferedTool
+ *   (a tool offered inside a Responses `namespace` keeps the namespace and its own name: a
+ *   call of it names both, as the Responses API does and Codex expects of its MCP tools)
  * @typedef {{ kind: 'call', tool: OfferedTool, arguments: string, input: string | null }
  *   | { kind: 'text', text: string }} ScriptedTurn
  */
@@ -51,7 +53,7 @@ export function offeredTools(tools) {
       const custom = t.custom && typeof t.custom === 'object' ? t.custom : t;
       if (typeof custom.name === 'string') out.push({ name: custom.name, kind: 'custom', onlyInput: false });
     } else if (t.type === 'namespace' && Array.isArray(t.tools)) {
-      for (const inner of offeredTools(t.tools)) out.push({ ...inner, name: `${t.name}__${inner.name}` });
+      for (const inner of offeredTools(t.tools)) out.push({ ...inner, name: `${t.name}__${inner.name}`, namespace: t.name, inner: inner.name });
     }
   }
   return out;

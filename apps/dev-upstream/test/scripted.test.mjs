@@ -105,6 +105,15 @@ test('a custom tool gets its raw input, and a converted one (a function taking i
   assert.deepEqual(JSON.parse(converted.choices[0].message.tool_calls[0].function.arguments), { input: patch });
 });
 
+test('a Responses call of a tool offered inside a namespace names the namespace and the tool, as Codex calls its MCP tools', async () => {
+  const tools = [{ type: 'namespace', name: 'mcp__openclaw', tools: [{ type: 'function', name: 'ask_agent', parameters: { type: 'object' } }] }];
+  const json = await (await post(RESPONSES(), { model: 'dev-echo', input: '[[call ask_agent {"prompt":"hi"}]]', tools })).json();
+  assert.deepEqual([json.output[0].type, json.output[0].namespace, json.output[0].name], ['function_call', 'mcp__openclaw', 'ask_agent']);
+  const { events } = await readEvents(await post(RESPONSES(), { model: 'dev-echo', stream: true, input: '[[call ask_agent {}]]', tools }));
+  const done = events.find((e) => e.name === 'response.output_item.done').json.item;
+  assert.deepEqual([done.namespace, done.name], ['mcp__openclaw', 'ask_agent']);
+});
+
 test('a Responses function_call_output as the newest item is quoted back', async () => {
   const json = await (await post(RESPONSES(), {
     model: 'dev-echo',

@@ -125,6 +125,11 @@ function streamResponse(ctx, id, messages, text) {
   });
 }
 
+/** A function_call's name: a namespaced tool's own name with its namespace beside it. @param {import('../script.mjs').OfferedTool} tool */
+function calledName(tool) {
+  return tool.namespace ? { namespace: tool.namespace, name: tool.inner } : { name: tool.name };
+}
+
 /**
  * The scripted model's call of an offered tool: one `function_call` item (a `custom_tool_call`
  * for a custom tool), as JSON or streamed — item added, argument (input) deltas, their done
@@ -143,7 +148,7 @@ function toolCall(ctx, id, messages, turn) {
   /** @param {string} status @param {string} value */
   const item = (status, value) => (custom
     ? { type: 'custom_tool_call', id: itemId, call_id: callId, name: turn.tool.name, input: value, status }
-    : { type: 'function_call', id: itemId, call_id: callId, name: turn.tool.name, arguments: value, status });
+    : { type: 'function_call', id: itemId, call_id: callId, ...calledName(turn.tool), arguments: value, status });
   const input = promptTokens(messages);
   const output = textTokens(payload);
   const usage = knobs.noUsage ? null : { input_tokens: input, output_tokens: output, total_tokens: input + output };

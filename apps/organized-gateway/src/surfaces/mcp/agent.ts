@@ -10,6 +10,7 @@ import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/proto
 import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
+import { refusal } from "../../errors";
 import { ChatStreamReader, refusalOf, type AgentRefusal } from "./answer";
 import { newConversationId, pipelineConversation } from "./conversation";
 import { callPipeline } from "./pipeline-call";
@@ -59,7 +60,7 @@ export async function askAgent(c: Context<AppEnv>, args: AskArgs, extra: ToolExt
   } finally {
     clearInterval(heartbeat);
   }
-  if (!finished) return failedTurn("answer_cut_off", CUT_OFF, answer);
+  if (!finished) return failedTurn("stream_cut", refusal("stream_cut").message, answer);
   return {
     content: [
       { type: "text", text: answer },
@@ -87,8 +88,6 @@ export async function listModels(c: Context<AppEnv>, extra: ToolExtra): Promise<
     structuredContent: { models },
   };
 }
-
-const CUT_OFF = "Your agent's answer was cut off before it ended (the agent server stopped answering). Ask again; if it keeps happening, tell the organiser.";
 
 /** A turn that failed after it started: the sentence first, then what the agent had written so far. */
 function failedTurn(code: string, message: string, partial: string): CallToolResult {

@@ -13,7 +13,7 @@
 import type { Config } from "../../settings/config";
 import { requireKeyHolder } from "../../credentials/key-holder";
 import { identify, type Principal } from "../../pipeline/identify";
-import { GatewayError } from "../../shared/errors";
+import { refusal } from "../../errors";
 
 /** The tools whose every call is a pipeline call, so admission checks the key. */
 export const PIPELINE_TOOLS: ReadonlySet<string> = new Set(["ask_agent", "list_models"]);
@@ -25,8 +25,7 @@ export const PIPELINE_TOOLS: ReadonlySet<string> = new Set(["ask_agent", "list_m
 export async function identifyKeyHolder(headers: Headers, config: Config): Promise<Principal> {
   const principal = await identify(headers, config);
   if (principal.credential.kind !== "key") {
-    throw new GatewayError(401, "authentication_error", "gateway_key_required",
-      "The OpenClaw MCP server needs your gateway key: your editor must send 'Authorization: Bearer <OCG_KEY>' with the OCG_KEY from your kit's .env (bash setup.sh gets you one).");
+    throw refusal("gateway_key_required", { why: "mcp" });
   }
   return principal;
 }

@@ -27,7 +27,7 @@ import { configFor, type Config } from "../../settings/config";
 import { readCappedText } from "../../pipeline/envelope/body";
 import { UNAUTHENTICATED } from "../../pipeline/identify/user-id";
 import { logged } from "../../pipeline/settle/logged";
-import { GatewayError, errorResponse } from "../../shared/errors";
+import { errorResponse, refusal } from "../../errors";
 import { ipHash } from "../../shared/network";
 import { identifyKeyHolder, needsKeyCheck, requireRightKey } from "./door";
 import { mcpServer } from "./server";
@@ -35,9 +35,8 @@ import { mcpServer } from "./server";
 export function mcpRoutes() {
   return new Hono<AppEnv>()
     .post("/", answerMcp)
-    .on(["GET", "DELETE"], "/", (c) => errorResponse(new GatewayError(405, "invalid_request_error", "method_not_allowed",
-      "The OpenClaw MCP server speaks Streamable HTTP without sessions: send MCP messages with POST.", { allow: "POST" }),
-    { "x-request-id": c.get("requestId") }));
+    .on(["GET", "DELETE"], "/", (c) => errorResponse(refusal("method_not_allowed", { path: "/mcp", allowed: "POST", why: "mcp" }, { allow: "POST" }),
+      { "x-request-id": c.get("requestId") }));
 }
 
 async function answerMcp(c: Context<AppEnv>): Promise<Response> {
