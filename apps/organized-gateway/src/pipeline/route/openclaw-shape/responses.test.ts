@@ -103,6 +103,13 @@ describe("Responses requests shaped for OpenClaw's strict schema", () => {
     expect(JSON.parse(JSON.stringify(body))).toEqual({ model: "m", input: "x", metadata: { origin: "cli" } });
   });
 
+  it("keeps previous_response_id and conversation for the route to refuse in its own words", () => {
+    const body: Record<string, unknown> = { model: "m", input: "x", previous_response_id: "resp_1", conversation: "conv_1" };
+    const { dropped } = shapeForOpenClaw("response", body);
+    expect(body).toMatchObject({ previous_response_id: "resp_1", conversation: "conv_1" });
+    expect(dropped).toEqual([]);
+  });
+
   it("leaves a structured output format for OpenClaw to refuse in its own words", () => {
     const body: Record<string, unknown> = { model: "m", input: "x", text: { format: { type: "json_schema", name: "a", schema: {} }, verbosity: "low" } };
     shapeForOpenClaw("response", body);

@@ -9,10 +9,14 @@
  */
 import { customInputOf, customToolParameters, flatName, isObject, ToolPlan, type ClientTool, type Json } from "./tool-plan";
 
-/** The top-level keys OpenClaw's schema accepts. `previous_response_id` is refused earlier (strategies.ts). */
+/**
+ * The top-level keys OpenClaw's schema accepts, and `conversation`, which it does not: the
+ * route refuses `previous_response_id` and `conversation` in its own words (strategies.ts, run
+ * after this), so neither may vanish here first.
+ */
 const ACCEPTED_KEYS = [
   "model", "input", "instructions", "tools", "tool_choice", "text", "stream", "max_output_tokens", "max_tool_calls",
-  "user", "temperature", "top_p", "metadata", "store", "previous_response_id", "reasoning", "truncation",
+  "user", "temperature", "top_p", "metadata", "store", "previous_response_id", "reasoning", "truncation", "conversation",
 ] as const;
 
 const ROLES = new Set(["system", "developer", "user", "assistant"]);
