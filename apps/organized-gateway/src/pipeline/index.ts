@@ -236,7 +236,7 @@ async function forwardCall(call: Call, surface: Surface, route: Route): Promise<
       credential: node.strategy.takesCredential ? spent : null,
     };
     const fresh = attempt > 0 && pristine ? structuredClone(pristine) : route.json;
-    const shaped = fresh && surface.shapeRequest ? surface.shapeRequest(fresh, node) : fresh;
+    const shaped = fresh && surface.shapeRequest ? surface.shapeRequest(fresh, node, asked) : fresh;
     const body = shaped ? prepareBody(shaped, node, context, asked.endpoint, route.nodes.model) : null;
     if (body) log.row.stream = body.stream;
     const upstreamCall = buildUpstreamRequest(node, context, asked.endpoint.method, request, surface.forwardedHeaders, url.search, body);
@@ -301,13 +301,14 @@ async function answer(call: Call, surface: Surface, route: Route, answered: Answ
   const shaping = { requestId: row.request_id, node: answered.node, asked: route.asked, sent: answered.body?.json ?? null, table: call.table, principal: route.principal, session: route.session, ownAgent: route.spent?.agent ?? null };
   const response = answered.response;
   const extra = log.headers;
-  const replaced = normaliseUpstreamError(response, extra);
+  const shape = (answer: Response) => (surface.shapeResponse ? surface.shapeResponse(answer, shaping) : answer);
+  const replaced = await normaliseUpstreamError(response, extra);
   if (replaced) {
     Object.assign(row, { status: replaced.status, latency_ms: Date.now() - startedAt, end_state: "upstream_error",
       error_code: `upstream_http_${response.status}`, usage_source: "estimated" });
-    return replaced;
+    // Through the surface too: an Anthropic caller gets the node's failure in Anthropic's shape.
+    return shape(replaced);
   }
-  const shape = (answer: Response) => (surface.shapeResponse ? surface.shapeResponse(answer, shaping) : answer);
   if (!response.body) {
     Object.assign(row, { status: response.status, latency_ms: Date.now() - startedAt, end_state: response.ok ? "complete" : "upstream_error" });
     return shape(new Response(null, { status: response.status, headers: responseHeaders(response, extra) }));

@@ -23,7 +23,7 @@
  *   attendee, and null is exactly the attendee's one session. Turns of one session are
  *   queued by admission (OpenClaw fails a second turn that starts in a busy session); turns
  *   of different sessions run side by side within the attendee's in-flight cap.
- * - `shapeRequest(json, node)` (optional) runs once per attempt on a fresh copy of the body,
+ * - `shapeRequest(json, node, asked)` (optional) runs once per attempt on a fresh copy of the body,
  *   before the route's own rewrite (agent and session on OpenClaw, include_usage on
  *   streams): it turns the caller's body into the node's endpoint's body. To keep a usage
  *   chunk the answer's shaping needs, set `stream_options.include_usage` here.
@@ -73,7 +73,7 @@ export interface Surface {
   endpoint(request: Request, url: URL): Asked;
   route?(table: RouteTable, asked: Asked): ModelRoute<Upstream>;
   conversation?(json: JsonObject | null, request: Request): string | null;
-  shapeRequest?(json: JsonObject, node: Upstream): JsonObject;
+  shapeRequest?(json: JsonObject, node: Upstream, asked: Asked): JsonObject;
   shapeResponse?(response: Response, call: ShapingContext): Response | Promise<Response>;
   answerError?(error: GatewayError, headers: Record<string, string>): Response;
   readonly forwardedHeaders: readonly string[];

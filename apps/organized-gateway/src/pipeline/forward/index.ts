@@ -70,24 +70,58 @@ export function responseHeaders(upstream: Response, extra: Record<string, string
   return headers;
 }
 
+/** How much of a node's plain-text refusal is quoted to the caller. */
+const REASON_CHARS = 300;
+
 /**
  * An upstream error the caller should not get as it came: a body that is not JSON is
  * replaced by an OpenAI-shaped one, and a failure of the upstream itself is always a 502 (or
  * the 503/504 it said) — never a 500, which would read as the gateway's own fault. A JSON
  * body, the upstream's own words about the error, passes.
+ *
+ * A refusal (4xx) keeps its status and quotes the node's reason: it is the request's fault,
+ * not an outage, so it must not read "the organiser is on it" nor invite a retry — tools
+ * retry what looks like an outage and burn the attendee's rate limit doing so.
  */
-export function normaliseUpstreamError(upstream: Response, extra: Record<string, string>): Response | null {
+export async function normaliseUpstreamError(upstream: Response, extra: Record<string, string>): Promise<Response | null> {
   if (upstream.ok) return null;
   const status = upstream.status < 500 || upstream.status === 503 || upstream.status === 504 ? upstream.status : 502;
   if (isJson(upstream)) {
     return status === upstream.status ? null : new Response(upstream.body, { status, headers: responseHeaders(upstream, extra) });
   }
-  upstream.body?.cancel().catch(() => {});
   const headers = new Headers(extra);
   headers.set("content-type", "application/json; charset=utf-8");
+  if (upstream.status >= 400 && upstream.status < 500 && upstream.status !== 408 && upstream.status !== 429) {
+    const reason = await shortText(upstream);
+    const said = reason ? `: ${reason}` : "";
+    const message = upstream.status === 404
+      ? `The agent server does not serve this endpoint (HTTP 404${said}). Use /v1/chat/completions, or ask the organiser to turn this endpoint on.`
+      : `The agent server refused the request (HTTP ${upstream.status}${said}). Change the request; sending it again as it is will be refused again.`;
+    return new Response(errorBody("invalid_request_error", `upstream_http_${upstream.status}`, message), { status, headers });
+  }
+  upstream.body?.cancel().catch(() => {});
   return new Response(
     errorBody("upstream_error", `upstream_http_${upstream.status}`,
       `The agent server answered with an error (HTTP ${upstream.status}). The organiser is on it; try again in a minute.`),
     { status, headers },
   );
+}
+
+/** The start of a small text body, on one line (an HTML page's tags are not a reason). */
+async function shortText(response: Response): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  try {
+    while (text.length < REASON_CHARS * 4) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  if (/<\s*(html|!doctype|body)/i.test(text)) return "";
+  return text.replace(/\s+/g, " ").trim().slice(0, REASON_CHARS);
 }

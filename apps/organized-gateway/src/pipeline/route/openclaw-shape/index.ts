@@ -16,6 +16,25 @@ export interface AnswerReshaper {
   stream(): (raw: string) => string[];
 }
 
+/**
+ * The reshaper an answer needs, kept on the body the node is sent under a symbol key:
+ * JSON.stringify never sends it, and it goes wherever that body goes (the pipeline hands the
+ * sent body to the surface's answer shaping).
+ */
+const RESHAPER = Symbol("openclaw-answer-reshaper");
+
+/** Shapes a body for OpenClaw's `kind` endpoint in place and returns it, its answer's reshaper attached. */
+export function shapeBodyForOpenClaw(kind: string, body: Json): Json {
+  const { answer } = shapeForOpenClaw(kind, body);
+  if (answer) Object.defineProperty(body, RESHAPER, { value: answer, enumerable: false });
+  return body;
+}
+
+/** The reshaper `shapeBodyForOpenClaw` attached to a sent body, or null. */
+export function answerReshaperOf(sent: Json | null): AnswerReshaper | null {
+  return (sent as (Json & { [RESHAPER]?: AnswerReshaper }) | null)?.[RESHAPER] ?? null;
+}
+
 export interface OpenClawShaping {
   /** What the shaping left out of the request (field paths), for the log and the docs. */
   dropped: string[];
