@@ -18,6 +18,11 @@ describe("the conversation a tool's request belongs to", () => {
     expect(conversationOf("response", headers({ session_id: "thread-1" }), { prompt_cache_key: "thread-1" })).toBe("session_id:thread-1");
   });
 
+  it("reads Codex's session-id header and opencode's x-session-id", () => {
+    expect(conversationOf("response", headers({ "session-id": "019a-uuid", "thread-id": "019a-uuid" }), { prompt_cache_key: "019a-uuid" })).toBe("session-id:019a-uuid");
+    expect(conversationOf("chat", headers({ "x-session-id": "ses_abc", "x-session-affinity": "ses_abc" }), {})).toBe("x-session-id:ses_abc");
+  });
+
   it("uses Codex's prompt_cache_key when it sends no header", () => {
     expect(conversationOf("response", headers(), { prompt_cache_key: "019a2b-thread" })).toBe("cache-key:019a2b-thread");
   });

@@ -5,12 +5,13 @@
  * The string is the caller's, so it is only ever used hashed inside that attendee's own key
  * space (route/session.ts): it can separate an attendee's conversations, never reach another's.
  *
- * What each tool sends (read from the tools' requests and code, Dec 2026):
- * - Claude Code: `metadata.user_id` on /v1/messages, either `user_<hash>_account_<uuid>_session_<uuid>`
- *   or, in 2.1, a JSON string with `session_id`; also an `x-claude-code-session-id` header.
- * - Codex CLI: `prompt_cache_key` (its thread id) on /v1/responses, and `session_id` /
- *   `conversation_id` headers.
- * - opencode: an `x-opencode-session` header where its provider sends one, else `prompt_cache_key`.
+ * What each tool sends (captured from the real tools through a real OpenClaw, Dec 2026):
+ * - Claude Code 2.1: an `x-claude-code-session-id` header, and the same id in `metadata.user_id`
+ *   (a JSON string with `session_id`; older versions: `user_<hash>_account_<uuid>_session_<uuid>`).
+ * - Codex CLI 0.171: `session-id` and `thread-id` headers, and the same id as `prompt_cache_key`.
+ * - opencode 1.18: an `x-session-id` header (its `ses_…` id).
+ * - Continue `cn` 1.5: nothing per conversation, and a user agent of its HTTP library only: one
+ *   session for the attendee, unless its config sends an `x-session-id` header.
  * - Any client: an explicit `x-session-id` header, or `metadata.session_id` / `conversation_id`.
  * When none of these is there, a tool known by its user agent (Claude Code, Codex, opencode,
  * Continue) still gets one conversation of its own; anything else gets null — the attendee's
@@ -22,7 +23,9 @@ export type Surface = "chat" | "response" | "messages";
 /** Longer values are cut: the string is hashed anyway, and a tool's ids are far shorter. */
 const MAX_CHARS = 200;
 
-const SESSION_HEADERS = ["x-claude-code-session-id", "x-opencode-session", "x-session-id", "session_id", "session-id", "conversation_id", "conversation-id"];
+const SESSION_HEADERS = [
+  "x-claude-code-session-id", "x-session-id", "x-opencode-session", "session-id", "session_id", "thread-id", "conversation-id", "conversation_id",
+];
 
 /** User-agent product names of the tools, each one conversation when it sends nothing finer. */
 const TOOL_AGENTS: readonly [RegExp, string][] = [

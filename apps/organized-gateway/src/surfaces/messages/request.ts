@@ -56,10 +56,18 @@ function invalid(message: string): GatewayError {
   return new GatewayError(400, "invalid_request_error", "invalid_request", message);
 }
 
+/**
+ * Claude Code puts a billing line first in `system` (`x-anthropic-billing-header: …`), meant for
+ * Anthropic's servers: it is not the model's instructions, and it changes per request.
+ */
+const BILLING_LINE = /^x-anthropic-billing-header:/;
+
 function systemText(system: unknown): string {
   if (typeof system === "string") return system;
   if (!Array.isArray(system)) return "";
-  return system.map((block) => (isObject(block) && typeof block.text === "string" ? block.text : "")).filter(Boolean).join("\n\n");
+  return system
+    .map((block) => (isObject(block) && typeof block.text === "string" && !BILLING_LINE.test(block.text) ? block.text : ""))
+    .filter(Boolean).join("\n\n");
 }
 
 function chatMessages(message: unknown, index: number): Json[] {

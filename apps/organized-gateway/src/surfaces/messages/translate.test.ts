@@ -49,6 +49,9 @@ describe("Anthropic Messages requests as chat completions", () => {
       ],
     });
     expect(toChatRequest({ model: "m", max_tokens: 1, system: "plain", messages: [] }).messages).toEqual([{ role: "system", content: "plain" }]);
+    const claudeCode = toChatRequest({ model: "m", max_tokens: 1, messages: [],
+      system: [{ type: "text", text: "x-anthropic-billing-header: cc_version=2.1.332; cch=1" }, { type: "text", text: "You are Claude Code." }] });
+    expect(claudeCode.messages).toEqual([{ role: "system", content: "You are Claude Code." }]);
   });
 
   it("turns a tool_use / tool_result round trip into tool_calls and tool messages right after them", () => {
