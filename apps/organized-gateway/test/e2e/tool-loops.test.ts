@@ -58,9 +58,15 @@ function offeredToModel(): string[] {
   return (last?.body.tools ?? []).map((t) => t.function.name);
 }
 
-async function rows(): Promise<{ endpoint: string; status: number; user_id: string }[]> {
-  const response = await fetch(`${gateway.url}/admin/api/requests?user_id=loop-amy&limit=500`, { headers: { authorization: `Bearer ${ADMIN}` } });
-  return ((await response.json()) as { data: { endpoint: string; status: number; user_id: string }[] }).data;
+/** The attendee's rows, once there are at least `count` (rows are written after the answers, in batches). */
+async function rows(count: number): Promise<{ endpoint: string; status: number; user_id: string }[]> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const response = await fetch(`${gateway.url}/admin/api/requests?user_id=loop-amy&limit=500`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    const { data } = (await response.json()) as { data: { endpoint: string; status: number; user_id: string }[] };
+    if (data.length >= count || Date.now() > deadline) return data;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 describe("tool loops through the gateway and a real OpenClaw", () => {
@@ -148,10 +154,10 @@ describe("tool loops through the gateway and a real OpenClaw", () => {
     expect(bad).toBeInstanceOf(Anthropic.BadRequestError);
   }, 240_000);
 
-  it("logged every call of the loops under the attendee", async () => {
-    const logged = await rows();
-    const endpoints = new Set(logged.map((row) => row.endpoint));
-    expect(endpoints).toEqual(new Set(["/v1/chat/completions", "/v1/responses", "/v1/messages"]));
-    expect(logged.length).toBeGreaterThanOrEqual(8);
-  });
+  it("logged every call of the loops under the attendee: two per loop and the two refusals", async () => {
+    const logged = await rows(8);
+    expect(logged.filter((row) => row.endpoint === "/v1/chat/completions")).toHaveLength(2);
+    expect(logged.filter((row) => row.endpoint === "/v1/responses").map((row) => row.status).sort()).toEqual([200, 200, 400]);
+    expect(logged.filter((row) => row.endpoint === "/v1/messages").map((row) => row.status).sort()).toEqual([200, 200, 400]);
+  }, 90_000);
 });

@@ -19,12 +19,17 @@
  *   `web_search_…`, `bash_…`, `text_editor_…`, …) are left out. `tool_choice` auto / any /
  *   tool / none → "auto" / "required" / that function / "none"; `disable_parallel_tool_use` →
  *   `parallel_tool_calls: false`.
- * - `max_tokens` → `max_completion_tokens`; `stop_sequences` → `stop`; `temperature`, `top_p`,
+ * - `max_tokens` → `max_completion_tokens` up to MAX_FORWARDED_TOKENS; a larger cap is left out
+ *   (Claude Code asks for 32,000–128,000, which chat models refuse outright: above their own
+ *   output limit it caps nothing anyway); `stop_sequences` → `stop`; `temperature`, `top_p`,
  *   `stream` as they are; `top_k`, `metadata`, `thinking`, `service_tier` have no chat field.
  */
 import { GatewayError } from "../../shared/errors";
 
 type Json = Record<string, unknown>;
+
+/** The smallest output limit of today's common chat models (gpt-4o: 16,384): a cap up to it is kept. */
+export const MAX_FORWARDED_TOKENS = 16_384;
 
 export function toChatRequest(body: Json): Json {
   if (typeof body.model !== "string" || body.model === "") throw invalid("model: a model name is required.");
@@ -37,7 +42,8 @@ export function toChatRequest(body: Json): Json {
   if (system) messages.push({ role: "system", content: system });
   body.messages.forEach((message, index) => messages.push(...chatMessages(message, index)));
 
-  const chat: Json = { model: body.model, messages, max_completion_tokens: body.max_tokens };
+  const chat: Json = { model: body.model, messages };
+  if (body.max_tokens <= MAX_FORWARDED_TOKENS) chat.max_completion_tokens = body.max_tokens;
   if (body.stream === true) chat.stream = true;
   if (typeof body.temperature === "number") chat.temperature = body.temperature;
   if (typeof body.top_p === "number") chat.top_p = body.top_p;

@@ -99,6 +99,12 @@ describe("Anthropic Messages requests as chat completions", () => {
     ]);
   });
 
+  it("keeps a token cap a chat model takes and leaves out one above any model's output limit", () => {
+    expect(toChatRequest({ model: "m", max_tokens: 1, messages: [] }).max_completion_tokens).toBe(1);
+    expect(toChatRequest({ model: "m", max_tokens: 16_384, messages: [] }).max_completion_tokens).toBe(16_384);
+    expect(toChatRequest({ model: "m", max_tokens: 128_000, messages: [] })).not.toHaveProperty("max_completion_tokens");
+  });
+
   it("maps tool_choice auto, tool and none", () => {
     const base = { model: "m", max_tokens: 5, messages: [], tools: [{ name: "Read", input_schema: { type: "object" } }] };
     expect(toChatRequest({ ...base, tool_choice: { type: "auto" } }).tool_choice).toBe("auto");
