@@ -5,7 +5,7 @@
  * unless its body is not JSON (an HTML error page from a tunnel), which becomes OpenAI-shaped.
  */
 import type { UpstreamCall } from "../route";
-import { GatewayError, errorBody } from "../../shared/errors";
+import { GatewayError, errorBody } from "../../errors";
 
 /**
  * `callerSignal` is the incoming request's signal (compatibility flag enable_request_signal):

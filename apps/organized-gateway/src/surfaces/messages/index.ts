@@ -20,7 +20,7 @@ import { identify } from "../../pipeline/identify";
 import { conversationOf } from "../../pipeline/route/conversation";
 import { shapeForOpenClaw, type AnswerReshaper } from "../../pipeline/route/openclaw-shape";
 import { rewriteEvents } from "../../pipeline/route/openclaw-shape/sse-events";
-import { GatewayError, toGatewayError } from "../../shared/errors";
+import { refusal, toGatewayError, type GatewayError } from "../../errors";
 import { toMessage } from "./answer";
 import { estimateInputTokens } from "./count-tokens";
 import { anthropicErrorBody, reshapeErrorBody } from "./errors";
@@ -56,12 +56,8 @@ function withApiKeyAsBearer(headers: Headers): Headers {
 export const messagesSurface: Surface = {
   identify: (request, config) => identify(withApiKeyAsBearer(request.headers), config),
   endpoint: (request, url) => {
-    if (url.pathname !== "/v1/messages") {
-      throw new GatewayError(404, "not_found_error", "unknown_endpoint", `The gateway has no endpoint ${url.pathname}. It serves /v1/messages and /v1/messages/count_tokens.`);
-    }
-    if (request.method !== "POST") {
-      throw new GatewayError(405, "invalid_request_error", "method_not_allowed", `${url.pathname} takes POST requests, not ${request.method}.`, { allow: "POST" });
-    }
+    if (url.pathname !== "/v1/messages") throw refusal("unknown_endpoint", { path: url.pathname });
+    if (request.method !== "POST") throw refusal("method_not_allowed", { path: url.pathname, allowed: "POST", method: request.method }, { allow: "POST" });
     return { endpoint: CHAT, path: "/v1/chat/completions" };
   },
   conversation: (json, request) => conversationOf("messages", request.headers, json),
@@ -133,11 +129,11 @@ export async function countTokens(c: Context<AppEnv>): Promise<Response> {
   try {
     const config = configFor(c.env);
     if (c.req.method !== "POST") {
-      throw new GatewayError(405, "invalid_request_error", "method_not_allowed", `/v1/messages/count_tokens takes POST requests, not ${c.req.method}.`, { allow: "POST" });
+      throw refusal("method_not_allowed", { path: "/v1/messages/count_tokens", allowed: "POST", method: c.req.method }, { allow: "POST" });
     }
     await identify(withApiKeyAsBearer(c.req.raw.headers), config);
     const body = await readJsonObject(c.req.raw, config.limits.maxBodyBytes);
-    if (!Array.isArray(body.messages)) throw new GatewayError(400, "invalid_request_error", "invalid_request", "messages: an array of messages is required.");
+    if (!Array.isArray(body.messages)) throw refusal("invalid_request", { field: "messages", rule: "an array of messages is required." });
     return Response.json({ input_tokens: estimateInputTokens(body) }, { headers: { "request-id": requestId, "x-request-id": requestId } });
   } catch (thrown) {
     return anthropicError(toGatewayError(thrown), { "x-request-id": requestId });

@@ -24,7 +24,7 @@
  *   output limit it caps nothing anyway); `stop_sequences` → `stop`; `temperature`, `top_p`,
  *   `stream` as they are; `top_k`, `metadata`, `thinking`, `service_tier` have no chat field.
  */
-import { GatewayError } from "../../shared/errors";
+import { refusal, type GatewayError } from "../../errors";
 
 type Json = Record<string, unknown>;
 
@@ -32,10 +32,10 @@ type Json = Record<string, unknown>;
 export const MAX_FORWARDED_TOKENS = 16_384;
 
 export function toChatRequest(body: Json): Json {
-  if (typeof body.model !== "string" || body.model === "") throw invalid("model: a model name is required.");
-  if (!Array.isArray(body.messages)) throw invalid("messages: an array of messages is required.");
+  if (typeof body.model !== "string" || body.model === "") throw invalid("model", "a model name is required.");
+  if (!Array.isArray(body.messages)) throw invalid("messages", "an array of messages is required.");
   if (typeof body.max_tokens !== "number" || !Number.isInteger(body.max_tokens) || body.max_tokens < 1) {
-    throw invalid("max_tokens: a positive whole number is required.");
+    throw invalid("max_tokens", "a positive whole number is required.");
   }
   const messages: Json[] = [];
   const system = systemText(body.system);
@@ -58,8 +58,8 @@ export function toChatRequest(body: Json): Json {
   return chat;
 }
 
-function invalid(message: string): GatewayError {
-  return new GatewayError(400, "invalid_request_error", "invalid_request", message);
+function invalid(field: string, rule: string): GatewayError {
+  return refusal("invalid_request", { field, rule });
 }
 
 /**
@@ -78,11 +78,11 @@ function systemText(system: unknown): string {
 
 function chatMessages(message: unknown, index: number): Json[] {
   if (!isObject(message) || (message.role !== "user" && message.role !== "assistant")) {
-    throw invalid(`messages.${index}.role: must be "user" or "assistant".`);
+    throw invalid(`messages.${index}.role`, 'must be "user" or "assistant".');
   }
   const blocks = typeof message.content === "string" ? [{ type: "text", text: message.content }]
     : Array.isArray(message.content) ? (message.content as unknown[]) : null;
-  if (blocks === null) throw invalid(`messages.${index}.content: must be a string or an array of content blocks.`);
+  if (blocks === null) throw invalid(`messages.${index}.content`, "must be a string or an array of content blocks.");
   return message.role === "assistant" ? [assistantMessage(blocks)] : userMessages(blocks);
 }
 
