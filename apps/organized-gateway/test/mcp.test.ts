@@ -66,6 +66,21 @@ describe("POST /mcp speaks MCP as the server `openclaw`", () => {
     await client.close();
   });
 
+  it("keeps sending progress while the agent is quiet mid-turn, so a client that waits on progress never gives up", async () => {
+    // The dev upstream pauses 1.5 s after the first piece of its answer; heartbeats come every 200 ms.
+    const client = await connect(await issueKey("mcp-bea"), { MCP_HEARTBEAT_MS: "200" });
+    const progress: Progress[] = [];
+    const result = (await client.callTool({ name: "ask_agent", arguments: { prompt: "take your time", model: "gpt-4o-mini@pause=1500" } }, undefined,
+      { onprogress: (p) => progress.push(p), resetTimeoutOnProgress: true })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    const heartbeats = progress.filter((p) => p.message?.startsWith("Your agent is still working"));
+    expect(heartbeats.length).toBeGreaterThan(0);
+    // The answer's own pieces are all there, in order, between the heartbeats.
+    expect(progress.filter((p) => !heartbeats.includes(p)).map((p) => p.message).join("")).toBe("Echo: take your time");
+    expect(progress.map((p) => p.progress)).toEqual(progress.map((_, i) => i + 1));
+    await client.close();
+  });
+
   it("gives new_conversation a fresh id each time, with no model call and no row", async () => {
     const client = await connect(await issueKey("mcp-cy"));
     const ids = new Set<string>();

@@ -141,6 +141,10 @@ export const SETTINGS = {
     schema: int(100, 600_000), default: "60000", keptIn: "vars",
     doc: "No response start from the upstream in this time: 504.",
   }),
+  MCP_HEARTBEAT_MS: setting({
+    schema: int(100, 60_000), default: "10000", keptIn: "vars",
+    doc: "While an `ask_agent` turn on `/mcp` is quiet (the agent thinking or running a tool), a progress notification this often, so an MCP client that times out after a minute without one (the SDKs' default) keeps waiting.",
+  }),
   CF_ACCESS_CLIENT_ID: setting({
     schema: text(1), keptIn: "secrets",
     neededWhen: { doc: "with `CF_ACCESS_CLIENT_SECRET`", holds: (s) => s.CF_ACCESS_CLIENT_SECRET !== undefined },

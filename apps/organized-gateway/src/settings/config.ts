@@ -105,6 +105,8 @@ export interface Config {
   event: { name: string; code?: string; maxAttendees: number; enrollmentsPerNetworkPerMinute: number };
   hashSecret: string;
   logFlushMs: number;
+  /** How often a quiet `ask_agent` turn on /mcp sends a progress notification. */
+  mcpHeartbeatMs: number;
   /** The join page and the kit: the address they advertise, and whether the kit carries EVENT_CODE. */
   kit: { publicUrl?: string; includeEventCode: boolean };
 }
@@ -143,6 +145,7 @@ export function parseConfig(bindings: Record<string, unknown>): Config {
     },
     hashSecret: s.HASH_SECRET,
     logFlushMs: s.LOG_FLUSH_MS,
+    mcpHeartbeatMs: s.MCP_HEARTBEAT_MS,
     kit: { publicUrl: s.PUBLIC_URL, includeEventCode: s.KIT_INCLUDE_EVENT_CODE },
   };
 }

@@ -2,7 +2,7 @@
  * What the MCP tools do, each as model calls of the one pipeline (pipeline-call.ts): asking
  * the attendee's agent (streamed; every piece of the answer is a progress notification, and
  * a turn that goes quiet — the agent running a tool, thinking — still sends one every
- * HEARTBEAT_MS, so a client that resets its timeout on progress never gives up on a long
+ * MCP_HEARTBEAT_MS, so a client that resets its timeout on progress never gives up on a long
  * turn) and listing the models the attendee may use. A refusal of the pipeline is the
  * tool's error, worded as /v1 words it.
  */
@@ -11,6 +11,7 @@ import type { CallToolResult, ServerNotification, ServerRequest } from "@modelco
 import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
 import { refusal } from "../../errors";
+import type { Config } from "../../settings/config";
 import { ChatStreamReader, refusalOf, type AgentRefusal } from "./answer";
 import { newConversationId, pipelineConversation } from "./conversation";
 import { callPipeline } from "./pipeline-call";
@@ -20,16 +21,13 @@ export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 /** The model a turn names when the caller names none: the kit's own default. */
 export const DEFAULT_MODEL = "gpt-4o-mini";
 
-/** How long a turn may go without a progress notification (clients time out after 60 s by default). */
-export const HEARTBEAT_MS = 10_000;
-
 export interface AskArgs {
   prompt: string;
   conversation_id?: string;
   model?: string;
 }
 
-export async function askAgent(c: Context<AppEnv>, args: AskArgs, extra: ToolExtra): Promise<CallToolResult> {
+export async function askAgent(c: Context<AppEnv>, config: Config, args: AskArgs, extra: ToolExtra): Promise<CallToolResult> {
   const conversationId = args.conversation_id ?? newConversationId();
   const progress = progressSender(extra);
   const response = await callPipeline(c, {
@@ -44,7 +42,8 @@ export async function askAgent(c: Context<AppEnv>, args: AskArgs, extra: ToolExt
   const decoder = new TextDecoder();
   let answer = "";
   let finished = false;
-  const heartbeat = setInterval(() => progress.send(`Your agent is still working (${answer.length} characters so far).`), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => progress.send(`Your agent is still working (${answer.length} characters so far).`),
+    config.mcpHeartbeatMs);
   try {
     for await (const bytes of response.body) {
       const step = reader.push(decoder.decode(bytes, { stream: true }));

@@ -55,7 +55,7 @@ async function answerMcp(c: Context<AppEnv>): Promise<Response> {
     return Response.json({ jsonrpc: "2.0", id: null, error: { code: -32700, message: "Parse error: the body is not JSON." } }, { status: 400 });
   }
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-  await mcpServer(c).connect(transport);
+  await mcpServer(c, config).connect(transport);
   return transport.handleRequest(request, { parsedBody: body });
 }
 

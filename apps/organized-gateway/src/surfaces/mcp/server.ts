@@ -8,6 +8,7 @@ import { CfWorkerJsonSchemaValidator } from "@modelcontextprotocol/sdk/validatio
 import type { Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../app-env";
+import type { Config } from "../../settings/config";
 import { askAgent, listModels, newConversation } from "./agent";
 import { CONVERSATION_ID_PATTERN } from "./conversation";
 
@@ -19,7 +20,7 @@ const INSTRUCTIONS =
   "their agent (\"my agent\", \"OpenClaw\", \"the workshop agent\") to answer or do something; it remembers a " +
   "conversation when you pass back the conversation_id of its earlier answer.";
 
-export function mcpServer(c: Context<AppEnv>): McpServer {
+export function mcpServer(c: Context<AppEnv>, config: Config): McpServer {
   // The default validator (Ajv) compiles schemas with `new Function`, which workerd forbids.
   const server = new McpServer(
     { name: SERVER_NAME, title: "OpenClaw workshop agent", version: SERVER_VERSION },
@@ -40,7 +41,7 @@ export function mcpServer(c: Context<AppEnv>): McpServer {
         .describe("A model id from list_models. Leave out to use the workshop's default."),
     },
     annotations: { title: "Ask my OpenClaw agent", readOnlyHint: false, destructiveHint: false, openWorldHint: true },
-  }, (args, extra) => askAgent(c, args, extra));
+  }, (args, extra) => askAgent(c, config, args, extra));
 
   server.registerTool("new_conversation", {
     title: "Start a new conversation with my agent",
