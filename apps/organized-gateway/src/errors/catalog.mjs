@@ -164,17 +164,20 @@ export const ERRORS = {
   }),
   rate_limit_exceeded: code({
     status: 429, type: "rate_limit_error",
-    attendee: (/** @type {{ limit: number, retryAfter: number, per?: "attendee" | "key" }} */ v) => (v.per === "key"
-      ? `Rate limit reached for this API key: ${v.limit} requests per minute, however many USER_IDs use it. Try again in ${v.retryAfter} seconds.`
-      : `Rate limit reached: ${v.limit} requests per minute per attendee. Try again in ${v.retryAfter} seconds.`),
-    organiser: "They hit the per-minute limit; it clears by itself within a minute.",
-    examples: [{ limit: 50, retryAfter: 12 }, { limit: 50, retryAfter: 12, per: "key" }],
+    attendee: (/** @type {{ limit: number, retryAfter?: number, per?: "attendee" | "key" | "turn" }} */ v) => (
+      v.per === "turn" ? `This turn has made ${v.limit} model calls, as many as one turn may. Start a new turn.`
+        : v.per === "key" ? `Rate limit reached for this API key: ${v.limit} requests per minute, however many USER_IDs use it. Try again in ${v.retryAfter} seconds.`
+        : `Rate limit reached: ${v.limit} requests per minute per attendee. Try again in ${v.retryAfter} seconds.`),
+    organiser: "They hit the per-minute limit (or one turn's model calls through the relay); it clears by itself within a minute.",
+    examples: [{ limit: 50, retryAfter: 12 }, { limit: 50, retryAfter: 12, per: "key" }, { limit: 200, per: "turn" }],
   }),
   too_many_requests_in_flight: code({
     status: 429, type: "rate_limit_error",
-    attendee: (/** @type {{ maxInflight: number }} */ v) => `You already have ${v.maxInflight} requests running. Wait for one to finish, then try again.`,
-    organiser: "Too many of their requests were running at once; they should wait for answers before sending more.",
-    examples: [{ maxInflight: 4 }],
+    attendee: (/** @type {{ maxInflight: number } | { why: "session_busy" }} */ v) => ("why" in v
+      ? "An earlier turn of this conversation is still running. Wait for it to finish, then try again."
+      : `You already have ${v.maxInflight} requests running. Wait for one to finish, then try again.`),
+    organiser: "Too many of their requests were running at once (or two turns of one conversation); they should wait for answers before sending more.",
+    examples: [{ maxInflight: 4 }, { why: "session_busy" }],
   }),
   quota_exceeded: code({
     status: 402, type: "insufficient_quota",

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { errorHelp } from "../surfaces/admin/error-help";
 import { ERRORS, ERROR_TYPES, UNDESCRIBED, UPSTREAM_CODES } from "./catalog.mjs";
-import { errorResponse, refusal, type ErrorCode } from "./index";
+import { GatewayError, errorResponse, refusal, type ErrorCode } from "./index";
 
 interface Entry {
   status: number | ((values: unknown) => number);
@@ -72,6 +72,15 @@ describe("the catalog of error codes", () => {
     expect(refusal("invalid_event_code", { why: "wrong" }).status).toBe(403);
     expect(refusal("user_id_taken", { why: "enrolled", userId: "ada" }).status).toBe(409);
     expect(refusal("user_id_taken", { why: "bound", userId: "ada" }).status).toBe(403);
+  });
+
+  it("refuses, at type-check time, a code the catalog lacks and an error made outside it", () => {
+    // `npm run typecheck` fails if either line below ever compiles: that is the check that
+    // every code thrown anywhere in src is in the catalog, by construction.
+    // @ts-expect-error: not a code of the catalog
+    expect(() => refusal("a_code_nobody_wrote_down")).toThrow(TypeError);
+    // @ts-expect-error: the constructor is not public; refusal() and GatewayError.rebuilt are the ways in
+    expect(new GatewayError(418, "server_error", "internal_error", "made up").status).toBe(418);
   });
 
   it("shows the organiser the catalog's sentence for every code, and the upstream's codes apart", () => {

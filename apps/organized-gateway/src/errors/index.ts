@@ -22,8 +22,14 @@ type RefusalArgs<C extends ErrorCode> = unknown extends ErrorValues<C>
   ? [values?: undefined, headers?: Record<string, string>]
   : [values: ErrorValues<C>, headers?: Record<string, string>];
 
+/**
+ * A refusal the gateway answers. Its constructor is not public: an error is made by
+ * `refusal(code, values)` from the catalog, or rebuilt from the parts of one that crossed a
+ * Durable Object's RPC boundary (`GatewayError.rebuilt`), so no status, type or sentence is
+ * ever typed anywhere but in the catalog.
+ */
 export class GatewayError extends Error {
-  constructor(
+  protected constructor(
     readonly status: number,
     readonly type: ErrorType,
     readonly code: ErrorCode,
@@ -31,6 +37,24 @@ export class GatewayError extends Error {
     readonly headers: Record<string, string> = {},
   ) {
     super(message);
+  }
+
+  /** The catalog's answer for `code`, worded from `values` (see `refusal`). */
+  static of<C extends ErrorCode>(code: C, ...[values, headers]: RefusalArgs<C>): GatewayError {
+    const entry = ERRORS[code] as AnyEntry;
+    const status = typeof entry.status === "function" ? entry.status(values) : entry.status;
+    const type = typeof entry.type === "function" ? entry.type(values) : entry.type;
+    return new GatewayError(status, type, code, entry.attendee(values), headers ?? {});
+  }
+
+  /** A refusal made from the catalog elsewhere (another isolate's Durable Object), from its parts. */
+  static rebuilt(parts: Pick<GatewayError, "status" | "type" | "code" | "message" | "headers">): GatewayError {
+    return new GatewayError(parts.status, parts.type, parts.code, parts.message, parts.headers);
+  }
+
+  /** The same refusal with more headers (the rate headers admission adds). */
+  withHeaders(headers: Record<string, string>): GatewayError {
+    return new GatewayError(this.status, this.type, this.code, this.message, { ...this.headers, ...headers });
   }
 }
 
@@ -42,14 +66,12 @@ interface AnyEntry {
 }
 
 /**
- * The gateway's answer for `code`, worded for the attendee from `values`.
+ * The gateway's answer for `code`: status, type and the attendee's sentence from the catalog,
+ * worded from `values`; `headers` ride along (Retry-After, the rate headers).
  * @example throw refusal("rate_limit_exceeded", { limit: 50, retryAfter: 12 }, retryAfterHeaders(12_000));
  */
-export function refusal<C extends ErrorCode>(code: C, ...[values, headers]: RefusalArgs<C>): GatewayError {
-  const entry = ERRORS[code] as AnyEntry;
-  const status = typeof entry.status === "function" ? entry.status(values) : entry.status;
-  const type = typeof entry.type === "function" ? entry.type(values) : entry.type;
-  return new GatewayError(status, type, code, entry.attendee(values), headers ?? {});
+export function refusal<C extends ErrorCode>(code: C, ...args: RefusalArgs<C>): GatewayError {
+  return GatewayError.of(code, ...args);
 }
 
 export function errorBody(type: string, code: string | null, message: string): string {

@@ -20,7 +20,7 @@ import { repairOwnAgent } from "../credentials/own-agent";
 import type { SpendAsk, SpentCredential } from "../credentials/spend";
 import { noteUse, openSpent } from "../credentials/store";
 import { AttendeeGateClient } from "../objects/attendee-gate/client";
-import { GatewayError } from "../shared/errors";
+import { GatewayError, refusal } from "../errors";
 import { ipHash } from "../shared/network";
 import { CredentialRefused, admit, failover, keepLease, type Admission } from "./admit";
 import { chargeRefusal, chargeUpstreamRefusal, requireRefusalBudget } from "./admit/refusals";
@@ -346,8 +346,7 @@ function requireGatewayKey(route: ModelRoute<Upstream>, principal: Principal, sp
   const kind = principal.credential.kind;
   if (kind === "key" || kind === "relay") return;
   if (route.order.some((node) => node.strategy.requiresGatewayKey)) {
-    throw new GatewayError(401, "authentication_error", "gateway_key_required",
-      "This gateway needs a gateway key (OCG_KEY). Run 'bash setup.sh' to get one, or ask the organiser.");
+    throw refusal("gateway_key_required", { why: "gateway_pays" });
   }
   if (spend) throw gatewayKeyRequired();
 }
@@ -376,8 +375,7 @@ function projectOf(headers: Headers): string {
   if (typed === null || typed.trim() === "") return "default";
   const project = canonicalUserId(typed);
   if (project === null) {
-    throw new GatewayError(400, "invalid_request_error", "invalid_project_id",
-      `X-Project-ID must be ${USER_ID_RULE}.`);
+    throw refusal("invalid_project_id", { rule: USER_ID_RULE });
   }
   return project;
 }

@@ -37,7 +37,7 @@
  */
 import type { Config } from "../settings/config";
 import type { CredentialKind } from "../credentials/kinds";
-import type { GatewayError } from "../shared/errors";
+import type { GatewayError } from "../errors";
 import type { JsonObject } from "./envelope/body";
 import type { Principal } from "./identify";
 import type { Endpoint } from "./route/endpoints";

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "./config";
-import { GatewayError } from "../shared/errors";
+import { GatewayError } from "../errors";
 import { LOCAL_SETTINGS, SETTINGS, wranglerVars } from "./catalog.mjs";
 
 const ENTRIES = Object.entries(SETTINGS);

@@ -6,7 +6,7 @@
  */
 import type { ErrorHandler } from "hono";
 import type { AppEnv } from "../app-env";
-import { errorResponse, toGatewayError } from "./errors";
+import { errorResponse, toGatewayError } from "../errors";
 
 export const answerUncaught: ErrorHandler<AppEnv> = (thrown, c) => {
   const error = toGatewayError(thrown);

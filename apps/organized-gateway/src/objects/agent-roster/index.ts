@@ -69,5 +69,5 @@ export class AgentRoster extends DurableObject<Env> {
 /** The attendee's agent on one node, through that node's roster; throws the node's refusal. */
 export async function ensureAgent(env: Env, node: UpstreamNode, spec: AgentSpec): Promise<void> {
   const outcome = await env.AGENT_ROSTER.get(env.AGENT_ROSTER.idFromName(agentRosterName(node))).ensure(node, spec);
-  if (!outcome.ok) throw new GatewayError(outcome.status, outcome.type, outcome.code, outcome.message, outcome.headers);
+  if (!outcome.ok) throw GatewayError.rebuilt(outcome);
 }

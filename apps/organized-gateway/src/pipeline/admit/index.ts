@@ -5,7 +5,7 @@
  */
 import type { Config } from "../../settings/config";
 import type { Principal } from "../identify";
-import { GatewayError, retryAfterHeaders } from "../../shared/errors";
+import { GatewayError, refusal, retryAfterHeaders } from "../../errors";
 import type { AttendeeGateClient } from "../../objects/attendee-gate/client";
 import { nodeGateName } from "../../objects/node-gate";
 import { routeTableFor, type Upstream } from "../route";
@@ -37,7 +37,11 @@ export interface Admission extends Grant {
 }
 
 /** A refusal of the caller's credential: logged under `unauthenticated`, never the claimed id. */
-export class CredentialRefused extends GatewayError {}
+export class CredentialRefused extends GatewayError {
+  constructor(refused: GatewayError) {
+    super(refused.status, refused.type, refused.code, refused.message, refused.headers);
+  }
+}
 
 const terms = new WeakMap<Config, Pick<AdmitRequest, "tiers" | "queueMs" | "leaseMs" | "nodeQueue" | "defaultTier" | "dedicatedNodes">>();
 
@@ -98,19 +102,9 @@ export async function failover(gate: AttendeeGateClient, admission: Admission, r
   throw hostError(result.refusal, result.retryAfterMs, admission.headers);
 }
 
-function withHeaders(error: GatewayError, headers: Record<string, string>): GatewayError {
-  return new GatewayError(error.status, error.type, error.code, error.message, { ...error.headers, ...headers });
-}
-
-function hostError(refusal: "host_busy" | "host_down", retryAfterMs: number, headers: Record<string, string>): GatewayError {
-  const wait = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return refusal === "host_busy"
-    ? new GatewayError(503, "server_error", "host_busy",
-      `The agent server is busy with other attendees' requests right now. Try again in ${wait} seconds.`,
-      { ...headers, ...retryAfterHeaders(retryAfterMs) })
-    : new GatewayError(503, "server_error", "host_down",
-      `The agent server is not reachable right now; the organiser can see it on the dashboard. Try again in ${wait} seconds.`,
-      { ...headers, ...retryAfterHeaders(retryAfterMs) });
+function hostError(code: "host_busy" | "host_down", retryAfterMs: number, headers: Record<string, string>): GatewayError {
+  const retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return refusal(code, { retryAfter }, { ...headers, ...retryAfterHeaders(retryAfterMs) });
 }
 
 /** Keeps the lease alive until the returned function is called (at settle). */
@@ -130,70 +124,51 @@ export function refusalError(
   ask: Pick<AdmissionAsk, "billingUrl">,
 ): GatewayError {
   const retryAfter = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
+  const waiting = { ...headers, ...retryAfterHeaders(result.retryAfterMs) };
   const detail = result.detail ?? {};
+  const { userId } = principal;
+  const billingUrl = ask.billingUrl;
   switch (result.refusal) {
     case "invalid_key":
-      return new CredentialRefused(401, "authentication_error", "invalid_gateway_key",
-        "This gateway key is not recognised. Copy OCG_KEY again, or delete it from .env and re-run setup.sh.", headers);
+      return new CredentialRefused(refusal("invalid_gateway_key", { why: "unknown" }, headers));
     case "revoked_key":
-      return new CredentialRefused(401, "authentication_error", "revoked_gateway_key",
-        "This gateway key was revoked by the organiser. Ask the organiser: they can give you a new key.", headers);
+      return new CredentialRefused(refusal("revoked_gateway_key", undefined, headers));
     case "user_id_taken":
-      return new CredentialRefused(403, "permission_error", "user_id_taken",
-        `USER_ID '${principal.userId}' is already used by another attendee. Pick another USER_ID in your .env (add your last name's initial, e.g. ${principal.userId}-k) and try again.`,
-        headers);
+      return new CredentialRefused(refusal("user_id_taken", { why: "bound", userId }, headers));
     case "user_id_revoked":
-      return new CredentialRefused(403, "permission_error", "user_id_revoked",
-        `USER_ID '${principal.userId}' was revoked by the organiser. Ask the organiser to reinstate it, or pick another USER_ID in your .env.`,
-        headers);
+      return new CredentialRefused(refusal("user_id_revoked", { why: "request", userId }, headers));
+    case "invalid_relay_token":
+      return new CredentialRefused(refusal("invalid_relay_token", undefined, headers));
     case "user_blocked":
-      return new GatewayError(403, "permission_error", "user_blocked",
-        "The organiser has paused your access to the agent for now. Ask the organiser.", headers);
+      return refusal("user_blocked", undefined, headers);
     case "rate_limited":
-      return new GatewayError(429, "rate_limit_error", "rate_limit_exceeded",
-        `Rate limit reached: ${result.limit} requests per minute per attendee. Try again in ${retryAfter} seconds.`,
-        { ...headers, ...retryAfterHeaders(result.retryAfterMs) });
+      return refusal("rate_limit_exceeded", { limit: result.limit, retryAfter }, waiting);
     case "key_rate_limited":
-      return new GatewayError(429, "rate_limit_error", "rate_limit_exceeded",
-        `Rate limit reached for this API key: ${result.limit} requests per minute, however many USER_IDs use it. Try again in ${retryAfter} seconds.`,
-        { ...headers, ...retryAfterHeaders(result.retryAfterMs) });
+      return refusal("rate_limit_exceeded", { limit: result.limit, retryAfter, per: "key" }, waiting);
+    case "too_many_model_calls":
+      return refusal("rate_limit_exceeded", { limit: MAX_MODEL_CALLS_PER_TURN, per: "turn" }, headers);
     case "too_many_inflight":
-      return new GatewayError(429, "rate_limit_error", "too_many_requests_in_flight",
-        `You already have ${result.limits?.maxInflight ?? config.limits.maxInflight} requests running. Wait for one to finish, then try again.`,
-        { ...headers, ...retryAfterHeaders(result.retryAfterMs) });
+      return refusal("too_many_requests_in_flight", { maxInflight: result.limits?.maxInflight ?? config.limits.maxInflight }, waiting);
+    case "session_busy":
+      return refusal("too_many_requests_in_flight", { why: "session_busy" }, waiting);
     case "quota_exceeded":
-      return new GatewayError(402, "insufficient_quota", "quota_exceeded",
-        `Your ${result.tier} plan's ${detail.limit} requests for this month are used up (${detail.used} used). It resets on ${detail.resetsAt?.slice(0, 10)} (UTC); to go on now, upgrade at ${ask.billingUrl}`,
-        headers);
+      return refusal("quota_exceeded", {
+        tier: result.tier ?? "", limit: detail.limit ?? 0, used: detail.used ?? 0, resetsOn: detail.resetsAt?.slice(0, 10) ?? "", billingUrl,
+      }, headers);
     case "project_limit":
-      return new GatewayError(403, "permission_error", "project_limit",
-        `Your ${result.tier} plan allows ${detail.limit} project${detail.limit === 1 ? "" : "s"} a month, already used by: ${(detail.projects ?? []).join(", ")}. Send one of those as X-Project-ID, or upgrade at ${ask.billingUrl}`,
-        headers);
+      return refusal("project_limit", { tier: result.tier ?? "", limit: detail.limit ?? 0, projects: detail.projects ?? [], billingUrl }, headers);
     case "subscription_required":
-      return new GatewayError(402, "insufficient_quota", "subscription_required",
-        `Your workshop access has ended. To keep using the agent, pick a plan at ${ask.billingUrl}`, headers);
+      return refusal("subscription_required", { billingUrl }, headers);
     case "host_busy":
     case "host_down":
       return hostError(result.refusal, result.retryAfterMs, headers);
-    case "invalid_relay_token":
-      return new CredentialRefused(401, "authentication_error", "invalid_relay_token",
-        "This relay token is not (or no longer) valid: the attendee rotated or revoked their account, or the agent server's set-up is stale.", headers);
     case "no_credential":
-      return withHeaders(noCredential({ authMode: config.authMode }), headers);
+      return noCredential({ authMode: config.authMode }).withHeaders(headers);
     case "credential_rejected":
-      return withHeaders(credentialRejected({ authMode: config.authMode, kind: result.kind }), headers);
+      return credentialRejected({ authMode: config.authMode, kind: result.kind }).withHeaders(headers);
     case "credential_kind_changed":
-      return new GatewayError(409, "invalid_request_error", "credential_kind_changed",
-        "The attendee's account is of another kind now; the agent server's set-up for it is being updated. Try again.", headers);
+      return refusal("credential_kind_changed", undefined, headers);
     case "no_active_turn":
-      return new GatewayError(403, "permission_error", "no_active_turn",
-        "The relay serves the model calls of your own agent's turns only, and no turn of yours is running now. Send your request to the gateway's /v1 API.", headers);
-    case "too_many_model_calls":
-      return new GatewayError(429, "rate_limit_error", "rate_limit_exceeded",
-        `This turn has made ${MAX_MODEL_CALLS_PER_TURN} model calls, as many as one turn may. Start a new turn.`, headers);
-    case "session_busy":
-      return new GatewayError(429, "rate_limit_error", "too_many_requests_in_flight",
-        "An earlier turn of this conversation is still running. Wait for it to finish, then try again.",
-        { ...headers, ...retryAfterHeaders(result.retryAfterMs) });
+      return refusal("no_active_turn", undefined, headers);
   }
 }

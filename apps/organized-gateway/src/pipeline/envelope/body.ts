@@ -3,7 +3,7 @@
  * Content-Length) and while (counting bytes) it is read, and must be a JSON object
  * nested no deeper than MAX_JSON_DEPTH.
  */
-import { GatewayError } from "../../shared/errors";
+import { type GatewayError, refusal } from "../../errors";
 
 export type JsonObject = Record<string, unknown>;
 
@@ -44,8 +44,7 @@ export function nestingDepth(value: unknown, limit = Number.MAX_SAFE_INTEGER): n
 }
 
 function tooLarge(maxBytes: number): GatewayError {
-  return new GatewayError(413, "invalid_request_error", "request_too_large",
-    `The request body is larger than this gateway accepts (${maxBytes} bytes). Send a shorter prompt or fewer messages.`);
+  return refusal("request_too_large", { maxBytes });
 }
 
 async function readCapped(body: ReadableStream<Uint8Array>, maxBytes: number, tooLargeError: (maxBytes: number) => GatewayError): Promise<Uint8Array> {
@@ -87,24 +86,19 @@ export async function readCappedText(request: Request, maxBytes: number, tooLarg
 export async function readJsonObject(request: Request, maxBytes: number): Promise<JsonObject> {
   const text = await readCappedText(request, maxBytes);
   if (text.trim() === "") {
-    throw new GatewayError(400, "invalid_request_error", "missing_body",
-      "The request has no body. Send a JSON object such as {\"model\":\"gpt-4o\",\"messages\":[...]}.");
+    throw refusal("missing_body");
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new GatewayError(400, "invalid_request_error", "invalid_json",
-      "The request body is not valid JSON. Check for a missing quote, comma or brace.");
+    throw refusal("invalid_json", { why: "syntax" });
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new GatewayError(400, "invalid_request_error", "invalid_json",
-      "The request body must be a JSON object such as {\"model\":\"gpt-4o\",\"messages\":[...]}.");
+    throw refusal("invalid_json", { why: "not_object" });
   }
   if (nestingDepth(parsed, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
-    throw new GatewayError(400, "invalid_request_error", "too_deeply_nested",
-      `The request body nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep. ` +
-      "Send message content as a string or a flat list of parts, and flatten any deeply nested tool schema.");
+    throw refusal("too_deeply_nested", { maxDepth: MAX_JSON_DEPTH });
   }
   return parsed as JsonObject;
 }

@@ -5,7 +5,7 @@
  * unless its body is not JSON (an HTML error page from a tunnel), which becomes OpenAI-shaped.
  */
 import type { UpstreamCall } from "../route";
-import { GatewayError, errorBody } from "../../errors";
+import { type GatewayError, errorBody, refusal } from "../../errors";
 
 /**
  * `callerSignal` is the incoming request's signal (compatibility flag enable_request_signal):
@@ -34,21 +34,18 @@ export interface FailureWords {
 }
 
 export const NODE_WORDS: FailureWords = {
-  unreachable: () => new GatewayError(502, "upstream_error", "upstream_unreachable",
-    "The gateway could not reach the agent server. The organiser is on it; try again in a minute."),
-  timeout: (timeoutMs) => new GatewayError(504, "timeout_error", "upstream_timeout",
-    `The agent server did not answer within ${Math.round(timeoutMs / 1000)} seconds. Try again in a minute; the organiser can see this in the logs.`),
+  unreachable: () => refusal("upstream_unreachable"),
+  timeout: (timeoutMs) => refusal("upstream_timeout", { seconds: Math.round(timeoutMs / 1000) }),
 };
 
 export const PROVIDER_WORDS: FailureWords = {
-  unreachable: () => new GatewayError(502, "upstream_error", "provider_unreachable", "The gateway could not reach the model provider."),
-  timeout: () => new GatewayError(504, "timeout_error", "provider_timeout", "The model provider did not answer in time."),
+  unreachable: () => refusal("provider_unreachable", { why: "relay" }),
+  timeout: () => refusal("provider_timeout"),
 };
 
 /** The caller hung up before the answer reached it (logged as client_abort, status 499). */
 export function clientClosed(): GatewayError {
-  return new GatewayError(499, "invalid_request_error", "client_closed_request",
-    "The request was cancelled by the caller before the answer arrived.");
+  return refusal("client_closed_request");
 }
 
 const HOP_BY_HOP = ["connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "set-cookie"];

@@ -12,7 +12,7 @@
  */
 import type { JsonObject } from "../envelope/body";
 import type { EndState } from "../settle/request-row";
-import { GatewayError } from "../../shared/errors";
+import { refusal } from "../../errors";
 import { clientClosed } from "./index";
 import { SseScanner, type ScannedEvent } from "./sse";
 import { completionChars, readUsage, type Usage } from "./usage";
@@ -308,8 +308,7 @@ export async function readWholeJson(
     text = await response.text();
   } catch {
     if (callerSignal?.aborted) throw clientClosed();
-    throw new GatewayError(502, "upstream_error", "stream_cut",
-      "The agent server's answer was cut off before it finished. Ask again.");
+    throw refusal("stream_cut");
   }
   const answer = readJsonAnswer(text);
   return {

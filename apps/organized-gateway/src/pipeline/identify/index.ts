@@ -10,7 +10,7 @@
  */
 import type { Config } from "../../settings/config";
 import { keyedHash } from "../../shared/crypto";
-import { GatewayError } from "../../shared/errors";
+import { refusal } from "../../errors";
 import { hashGatewayKey, isGatewayKey, parseGatewayKey } from "./gateway-key";
 import { ANONYMOUS, USER_ID_RULE, canonicalUserId } from "./user-id";
 
@@ -41,15 +41,13 @@ export async function identify(headers: Headers, config: Config): Promise<Princi
   const authorization = headers.get("authorization") ?? undefined;
   const token = bearerToken(authorization);
   if (authorization && !token) {
-    throw new GatewayError(401, "authentication_error", "malformed_authorization",
-      "The Authorization header must look like 'Bearer <your key>'. Check the key in your .env.");
+    throw refusal("malformed_authorization");
   }
 
   if (token && isGatewayKey(token)) {
     const parsed = parseGatewayKey(token);
     if (!parsed) {
-      throw new GatewayError(401, "authentication_error", "invalid_gateway_key",
-        "This gateway key is not valid: it looks cut short or mistyped. Copy OCG_KEY again, or delete it from .env and re-run setup.sh.");
+      throw refusal("invalid_gateway_key", { why: "malformed" });
     }
     return { userId: parsed.userId, credential: { kind: "key", keyId: parsed.keyId, keyHash: await hashGatewayKey(token) } };
   }
@@ -60,12 +58,10 @@ export async function identify(headers: Headers, config: Config): Promise<Princi
   }
   const userId = canonicalUserId(claimedUser);
   if (userId === null) {
-    throw new GatewayError(400, "invalid_request_error", "invalid_user_id",
-      `USER_ID must be ${USER_ID_RULE}. Fix USER_ID in your .env.`);
+    throw refusal("invalid_user_id", { why: "header", rule: USER_ID_RULE });
   }
   if (!token) {
-    throw new GatewayError(401, "authentication_error", "missing_api_key",
-      "You sent a USER_ID but no key. Put your OpenAI key (sk-...) in OPENAI_API_KEY in your .env, or use a gateway key.");
+    throw refusal("missing_api_key");
   }
   return {
     userId,

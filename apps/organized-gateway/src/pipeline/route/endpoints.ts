@@ -2,7 +2,7 @@
  * The OpenAI-compatible endpoints the gateway serves. Anything else under /v1 is a 404
  * (or a 405 for a known path with the wrong method) before any work is done.
  */
-import { GatewayError } from "../../shared/errors";
+import { refusal } from "../../errors";
 
 /** `messages`: Anthropic's Messages API (the relay to Anthropic). */
 export type EndpointKind = "chat" | "completion" | "embedding" | "response" | "models" | "messages";
@@ -25,13 +25,11 @@ const ENDPOINTS: readonly { pattern: RegExp; endpoint: Endpoint }[] = [
 export function matchEndpoint(method: string, path: string): Endpoint {
   const found = ENDPOINTS.find(({ pattern }) => pattern.test(path));
   if (!found) {
-    throw new GatewayError(404, "not_found_error", "unknown_endpoint",
-      `The gateway has no endpoint ${path}. It serves /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/responses and /v1/models.`);
+    throw refusal("unknown_endpoint", { path });
   }
   const { endpoint } = found;
   if (method !== endpoint.method && !(method === "HEAD" && endpoint.method === "GET")) {
-    throw new GatewayError(405, "invalid_request_error", "method_not_allowed",
-      `${path} takes ${endpoint.method} requests, not ${method}.`, { allow: endpoint.method });
+    throw refusal("method_not_allowed", { path, allowed: endpoint.method, method }, { allow: endpoint.method });
   }
   return endpoint;
 }

@@ -6,7 +6,7 @@
  */
 import type { Config } from "../../settings/config";
 import type { JsonObject } from "../envelope/body";
-import { GatewayError } from "../../shared/errors";
+import { refusal } from "../../errors";
 import type { Endpoint } from "./endpoints";
 import { routeModel, type ModelRoute, type PoolNode } from "./pool";
 import { KINDS, type CredentialKind } from "../../credentials/kinds";
@@ -85,8 +85,7 @@ export function callersNeedGatewayKey(upstream: Upstream): boolean {
 export function routeFor(table: RouteTable, userId: string, model: string | null): ModelRoute<Upstream> {
   const route = routeModel(table.upstreams, userId, model);
   if (route.order.length === 0) {
-    throw new GatewayError(404, "not_found_error", "model_not_found",
-      `No agent server on this gateway serves the model '${model}'. Leave the model as it is in the kit, or ask the organiser which models there are.`);
+    throw refusal("model_not_found", { model: model ?? "(none given)" });
   }
   return route;
 }
@@ -105,8 +104,7 @@ export interface PreparedBody {
 /** Refuses an endpoint this route does not serve safely (see strategies.ts). */
 export function requireServedEndpoint(upstream: Upstream, endpoint: Endpoint, path: string): void {
   if (upstream.strategy.endpoints.has(endpoint.kind)) return;
-  throw new GatewayError(404, "not_found_error", "unsupported_endpoint",
-    `This gateway's agent server does not serve ${path}. Use /v1/chat/completions (or /v1/responses).`);
+  throw refusal("unsupported_endpoint", { path });
 }
 
 /** Applies the route's rewrites and asks streaming upstreams for usage. May mutate `given`. */

@@ -25,7 +25,7 @@ import type { KindSpec } from "../../credentials/kinds";
 import type { SpentCredential } from "../../credentials/spend";
 import type { JsonObject } from "../envelope/body";
 import type { Principal } from "../identify";
-import { GatewayError } from "../../shared/errors";
+import { type GatewayError, refusal } from "../../errors";
 import type { EndpointKind } from "./endpoints";
 
 export interface StrategyContext {
@@ -118,13 +118,11 @@ export function openclaw(token: string, agent: string): AuthStrategy {
     rewrite(body, { endpoint, session, credential }) {
       if (credential && endpoint === "embedding") {
         // Embeddings follow the agent's memory-search provider, which is the operator's.
-        throw new GatewayError(404, "not_found_error", "unsupported_endpoint",
-          "Embeddings are not available with your own model account on this gateway; chat and responses are.");
+        throw refusal("unsupported_endpoint", { path: "/v1/embeddings", why: "own_account_embeddings" });
       }
       for (const field of SHARED_SCOPE_FIELDS[endpoint] ?? []) {
         if (body[field] !== undefined && body[field] !== null) {
-          throw new GatewayError(400, "invalid_request_error", "unsupported_parameter",
-            `This gateway does not accept '${field}': the agent server cannot keep it private to you. Send the whole conversation in 'input' instead; the agent remembers your earlier turns by itself.`);
+          throw refusal("unsupported_parameter", { field });
         }
       }
       body.model = `openclaw/${credential?.agent ?? agent}`;
@@ -177,6 +175,5 @@ export function provider(spec: KindSpec): AuthStrategy {
 }
 
 function providerBlocked(): GatewayError {
-  return new GatewayError(502, "upstream_error", "provider_blocked",
-    "Your model provider's edge turned the gateway's call away (HTTP 403, e.g. a Cloudflare challenge): this is not about your account. Try again in a few minutes; if it keeps happening, tell the organiser.");
+  return refusal("provider_blocked");
 }

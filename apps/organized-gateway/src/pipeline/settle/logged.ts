@@ -7,7 +7,7 @@
  */
 import type { Context, Handler } from "hono";
 import type { AppEnv } from "../../app-env";
-import { GatewayError, errorResponse, toGatewayError } from "../../shared/errors";
+import { GatewayError, errorResponse, toGatewayError } from "../../errors";
 import { endStateForStatus, settle, type SettleTarget } from "./index";
 import { newRequestRow, type RequestRow } from "./request-row";
 

@@ -7,7 +7,7 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../app-env";
 import { configFor } from "../../settings/config";
-import { GatewayError } from "../../shared/errors";
+import { GatewayError } from "../../errors";
 import { checkAdminToken } from "./auth";
 import { ADMIN_BODY_MAX_BYTES, readCappedText } from "./body";
 import {

@@ -8,7 +8,7 @@ import { configFor } from "../../settings/config";
 import { nodeGateName } from "../../objects/node-gate";
 import { callersNeedGatewayKey, routeTableFor, chooseUpstream, type Upstream } from "../../pipeline/route";
 import { probeUpstream } from "../../pipeline/route/probe";
-import { toGatewayError } from "../../shared/errors";
+import { toGatewayError } from "../../errors";
 
 const PROBE_TIMEOUT_MS = 2_000;
 

@@ -12,7 +12,7 @@ import { qrSvg } from "@ocg/trainee-kit/qr";
 import type { AppEnv } from "../../app-env";
 import { configFor } from "../../settings/config";
 import { chooseUpstream, routeTableFor } from "../../pipeline/route";
-import { GatewayError } from "../../shared/errors";
+import { GatewayError } from "../../errors";
 import { escapeHtml, htmlDocument } from "../../shared/html";
 import { isHandheld } from "./device";
 import { kitLinks, type KitLinks } from "./links";

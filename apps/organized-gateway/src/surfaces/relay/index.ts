@@ -30,7 +30,7 @@ import { modelCall, type Surface } from "../../pipeline";
 import { PROVIDER_WORDS } from "../../pipeline/forward";
 import { bearerToken } from "../../pipeline/identify";
 import type { Endpoint, EndpointKind } from "../../pipeline/route/endpoints";
-import { GatewayError, errorResponse } from "../../shared/errors";
+import { type GatewayError, errorResponse, refusal } from "../../errors";
 
 /** No answer from the provider in this time (headers, not the whole stream): 504. */
 const PROVIDER_TIMEOUT_MS = 120_000;
@@ -45,8 +45,7 @@ function kindOf(name: string): KindSpec | null {
 }
 
 function invalidRelayToken(): GatewayError {
-  return new GatewayError(401, "authentication_error", "invalid_relay_token",
-    "This relay token is not (or no longer) valid: the attendee rotated or revoked their account, or the agent server's set-up is stale.");
+  return refusal("invalid_relay_token");
 }
 
 /** What a provider path is, for the pipeline's rules (include_usage on chat streams, turns). */
@@ -70,10 +69,10 @@ export const relaySurface: Surface = {
     const spec = kindOf(kindName);
     const path = `/${rest.join("/")}`;
     if (!spec || !spec.paths.some((allowed) => allowed.test(path))) {
-      throw new GatewayError(404, "not_found_error", "not_relayed", "The relay does not serve this path.");
+      throw refusal("not_relayed");
     }
     if (request.method !== "POST" && request.method !== "GET") {
-      throw new GatewayError(405, "invalid_request_error", "method_not_allowed", "The relay takes GET and POST only.", { allow: "GET, POST" });
+      throw refusal("method_not_allowed", { path, allowed: "GET, POST", why: "relay" }, { allow: "GET, POST" });
     }
     const endpoint: Endpoint = { kind: endpointKindOf(path), method: request.method, json: request.method === "POST" };
     return { endpoint, path, provider: spec.kind };
