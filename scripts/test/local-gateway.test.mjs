@@ -10,7 +10,7 @@ import { createServer } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { readDotenv, resolveSettings, startLocalGateway, waitForHealth } from "organized-gateway/local";
+import { GATEWAY_DIR, migrateLocalState, queryLocalD1, readDotenv, resolveSettings, startLocalGateway, waitForHealth } from "organized-gateway/local";
 
 const PORT = 19360;
 const UPSTREAM_PORT = 19361;
@@ -59,6 +59,21 @@ test("secrets reach wrangler dev through a private file, on no process's command
     rmSync(persistTo, { recursive: true, force: true });
   }
   assert.equal(existsSync(path.dirname(gateway.settingsFile)), false, "stop() deletes the settings file and its directory");
+});
+
+test("a new state starts with every D1 migration applied, and a used one is migrated in place, keeping its rows", { timeout: 120_000 }, () => {
+  const persistTo = path.join(mkdtempSync(path.join(os.tmpdir(), "ocg-migrate-")), "state");
+  try {
+    const migrations = readdirSync(path.join(GATEWAY_DIR, "migrations")).filter((name) => name.endsWith(".sql")).sort();
+    assert.equal(migrateLocalState({ persistTo }), "copied");
+    const applied = () => queryLocalD1("SELECT name FROM d1_migrations ORDER BY id", { persistTo }).map((row) => row.name);
+    assert.deepEqual(applied(), migrations);
+    queryLocalD1("INSERT INTO d1_migrations (name) VALUES ('kept-row.sql')", { persistTo });
+    assert.equal(migrateLocalState({ persistTo }), "applied");
+    assert.deepEqual(applied(), [...migrations, "kept-row.sql"]);
+  } finally {
+    rmSync(path.dirname(persistTo), { recursive: true, force: true });
+  }
 });
 
 test(".dev.vars entries are overridden by the environment's settings, and both by the caller's", () => {

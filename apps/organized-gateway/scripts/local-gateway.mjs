@@ -2,8 +2,8 @@
 // upstream simulator (unless OPENCLAW_URL is given), and `wrangler dev` with local D1, KV
 // and Durable Objects. Used by `npm start` and by end-to-end tests, so both run the same thing.
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -130,6 +130,56 @@ export function applyLocalMigrations({ persistTo } = {}) {
   return run(wranglerBin(), args, { env: { ...process.env, ...QUIET_WRANGLER_ENV, CI: "true" } });
 }
 
+/** Where migrated empty states are kept, one per set of migrations (see freshMigratedState). */
+const STATE_TEMPLATES = path.join(GATEWAY_DIR, "..", "..", "node_modules", ".cache", "ocg-migrated-state");
+
+/** What a migrated empty state depends on: the migrations, wrangler.jsonc and wrangler's version. */
+function stateTemplateKey() {
+  const hash = createHash("sha256");
+  const migrations = path.join(GATEWAY_DIR, "migrations");
+  for (const name of readdirSync(migrations).sort()) hash.update(`${name}\0`).update(readFileSync(path.join(migrations, name)));
+  hash.update(readFileSync(path.join(GATEWAY_DIR, "wrangler.jsonc")));
+  const wranglerPackage = path.join(path.dirname(wranglerBin()), "..", "wrangler", "package.json");
+  if (existsSync(wranglerPackage)) hash.update(JSON.parse(readFileSync(wranglerPackage, "utf8")).version);
+  return hash.digest("hex").slice(0, 16);
+}
+
+/**
+ * Fills the empty state directory `persistTo` with every D1 migration applied. Applying them
+ * means a whole wrangler and workerd start (about 4 s of CPU), and the tests start some forty
+ * gateways on fresh states: so it is done once per set of migrations into a template, and each
+ * fresh state is a copy of it — the database the apply writes, with the same migration records.
+ * The template is built aside and renamed into place, so processes starting at once never
+ * copy half of one.
+ */
+function freshMigratedState(persistTo) {
+  const template = path.join(STATE_TEMPLATES, stateTemplateKey());
+  if (!existsSync(template)) {
+    mkdirSync(STATE_TEMPLATES, { recursive: true });
+    const building = mkdtempSync(path.join(STATE_TEMPLATES, "building-"));
+    try {
+      applyLocalMigrations({ persistTo: building });
+      renameSync(building, template);
+    } catch (error) {
+      rmSync(building, { recursive: true, force: true });
+      if (!existsSync(template)) throw error; // else another process built it first
+    }
+  }
+  cpSync(template, persistTo, { recursive: true });
+}
+
+/**
+ * Applies the D1 migrations to the state a gateway starts on (the default `.wrangler/state`
+ * when `persistTo` is not given): a copy of the template when it is new and empty, else
+ * wrangler's apply, which adds only the migrations that state lacks. Returns which it did.
+ */
+export function migrateLocalState({ persistTo } = {}) {
+  const fresh = persistTo && (!existsSync(persistTo) || readdirSync(persistTo).length === 0);
+  if (fresh) freshMigratedState(persistTo);
+  else applyLocalMigrations({ persistTo });
+  return fresh ? "copied" : "applied";
+}
+
 /**
  * Polls `/health` until it answers 200 and returns its JSON. The body is awaited inside the
  * `try`: a body slower than the probe's 2 s signal rejects there and is simply retried.
@@ -184,7 +234,7 @@ export async function startLocalGateway({
   if (!merged.RELAY_URL && !merged.PUBLIC_URL) merged.RELAY_URL = `http://127.0.0.1:${port}`;
   let settingsFile;
   try {
-    applyLocalMigrations({ persistTo });
+    migrateLocalState({ persistTo });
     settingsFile = writeSettingsFile(merged);
   } catch (error) {
     await upstream?.close();

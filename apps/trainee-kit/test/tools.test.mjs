@@ -38,8 +38,8 @@ function start(name, port, upstreamPort, settings) {
 beforeAll(async () => {
   openclawLike = await startDevUpstream({ port: 19147, requireToken: OPERATOR_TOKEN });
   await Promise.all([
-    start("byok", 19140, 19141, {}),
-    start("keyed", 19142, 19143, { OPENCLAW_URL: openclawLike.url, OPENCLAW_TOKEN: OPERATOR_TOKEN }),
+    start("byok", 19150, 19151, {}),
+    start("keyed", 19152, 19153, { OPENCLAW_URL: openclawLike.url, OPENCLAW_TOKEN: OPERATOR_TOKEN }),
   ]);
 });
 
