@@ -11,9 +11,10 @@
  * (a new workspace) starts after these.
  */
 export const LONGEST_FIRST = [
-  "apps/organized-gateway test:e2e",
-  "apps/trainee-kit test",
+  "apps/organized-gateway test:e2e:openclaw",
   "apps/ops test",
+  "apps/trainee-kit test",
+  "apps/organized-gateway test:e2e:other",
   "apps/organized-gateway test:workerd",
   "apps/ocg-cli test",
 ];
@@ -26,6 +27,17 @@ export function chainedParts(command) {
 }
 
 /**
+ * The scripts that `script` comes down to when every chained part is split in turn (a part may
+ * chain parts of its own). A step the workspace lacks keeps its script whole, so that npm
+ * names the missing one.
+ */
+function leafParts(scripts, script, seen = new Set([script])) {
+  const parts = chainedParts(scripts[script]);
+  if (parts.length === 0 || parts.some((part) => scripts[part] === undefined || seen.has(part))) return [script];
+  return parts.flatMap((part) => leafParts(scripts, part, new Set([...seen, part])));
+}
+
+/**
  * The jobs for `script` (e.g. "test", "test:quick"): for each workspace that has it, one job
  * per chained part, else the script itself. `workspaces` are `{ dir, scripts }`, in the root
  * package.json's order; the result is in LONGEST_FIRST order, the rest after in that order.
@@ -35,10 +47,7 @@ export function testJobs(workspaces, script) {
   for (const { dir, scripts = {} } of workspaces) {
     const command = scripts[script];
     if (command === undefined) continue;
-    // A step the workspace lacks keeps the script whole, so that npm names the missing one.
-    const parts = chainedParts(command);
-    const split = parts.length > 0 && parts.every((part) => scripts[part] !== undefined);
-    for (const part of split ? parts : [script]) jobs.push({ dir, script: part, name: `${dir} ${part}` });
+    for (const part of leafParts(scripts, script)) jobs.push({ dir, script: part, name: `${dir} ${part}` });
   }
   const rank = (job) => {
     const at = LONGEST_FIRST.indexOf(job.name);

@@ -27,9 +27,21 @@ test("jobs start longest first; a workspace not in the list starts after, in the
     { dir: "bench", scripts: { test: "node --test" } },
   ], "test");
   assert.deepEqual(jobs.map((job) => job.name), [
-    "apps/organized-gateway test:e2e", "apps/organized-gateway test:workerd", "apps/ocg-cli test", "apps/a-new-one test", "bench test",
+    "apps/organized-gateway test:workerd", "apps/ocg-cli test", "apps/a-new-one test", "apps/organized-gateway test:e2e", "bench test",
   ]);
-  assert.deepEqual(jobs[0], { dir: "apps/organized-gateway", script: "test:e2e", name: "apps/organized-gateway test:e2e" });
+  assert.deepEqual(jobs[0], { dir: "apps/organized-gateway", script: "test:workerd", name: "apps/organized-gateway test:workerd" });
+});
+
+test("a chained part that chains parts of its own is split too", () => {
+  const jobs = testJobs([{ dir: "apps/organized-gateway", scripts: {
+    test: "npm run test:workerd && npm run test:e2e", "test:workerd": "vitest run",
+    "test:e2e": "npm run test:e2e:openclaw && npm run test:e2e:other", "test:e2e:openclaw": "vitest run --project openclaw", "test:e2e:other": "vitest run --project other",
+  } }], "test");
+  assert.deepEqual(jobs.map((job) => job.script), ["test:e2e:openclaw", "test:e2e:other", "test:workerd"]);
+});
+
+test("a script that names itself among its parts stays whole instead of looping", () => {
+  assert.deepEqual(testJobs([{ dir: "apps/x", scripts: { test: "npm run test:a", "test:a": "npm run test" } }], "test").map((job) => job.script), ["test:a"]);
 });
 
 test("a chained step the workspace does not define leaves the script whole, so npm reports it", () => {
@@ -58,15 +70,21 @@ test("this repository's workspaces give every job in the longest-first list, the
   for (const name of LONGEST_FIRST) assert.ok(names.includes(name), `${name} is a job (jobs: ${names.join(", ")})`);
   const quick = testJobs(workspaces, "test:quick").map((job) => job.name);
   assert.ok(quick.includes("apps/organized-gateway test:workerd"), quick.join(", "));
-  assert.ok(!quick.includes("apps/organized-gateway test:e2e"), quick.join(", "));
+  assert.ok(!quick.some((name) => name.includes("test:e2e")), quick.join(", "));
 });
+
+/** An end-to-end file of the `openclaw` project, as apps/organized-gateway/vitest.e2e.config.ts picks them. */
+const startsOpenClaw = (text) => text.includes("startOpenClaw(");
 
 /**
  * The test files each job runs, by directory: a workspace's own, except that the gateway's
- * two suites are two jobs (its end-to-end files under test/e2e, its workerd files the rest).
+ * suites are three jobs (its end-to-end files under test/e2e, those that start a real OpenClaw
+ * and the others, and its workerd files, the rest). Files shared by a directory's jobs
+ * (helpers: harness.ts) count for each.
  */
 const JOB_FILES = [
-  { job: "apps/organized-gateway test:e2e", dirs: ["apps/organized-gateway/test/e2e"] },
+  { job: "apps/organized-gateway test:e2e:openclaw", dirs: ["apps/organized-gateway/test/e2e"], only: startsOpenClaw },
+  { job: "apps/organized-gateway test:e2e:other", dirs: ["apps/organized-gateway/test/e2e"], only: (text) => !startsOpenClaw(text) },
   { job: "apps/organized-gateway test:workerd", dirs: ["apps/organized-gateway/test", "apps/organized-gateway/src"], skip: "e2e" },
   { job: "apps/trainee-kit test", dirs: ["apps/trainee-kit/test"] },
   { job: "apps/ops test", dirs: ["scripts/test"] },
@@ -88,9 +106,10 @@ function testSources(dir, skip) {
 test("jobs that run side by side never name the same loopback port (18000-19999) in their tests", () => {
   const owner = new Map();
   const clashes = [];
-  for (const { job, dirs, skip } of JOB_FILES) {
-    const ports = new Set(dirs.flatMap((dir) => testSources(dir, skip))
-      .flatMap((file) => readFileSync(file, "utf8").match(/\b1[89]\d{3}\b/g) ?? []));
+  for (const { job, dirs, skip, only } of JOB_FILES) {
+    const texts = dirs.flatMap((dir) => testSources(dir, skip)).map((file) => ({ file, text: readFileSync(file, "utf8") }))
+      .filter(({ file, text }) => !only || !file.endsWith(".test.ts") || only(text));
+    const ports = new Set(texts.flatMap(({ text }) => text.match(/\b1[89]\d{3}\b/g) ?? []));
     for (const port of ports) {
       if (NAMED_NOT_LISTENED.has(port)) continue;
       if (owner.has(port) && owner.get(port) !== job) clashes.push(`${port}: ${owner.get(port)} and ${job}`);

@@ -37,7 +37,7 @@ beforeAll(async () => {
   dedicated = await startDevUpstream({ port: 18942 });
   stateDir = mkdtempSync(path.join(tmpdir(), "ocg-tiers-"));
   gateway = await startLocalGateway({
-    port: 18739,
+    port: 18744,
     persistTo: stateDir,
     settings: {
       HASH_SECRET: "tiers-e2e-hash-secret-0123", ADMIN_TOKEN: ADMIN, LOG_FLUSH_MS: "0",
