@@ -241,7 +241,11 @@ export async function startLocalGateway({
     throw error;
   }
   // With --env-file, wrangler reads that file instead of .dev.vars (whose entries it holds).
-  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false",
+  // --inspector-port 0: devtools' port is any free one the system gives. wrangler's default
+  // looks for a free port from 9229 and binds it later, so two gateways starting at once (the
+  // tests start several) could both take 9229, and one would fail with "Address already in
+  // use (socket "direct:1:default")".
+  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", "0", "--show-interactive-dev-session=false",
     "--env-file", settingsFile.file];
   if (persistTo) args.push("--persist-to", persistTo);
   // wrangler ignores --env-file when CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV is false, and
