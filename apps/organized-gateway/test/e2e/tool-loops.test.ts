@@ -28,7 +28,7 @@ beforeAll(async () => {
   openclaw = await startOpenClaw({ port: 18789, token: "tool-loops-operator-token", providerUrl: provider.url, responses: true });
   stateDir = mkdtempSync(path.join(tmpdir(), "ocg-tool-loops-"));
   gateway = await startLocalGateway({
-    port: 18778,
+    port: 18752,
     persistTo: stateDir,
     settings: {
       OPENCLAW_URL: openclaw.url, OPENCLAW_TOKEN: openclaw.token, HASH_SECRET: "tool-loops-hash-secret",
