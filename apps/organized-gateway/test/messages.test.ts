@@ -44,10 +44,13 @@ describe("POST /v1/messages", () => {
     expect(Object.keys(seen.headers).filter((h) => h.startsWith("anthropic-") || h === "x-api-key")).toEqual([]);
   });
 
-  it("takes the gateway key as a bearer too", async () => {
+  it("takes the gateway key as a bearer too, and Claude Code's ?beta=true query", async () => {
     const key = await issueKey("msg-cat");
-    const response = await gateway("/v1/messages", messagesInit(null, ask("bearer please"), { authorization: `Bearer ${key}` }));
+    const response = await gateway("/v1/messages?beta=true", messagesInit(null, ask("bearer please"), { authorization: `Bearer ${key}` }));
     expect(response.status).toBe(200);
+    expect(((await response.json()) as { content: { text: string }[] }).content[0].text).toBe("Echo: bearer please");
+    const counted = await gateway("/v1/messages/count_tokens?beta=true", messagesInit(key, { model: "m", messages: [{ role: "user", content: "hi" }] }));
+    expect(counted.status).toBe(200);
   });
 
   it("streams Anthropic's events in order, with the usage the node reported, and logs the stream", async () => {

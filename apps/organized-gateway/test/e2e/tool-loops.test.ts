@@ -154,10 +154,30 @@ describe("tool loops through the gateway and a real OpenClaw", () => {
     expect(bad).toBeInstanceOf(Anthropic.BadRequestError);
   }, 240_000);
 
-  it("logged every call of the loops under the attendee: two per loop and the two refusals", async () => {
-    const logged = await rows(8);
+  it("two tools of one attendee at once both succeed, each in its own session that never shows the other's turns", async () => {
+    const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: key, maxRetries: 0, timeout: 120_000 });
+    const openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0, timeout: 120_000 });
+    const claudeCode = (content: string) => anthropic.messages.create({
+      model: "claude-sonnet-4-5", max_tokens: 100, messages: [{ role: "user", content }],
+    }, { headers: { "x-claude-code-session-id": "cc-session-parallel" } });
+    const codex = (input: string) => openai.responses.create({ model: "gpt-5.5", input, prompt_cache_key: "codex-thread-parallel" });
+    const [first, second] = await Promise.all([claudeCode("marker-claude-one"), codex("marker-codex-one")]);
+    expect(first.content[0]).toMatchObject({ type: "text", text: expect.stringContaining("marker-claude-one") });
+    expect(second.output_text).toContain("marker-codex-one");
+
+    await codex("marker-codex-two");
+    const prompts = provider.stats.requests
+      .filter((r: { path: string }) => r.path.endsWith("/chat/completions"))
+      .map((r: { body: unknown }) => JSON.stringify(r.body))
+      .filter((body: string) => body.includes("marker-codex-two"));
+    expect(prompts.length).toBeGreaterThan(0);
+    for (const prompt of prompts) expect(prompt).not.toContain("marker-claude-one");
+  }, 240_000);
+
+  it("logged every call under the attendee: two per loop, the two refusals, the three parallel turns", async () => {
+    const logged = await rows(11);
     expect(logged.filter((row) => row.endpoint === "/v1/chat/completions")).toHaveLength(2);
-    expect(logged.filter((row) => row.endpoint === "/v1/responses").map((row) => row.status).sort()).toEqual([200, 200, 400]);
-    expect(logged.filter((row) => row.endpoint === "/v1/messages").map((row) => row.status).sort()).toEqual([200, 200, 400]);
+    expect(logged.filter((row) => row.endpoint === "/v1/responses").map((row) => row.status).sort()).toEqual([200, 200, 200, 200, 400]);
+    expect(logged.filter((row) => row.endpoint === "/v1/messages").map((row) => row.status).sort()).toEqual([200, 200, 200, 400]);
   }, 90_000);
 });
