@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { ERRORS, UPSTREAM_CODES } from "../src/errors/catalog.mjs";
+import { ERRORS, UPSTREAM_CODES, answerOf } from "../src/errors/catalog.mjs";
 
 export const ERRORS_DOC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "docs", "errors.md");
 
@@ -14,11 +14,10 @@ const cell = (text) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /** Each way a code reads: [status, type, sentence], one per example (one for a fixed sentence). */
 export function renderings(entry) {
-  return (entry.examples ?? [undefined]).map((values) => [
-    typeof entry.status === "function" ? entry.status(values) : entry.status,
-    typeof entry.type === "function" ? entry.type(values) : entry.type,
-    entry.attendee(values),
-  ]);
+  return (entry.examples ?? [undefined]).map((values) => {
+    const { status, type, message } = answerOf(entry, values);
+    return [status, type, message];
+  });
 }
 
 /** docs/errors.md, whole. */

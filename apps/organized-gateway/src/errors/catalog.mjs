@@ -581,6 +581,21 @@ export const ERRORS = {
   }),
 };
 
+/**
+ * What a code's entry answers for these values: its status and type (which may depend on
+ * them) and the attendee's sentence. The one reading of an entry: refusal() and docs/errors.md use it.
+ * @param {{ status: number | ((values: any) => number), type: ErrorType | ((values: any) => ErrorType), attendee: (values: any) => string }} entry
+ * @param {unknown} values
+ * @returns {{ status: number, type: ErrorType, message: string }}
+ */
+export function answerOf(entry, values) {
+  return {
+    status: typeof entry.status === "function" ? entry.status(values) : entry.status,
+    type: typeof entry.type === "function" ? entry.type(values) : entry.type,
+    message: entry.attendee(values),
+  };
+}
+
 /** @param {string} what @param {number} retryAfter */
 function wrongGuesses(what, retryAfter) {
   return `Too many wrong ${what} came from your network in the last minute (someone here may be guessing). Check yours and try again in ${retryAfter} seconds.`;

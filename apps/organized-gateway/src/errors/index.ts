@@ -6,7 +6,7 @@
  * codes (errors/catalog.mjs); a GatewayError's code is typed to that catalog, so a code
  * that is not in it does not compile.
  */
-import { ERRORS, type ERROR_TYPES } from "./catalog.mjs";
+import { ERRORS, answerOf, type ERROR_TYPES } from "./catalog.mjs";
 
 export type ErrorType = (typeof ERROR_TYPES)[number];
 
@@ -41,10 +41,8 @@ export class GatewayError extends Error {
 
   /** The catalog's answer for `code`, worded from `values` (see `refusal`). */
   static of<C extends ErrorCode>(code: C, ...[values, headers]: RefusalArgs<C>): GatewayError {
-    const entry = ERRORS[code] as AnyEntry;
-    const status = typeof entry.status === "function" ? entry.status(values) : entry.status;
-    const type = typeof entry.type === "function" ? entry.type(values) : entry.type;
-    return new GatewayError(status, type, code, entry.attendee(values), headers ?? {});
+    const { status, type, message } = answerOf(ERRORS[code], values);
+    return new GatewayError(status, type, code, message, headers ?? {});
   }
 
   /** A refusal made from the catalog elsewhere (another isolate's Durable Object), from its parts. */
@@ -56,13 +54,6 @@ export class GatewayError extends Error {
   withHeaders(headers: Record<string, string>): GatewayError {
     return new GatewayError(this.status, this.type, this.code, this.message, { ...this.headers, ...headers });
   }
-}
-
-/** A code's entry read as one shape: status and type may depend on the values (errors/catalog.mjs). */
-interface AnyEntry {
-  status: number | ((values: unknown) => number);
-  type: ErrorType | ((values: unknown) => ErrorType);
-  attendee: (values: unknown) => string;
 }
 
 /**
