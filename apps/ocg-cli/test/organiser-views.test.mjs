@@ -79,13 +79,33 @@ describe("ocg monitor: a list longer than the screen", () => {
     assert.ok(text.split("\n").some((line) => line.startsWith("busy")));
   });
 
+  it("says why the attendee list is empty when the totals count only refused, test or id-less callers", () => {
+    const text = frame({
+      attendees: [],
+      overview: overviewOf({ totals: { requests: 60, tokens: 0, rate_limited: 0, errors: 60, upstream_errors: 0 } }),
+    });
+    assert.match(text, /last 5 min, all callers: 60 requests/);
+    assert.match(text, /No attendee requests in the last 5 minutes: the 60 requests above came from refused keys, test users, enrolments or callers without an id\./);
+    assert.doesNotMatch(text, /^No requests in the last/m);
+  });
+
+  it("gives an attendee whose key the provider refused a line of their own, with what to do", () => {
+    const message = "OpenAI refused the key sent as dana (no credit, mistyped or revoked?). Ask them to check the key and its credit at platform.openai.com, then run bash setup.sh again: it asks for the key on the spot. Not counted in dana's figures: until a key works, anyone may use a name.";
+    const text = frame({
+      attendees: [attendee("busy"), attendee("dana", { requests: 0, state: "setup", refused_key: { requests: 2, last_at: "2026-12-07 06:00:00", error_code: "invalid_api_key", message } })],
+      overview: overviewOf({ attendee_states: { ready: 1, stuck: 1 } }),
+    });
+    assert.ok(text.split("\n").includes(`dana: ${message}`), text);
+    assert.doesNotMatch(text, /stuck at setup \(enrolled, no request yet\)/);
+  });
+
   it("writes counts in the right number: 1 request, 1 error, 1 active attendee", () => {
     const text = frame({
       attendees: [attendee("solo", { requests: 1 })],
       overview: overviewOf({ totals: { requests: 1, tokens: 1, rate_limited: 0, errors: 1, upstream_errors: 0 }, active_attendees: { count: 1 } }),
     });
     assert.match(text, /1 active attendee · /);
-    assert.match(text, /last 5 min: 1 request · 0 × 429 · 1 error \(0 upstream\)/);
+    assert.match(text, /last 5 min, all callers: 1 request · 0 × 429 · 1 error \(0 upstream\)/);
     assert.match(text, / 1 token$/m);
     assert.doesNotMatch(text, /\b1 (requests|errors|tokens|active attendees)\b/);
   });

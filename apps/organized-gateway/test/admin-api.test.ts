@@ -420,14 +420,20 @@ describe("an unexpected failure", () => {
 });
 
 describe("the enrolment count", () => {
-  it("the overview counts the attendees rows against MAX_ATTENDEES", async () => {
+  it("the overview counts enrolled attendees without the organiser's test ids, and every roster row as a place taken against MAX_ATTENDEES", async () => {
     await env.DB.prepare(`INSERT OR IGNORE INTO attendees (user_id, source, status, generation) VALUES
-      ('roster-amy', 'enroll', 'active', 1), ('roster-ben', 'admin', 'active', 1), ('roster-cat', 'byok', 'revoked', 2)`).run();
+      ('roster-amy', 'enroll', 'active', 1), ('roster-ben', 'admin', 'active', 1), ('roster-cat', 'byok', 'revoked', 2),
+      ('smoke-roster', 'admin', 'active', 1), ('loadtest-roster-1', 'admin', 'active', 1)`).run();
     const count = (await env.DB.prepare("SELECT COUNT(*) AS n FROM attendees").first<{ n: number }>())!.n;
-    expect(count).toBeGreaterThanOrEqual(3);
-    const response = await gatewayWith({ MAX_ATTENDEES: "7" }, "/admin/api/overview", { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
-    expect(response.status).toBe(200);
-    expect(((await response.json()) as { enrollment: unknown }).enrollment).toEqual({ attendees: count, max_attendees: 7 });
+    const tests = (await env.DB.prepare("SELECT COUNT(*) AS n FROM attendees WHERE user_id LIKE 'smoke-%' OR user_id LIKE 'loadtest-%'").first<{ n: number }>())!.n;
+    expect(tests).toBeGreaterThanOrEqual(2);
+    const overviewOf = async (query: string) => {
+      const response = await gatewayWith({ MAX_ATTENDEES: "7" }, `/admin/api/overview${query}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { enrollment: unknown }).enrollment;
+    };
+    expect(await overviewOf("")).toEqual({ attendees: count - tests, places_taken: count, max_attendees: 7 });
+    expect(await overviewOf("?include_test=1")).toEqual({ attendees: count, places_taken: count, max_attendees: 7 });
   });
 });
 
@@ -818,5 +824,58 @@ describe("answers stay bounded with many users", () => {
     const full = await sizeOf("/requests?limit=500");
     expect(full.body.data).toHaveLength(500);
     expect(full.bytes).toBeLessThan(400_000);
+  });
+});
+
+describe("an attendee whose own key the provider refused", () => {
+  const REFUSED_KEY = "sk-invalid-dana-key-1"; // the dev upstream refuses any key with "invalid" in it
+
+  beforeAll(async () => {
+    // dana's key has no credit: twice refused, before any key worked for her name.
+    for (let i = 0; i < 2; i++) expect((await chat({ user: "key-dana", key: REFUSED_KEY })).status).toBe(401);
+    // Someone sends a dead key as eve before eve's own works; then eve's works.
+    expect((await chat({ user: "key-eve", key: "sk-invalid-stranger-1" })).status).toBe(401);
+    expect((await chat({ user: "key-eve", key: "sk-key-eve-1" })).status).toBe(200);
+    // A dead key sent as fig-ann, whose name is bound to her working key: refused by the gateway itself.
+    expect((await chat({ user: "fig-ann", key: "sk-invalid-stranger-2" })).status).toBe(403);
+    await loggedRows("claimed_user_id IN ('key-dana', 'key-eve')", [], 3);
+    await loggedRows("user_id = 'key-eve'", [], 1);
+  });
+
+  it("logs the refused requests under unauthenticated, with the claimed id beside it", async () => {
+    const refused = await loggedRows("claimed_user_id = 'key-dana'", [], 2);
+    expect(refused.map((r) => [r.user_id, r.status])).toEqual([["unauthenticated", 401], ["unauthenticated", 401]]);
+  });
+
+  it("lists them stuck at setup under the claimed id, with the refusal and what to do, and none of it in their own figures", async () => {
+    const { data } = await json<{ data: (AttendeeRow & { refused_key: unknown; errors: number })[] }>("/attendees?minutes=60&sort=state");
+    const dana = data.find((a) => a.user_id === "key-dana");
+    expect(dana).toMatchObject({
+      state: "setup", requests: 0, errors: 0, last_status: null, last_error_code: null,
+      refused_key: {
+        requests: 2, error_code: "invalid_api_key", last_at: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/),
+        message: expect.stringMatching(/^OpenAI refused the key sent as key-dana \(no credit, mistyped or revoked\?\)\. Ask them to check the key and its credit at platform\.openai\.com, then run bash setup\.sh again/),
+      },
+    });
+    const overview = await json<OverviewBody>("/overview?minutes=60");
+    expect(overview.active_attendees.user_ids).not.toContain("key-dana");
+    expect(overview.attendee_states.setup).toBeGreaterThanOrEqual(1);
+  });
+
+  it("shows the refusal in /admin/api/users/<id>, where the id's own figures and summary stay empty", async () => {
+    const user = await json<{ figures: { state: string; requests: number; refused_key: { requests: number; message: string } | null }; summary: unknown }>("/users/key-dana");
+    expect(user.figures).toMatchObject({ state: "setup", requests: 0, refused_key: { requests: 2, message: expect.stringContaining("key-dana") } });
+    expect(user.summary).toBeNull();
+  });
+
+  it("never counts a stranger's refused requests in the figures of the attendee whose name they used", async () => {
+    const { data } = await json<{ data: (AttendeeRow & { refused_key: { requests: number } | null; errors: number })[] }>("/attendees?minutes=60");
+    // eve: her one answer is hers; the stranger's refusal is only a note beside her name.
+    expect(data.find((a) => a.user_id === "key-eve")).toMatchObject({ state: "ready", requests: 1, errors: 0, last_status: 200, refused_key: { requests: 1 } });
+    // ann's name is bound: the dead key sent with it is the gateway's refusal, not hers, and not a claim on her name.
+    const ann = data.find((a) => a.user_id === "fig-ann")!;
+    expect(ann).toMatchObject({ state: "ready", errors: 0, refused_key: null });
+    const annRows = await loggedRows("user_id = 'fig-ann'", [], 5);
+    expect(annRows.every((r) => r.status === 200)).toBe(true);
   });
 });

@@ -81,22 +81,30 @@ export function renderFrame({ health, overview, attendees, truncated = false }, 
     ...bannerLines(alertsOf({ health, overview }), { color, columns }),
     c.bold(`ocg monitor · ${health.event ?? "organized-gateway"} · ${url}`) + `   ${now.toISOString().slice(11, 19)} UTC`,
     `${upstream} · ${plural(overview.active_attendees.count, "active attendee")}${states ? ` · ${num(states.ready)} ready · ${(states.stuck ? c.yellow : String)(`${num(states.stuck)} stuck`)}` : ""} · limit ${overview.limits.requests_per_minute}/min each`,
-    `last ${minutes} min: ${plural(t.requests, "request")} · ${(t.rate_limited ? c.yellow : String)(`${num(t.rate_limited)} × 429`)} · ${(t.errors ? c.red : String)(plural(t.errors, "error"))} (${num(t.upstream_errors)} upstream) · p50 ${num(l.p50)} ms · p95 ${num(l.p95)} ms · ${plural(t.tokens, "token")}`,
+    `last ${minutes} min, all callers: ${plural(t.requests, "request")} · ${(t.rate_limited ? c.yellow : String)(`${num(t.rate_limited)} × 429`)} · ${(t.errors ? c.red : String)(plural(t.errors, "error"))} (${num(t.upstream_errors)} upstream) · p50 ${num(l.p50)} ms · p95 ${num(l.p95)} ms · ${plural(t.tokens, "token")}`,
     `status: ${overview.status_codes.map((s) => {
       const text = `${s.status}×${s.count}`;
       return s.status === 429 ? c.yellow(text) : s.status >= 400 ? c.red(text) : text;
     }).join("  ") || "–"}`,
   ];
   const atSetup = attendees.filter(stuckAtSetup);
-  if (atSetup.length) {
-    const names = atSetup.slice(0, 8).map((a) => a.user_id).join(", ");
-    lines.push(c.yellow(`stuck at setup (enrolled, no request yet): ${atSetup.length} — ${names}${atSetup.length > 8 ? ", …" : ""}`));
+  // Their provider refused the key sent with their name: the one fix is theirs, so each gets a line.
+  const refused = atSetup.filter((a) => a.refused_key);
+  const enrolledOnly = atSetup.filter((a) => !a.refused_key);
+  if (enrolledOnly.length) {
+    const names = enrolledOnly.slice(0, 8).map((a) => a.user_id).join(", ");
+    lines.push(c.yellow(`stuck at setup (enrolled, no request yet): ${enrolledOnly.length} — ${names}${enrolledOnly.length > 8 ? ", …" : ""}`));
   }
+  for (const a of refused.slice(0, 5)) lines.push(c.yellow(`${a.user_id}: ${a.refused_key.message}`));
+  if (refused.length > 5) lines.push(c.yellow(`… and ${refused.length - 5} more whose key was refused: see the dashboard's "Who is stuck"`));
   lines.push("");
   // Rows with a request in the window, or errors: roster rows idle in the window are not news.
   const active = attendees.filter((a) => a.requests > 0 || hasErrors(a));
   if (active.length === 0) {
-    lines.push(`No requests in the last ${minutes} minutes.`);
+    // The totals above count every caller; this list only attendees: say why it is empty.
+    lines.push(t.requests > 0
+      ? `No attendee requests in the last ${minutes} minutes: the ${plural(t.requests, "request")} above came from refused keys, test users, enrolments or callers without an id.`
+      : `No requests in the last ${minutes} minutes.`);
     return lines.join("\n");
   }
   const room = Math.max(3, rows - lines.length - 3);

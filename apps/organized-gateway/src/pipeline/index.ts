@@ -361,7 +361,7 @@ function settleBinding(call: Call, principal: Principal, admission: Admission): 
   const { status } = log.row;
   if (status >= 200 && status < 300) log.target.binding = { userId: principal.userId, keyHash: principal.credential.keyHash };
   if (status === 401 || status === 403) {
-    log.row.user_id = UNAUTHENTICATED;
+    Object.assign(log.row, { user_id: UNAUTHENTICATED, claimed_user_id: principal.userId });
     c.executionCtx.waitUntil(chargeUpstreamRefusal(c.env, config, request.headers));
   }
 }

@@ -9,7 +9,9 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startDevUpstream } from "@ocg/dev-upstream";
+import jsQR from "jsqr";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryLocalD1, startLocalGateway } from "../../scripts/local-gateway.mjs";
 import { vendoredSource } from "../../src/surfaces/admin/page/vendor-uplot.mjs";
@@ -187,10 +189,12 @@ describe("the /admin dashboard", () => {
     expect(stuck[0]).toMatch(/^dash-amy\s+stuck\s+service_unavailable: The agent host failed \(HTTP 503\)/);
     expect(stuck.slice(1).map((s) => s.split(/\s/)[0])).toEqual(["dash-enrolled", "dash-roster-1", "dash-roster-2"]);
     expect(stuck[1]).toContain("have not finished setup.sh");
-    const overview = await adminApi<{ enrollment: { attendees: number; max_attendees: number } }>("/overview");
+    const overview = await adminApi<{ enrollment: { attendees: number; places_taken: number; max_attendees: number } }>("/overview");
     expect(overview.enrollment.max_attendees).toBe(40);
     await expect(page.locator("#card-enrolled").textContent()).resolves.toBe(`${overview.enrollment.attendees} / 40`);
-    await expect(page.locator("#card-enrolled-detail").textContent()).resolves.toBe(`${40 - overview.enrollment.attendees} places left`);
+    // smoke-dash's bound key put it on the roster: it holds a place, and is not counted as enrolled.
+    expect(overview.enrollment.places_taken - overview.enrollment.attendees).toBe(1);
+    await expect(page.locator("#card-enrolled-detail").textContent()).resolves.toBe(`${40 - overview.enrollment.places_taken} places left (1 test id holds one)`);
     await page.waitForSelector("#upstream.ok");
     await page.waitForSelector("#chart canvas");
     expect(await page.locator("#banner").isHidden()).toBe(true);
@@ -312,9 +316,39 @@ describe("the projector view and the banner", () => {
     expect(fit.scroll.every((px) => px <= 0), JSON.stringify(fit)).toBe(true);
     expect(fit.tiles).toEqual([true, true, true, true, true, true]);
     expect(fit.valuePx).toBeGreaterThanOrEqual(72);
+    // How to join, for the room: the event code large, the join address, and a QR code that opens it.
+    await expect(page.locator("#p-event-code").textContent()).resolves.toBe(EVENT_CODE);
+    expect(parseFloat(await page.locator("#p-event-code").evaluate((el) => getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(60);
+    await expect(page.locator("#p-join-url").textContent()).resolves.toBe(`${gateway.url}/join`);
+    const qr = PNG.sync.read(await page.locator(".join-qr").screenshot());
+    expect(jsQR(new Uint8ClampedArray(qr.data), qr.width, qr.height)?.data).toBe(`${gateway.url}/join`);
+    expect(await page.locator(".join-panel").evaluate((el) => el.scrollHeight <= el.clientHeight && el.scrollWidth <= el.clientWidth)).toBe(true);
     // No attendee names face the room.
     expect(await page.locator("body").innerText()).not.toContain("dash-");
     await page.screenshot({ path: artifactPath("projector.png") });
+    await context.close();
+  });
+
+  it("counts enrolled attendees without the organiser's test ids, the number large and the cap beside it, fitting its tile", async () => {
+    // The organiser's smoke and load tests took places on the roster too (as `ocg loadtest` does).
+    queryLocalD1("INSERT OR IGNORE INTO attendees (user_id, source) VALUES ('smoke-proj-1', 'admin'), ('loadtest-proj-1', 'admin'), ('loadtest-proj-2', 'admin')", { persistTo: stateDir });
+    const [{ everyone, real }] = queryLocalD1(`SELECT COUNT(*) AS everyone, SUM(user_id NOT LIKE 'smoke-%' AND user_id NOT LIKE 'loadtest-%') AS real FROM attendees`, { persistTo: stateDir }) as { everyone: number; real: number }[];
+    expect(everyone - real).toBeGreaterThanOrEqual(3);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, timezoneId: LAPTOP_ZONE });
+    const page = await context.newPage();
+    await signIn(page, ADMIN_TOKEN, "/admin/projector");
+    await page.waitForFunction(() => document.getElementById("p-enrolled")!.textContent !== "–");
+    await expect(page.locator("#p-enrolled").textContent()).resolves.toBe(String(real));
+    await expect(page.locator("#p-enrolled-detail").textContent()).resolves.toBe("enrolled of 40");
+    const fit = await projectorFit(page);
+    expect(fit.tiles).toEqual([true, true, true, true, true, true]);
+    expect(fit.scroll.every((px) => px <= 0), JSON.stringify(fit)).toBe(true);
+    await page.screenshot({ path: artifactPath("projector-enrolled.png") });
+    // The dashboard's card counts the same, and says the test ids hold places against the cap.
+    const dash = await dashboard();
+    await expect(dash.page.locator("#card-enrolled").textContent()).resolves.toBe(`${real} / 40`);
+    await expect(dash.page.locator("#card-enrolled-detail").textContent()).resolves.toBe(`${40 - everyone} places left (${everyone - real} test ids hold one each)`);
+    await dash.context.close();
     await context.close();
   });
 
@@ -337,10 +371,10 @@ describe("the projector view and the banner", () => {
 
     await projector.waitForSelector("#banner:not([hidden])", { timeout: 20_000 });
     await expect(projector.locator("#p-host").textContent()).resolves.toBe("down");
+    await projector.screenshot({ path: artifactPath("projector-host-down.png") });
     const fit = await projectorFit(projector);
     expect(fit.scroll.every((px) => px <= 0), JSON.stringify(fit)).toBe(true);
     expect(fit.tiles).toEqual([true, true, true, true, true, true]);
-    await projector.screenshot({ path: artifactPath("projector-host-down.png") });
 
     restartedUpstream = await startDevUpstream({ port: UPSTREAM_PORT });
     await page.waitForSelector("#banner", { state: "hidden", timeout: 20_000 });
@@ -536,6 +570,40 @@ describe("live updates", () => {
     expect(await page.locator('#attendees tr[data-user="dash-dee"]').count()).toBe(0);
     expect((await chat("dash-dee")).status).toBe(200);
     await page.waitForSelector('#attendees tr[data-user="dash-dee"]', { timeout: 20_000 });
+    await context.close();
+  });
+});
+
+describe("an attendee whose own key the provider refused", () => {
+  it("is named in Who is stuck and the table under the id they claimed, with what to do, and none of it counts in their own figures", async () => {
+    // dana's OpenAI key has no credit (the dev upstream refuses any key with "invalid" in it): twice refused.
+    for (let i = 0; i < 2; i++) expect((await chat("dash-dana", { key: "sk-invalid-dana-no-credit" })).status).toBe(401);
+    const deadline = Date.now() + 15_000;
+    let dana: { state: string; requests: number; errors: number; refused_key: { requests: number; message: string } | null } | undefined;
+    while (Date.now() < deadline) {
+      const { data } = await adminApi<{ data: NonNullable<typeof dana & { user_id: string }>[] }>("/attendees?minutes=60");
+      dana = data.find((a) => a.user_id === "dash-dana");
+      if (dana?.refused_key?.requests === 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(dana).toMatchObject({ state: "setup", requests: 0, errors: 0, refused_key: { requests: 2 } });
+    const user = await adminApi<{ figures: { refused_key: { message: string } } }>("/users/dash-dana");
+    expect(user.figures.refused_key.message).toMatch(/^OpenAI refused the key sent as dash-dana \(no credit, mistyped or revoked\?\)/);
+
+    const { context, page } = await dashboard();
+    await page.waitForSelector('#stuck-list li[data-user="dash-dana"]');
+    const line = await page.locator('#stuck-list li[data-user="dash-dana"]').innerText();
+    expect(line).toMatch(/^dash-dana\s+stuck at setup\s+OpenAI refused the key sent as dash-dana \(no credit, mistyped or revoked\?\)\. Ask them to check the key and its credit at platform\.openai\.com, then run bash setup\.sh again/);
+    const row = await cells(page, "dash-dana");
+    expect(row[1]).toBe("stuck at setup");
+    expect(row[2]).toBe("0");
+    expect(row[5]).toBe("0");
+    expect(row[9]).toMatch(/^\d\d:\d\d:\d\d key refused$/);
+    await page.locator('#stuck-list li[data-user="dash-dana"]').screenshot({ path: artifactPath("dashboard-refused-key.png") });
+    await page.click('#stuck-list li[data-user="dash-dana"] button.name');
+    await page.waitForSelector("#detail[open]");
+    await page.waitForFunction(() => /Key refused 2 times/.test(document.getElementById("detail-summary")?.textContent ?? ""));
+    await expect(page.locator("#detail-summary").textContent()).resolves.toMatch(/Key refused 2 times, last \d\d:\d\d:\d\d UTC: OpenAI refused the key sent as dash-dana/);
     await context.close();
   });
 });

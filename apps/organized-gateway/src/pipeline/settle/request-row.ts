@@ -38,6 +38,13 @@ export interface RequestRow {
   /** A turn: how many model calls its agent made through the relay, and their tokens. */
   model_calls: number | null;
   model_tokens: number | null;
+  /**
+   * The id a refused BYOK caller claimed, when the row itself is `unauthenticated` (the
+   * provider refused a key not yet bound to that id): shown to the organiser beside the
+   * name, never counted as that id's own (migration 0012). Optional: rows an object
+   * buffered before the column existed have none.
+   */
+  claimed_user_id?: string | null;
   /** `YYYY-MM-DD HH:MM:SS` UTC, as SQLite's datetime('now') writes it. */
   created_at: string;
 }
@@ -48,7 +55,7 @@ export function newRequestRow(requestId: string, endpoint: string, method: strin
     request_id: requestId, user_id: UNAUTHENTICATED, endpoint, method, auth: "none", model: null, upstream: null,
     stream: false, free: false, status: 0, latency_ms: 0, ttfb_ms: null, queue_ms: null, prompt_tokens: null, completion_tokens: null,
     tokens_est: 0, usage_source: "none", end_state: "complete", error_code: null, ip_hash: null,
-    turn_id: null, model_calls: null, model_tokens: null, created_at: sqliteTimestamp(startedAt),
+    turn_id: null, model_calls: null, model_tokens: null, claimed_user_id: null, created_at: sqliteTimestamp(startedAt),
   };
 }
 
@@ -59,7 +66,7 @@ export function sqliteTimestamp(epochMs: number): string {
 const COLUMNS = [
   "request_id", "user_id", "endpoint", "method", "auth", "model", "upstream", "stream", "free", "status",
   "latency_ms", "ttfb_ms", "queue_ms", "prompt_tokens", "completion_tokens", "tokens_est", "usage_source",
-  "end_state", "error_code", "ip_hash", "turn_id", "model_calls", "model_tokens", "created_at",
+  "end_state", "error_code", "ip_hash", "turn_id", "model_calls", "model_tokens", "claimed_user_id", "created_at",
 ] as const satisfies readonly (keyof RequestRow)[];
 
 /** D1 allows 100 bound parameters per statement: as many whole rows as fit go in one INSERT. */
@@ -71,7 +78,8 @@ function insertSql(rows: number): string {
 }
 
 function values(row: RequestRow): unknown[] {
-  return COLUMNS.map((c) => (c === "stream" || c === "free" ? (row[c] ? 1 : 0) : row[c]));
+  // `?? null`: rows buffered by an object before a column existed lack it (D1 binds no undefined).
+  return COLUMNS.map((c) => (c === "stream" || c === "free" ? (row[c] ? 1 : 0) : row[c] ?? null));
 }
 
 /**

@@ -6,12 +6,14 @@
  */
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../app-env";
-import { configFor } from "../../settings/config";
+import { qrSvg } from "@ocg/trainee-kit/qr";
+import { configFor, type Config } from "../../settings/config";
 import { GatewayError } from "../../errors";
+import { kitLinks } from "../join/links";
 import { checkAdminToken } from "./auth";
 import { ADMIN_BODY_MAX_BYTES, readCappedText } from "./body";
 import {
-  CONTENT_SECURITY_POLICY, dashboardPage, projectorPage, signInDestination, signInPage, type SignInDestination,
+  CONTENT_SECURITY_POLICY, dashboardPage, projectorPage, signInDestination, signInPage, type ProjectorJoin, type SignInDestination,
 } from "./page/html";
 import { PROJECTOR_JS } from "./page/projector-script";
 import { DASHBOARD_JS } from "./page/script";
@@ -39,12 +41,27 @@ function page(c: Context<AppEnv>, html: string, status: 200 | 401 | 403 | 413 | 
 }
 
 /** The event's name and admin token, or null when the gateway's settings are broken. */
-function settingsOf(c: Context<AppEnv>): { eventName: string; adminToken?: string } | null {
+function settingsOf(c: Context<AppEnv>): { eventName: string; adminToken?: string; config: Config } | null {
   try {
     const config = configFor(c.env);
-    return { eventName: config.event.name, adminToken: config.adminToken };
+    return { eventName: config.event.name, adminToken: config.adminToken, config };
   } catch {
     return null;
+  }
+}
+
+/**
+ * What the projector shows the room to join with: the event code (when enrolment is open),
+ * the join page's address and its QR code; or why there is no address to show.
+ */
+async function joinPanelOf(config: Config, requestUrl: string): Promise<ProjectorJoin> {
+  const eventCode = config.event.code ?? null;
+  try {
+    const { joinUrl } = kitLinks(config, requestUrl);
+    return { eventCode, joinUrl, qrSvg: await qrSvg(joinUrl) };
+  } catch (thrown) {
+    if (!(thrown instanceof GatewayError)) throw thrown;
+    return { eventCode, joinUrl: null, qrSvg: null };
   }
 }
 
@@ -53,11 +70,13 @@ const FORM_TOO_LARGE = `That sign-in form was larger than ${ADMIN_BODY_MAX_BYTES
 const MISCONFIGURED = "The gateway's settings are broken, so the console cannot start. Run `curl <gateway>/health` to see which setting.";
 
 /** A console view: the sign-in page until there is a session, then the view itself. */
-async function view(c: Context<AppEnv>, next: SignInDestination, render: (eventName: string) => string): Promise<Response> {
+async function view(
+  c: Context<AppEnv>, next: SignInDestination, render: (eventName: string, config: Config) => string | Promise<string>,
+): Promise<Response> {
   const settings = settingsOf(c);
   if (!settings) return page(c, signInPage({ eventName: "organized-gateway", error: MISCONFIGURED, enabled: false }), 503);
   if (!settings.adminToken) return page(c, signInPage({ eventName: settings.eventName, error: ADMIN_OFF, enabled: false }), 403);
-  if (await hasSession(c, settings.adminToken)) return page(c, render(settings.eventName));
+  if (await hasSession(c, settings.adminToken)) return page(c, await render(settings.eventName, settings.config));
   return page(c, signInPage({ eventName: settings.eventName, enabled: true, next }));
 }
 
@@ -65,7 +84,8 @@ export const adminConsole = new Hono<AppEnv>()
   .use("/session", sameOriginForms())
   .use("/sign-out", sameOriginForms())
   .get("/", (c) => view(c, "/admin", (eventName) => dashboardPage({ eventName })))
-  .get("/projector", (c) => view(c, "/admin/projector", (eventName) => projectorPage({ eventName })))
+  .get("/projector", (c) => view(c, "/admin/projector", async (eventName, config) =>
+    projectorPage({ eventName, join: await joinPanelOf(config, c.req.url) })))
   .post("/session", async (c) => {
     const settings = settingsOf(c);
     if (!settings?.adminToken) return c.redirect("/admin", 303);

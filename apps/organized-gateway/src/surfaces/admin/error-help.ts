@@ -27,3 +27,13 @@ export function errorHelp(code: string | null | undefined, status?: number | nul
   if (status !== undefined && status !== null && status >= 400) return upstreamHttpHelp(status);
   return UNDESCRIBED;
 }
+
+/**
+ * The organiser's sentence for an attendee whose own key the provider refused before any key
+ * worked for their name (`claimed_user_id`): what probably happened and what to do. `code` is
+ * the provider's error code on the last refusal.
+ */
+export function refusedKeyHelp(userId: string, code: string | null): string {
+  const why = code === "insufficient_quota" ? "its account has no credit left" : "no credit, mistyped or revoked?";
+  return `OpenAI refused the key sent as ${userId} (${why}). Ask them to check the key and its credit at platform.openai.com, then run bash setup.sh again: it asks for the key on the spot. Not counted in ${userId}'s figures: until a key works, anyone may use a name.`;
+}

@@ -23,8 +23,8 @@
  * is clipped to CLIP characters; user ids are checked before any row is written.
  */
 import { ERROR_SPIKE, errorRate, isErrorSpike } from "./alerts";
-import { attendeeTraffic, rosterAttendees, V1_TRAFFIC } from "./audience";
-import { errorHelp } from "./error-help";
+import { attendeeTraffic, refusedClaims, rosterAttendees, V1_TRAFFIC } from "./audience";
+import { errorHelp, refusedKeyHelp } from "./error-help";
 import { windowStart } from "./window";
 import { hasOwnKey, ownValue } from "../../shared/own-key";
 
@@ -92,6 +92,12 @@ export interface AttendeeFigures extends RequestCounts {
   last_error_at: string | null;
   /** A /v1 request within the active window (5 minutes unless asked). */
   active: boolean;
+  /**
+   * Requests in the window sent with this id whose provider refused the key before any key
+   * worked for the id (logged under `unauthenticated`, `claimed_user_id` this id): none of
+   * the counts above include them. Null when there were none.
+   */
+  refused_key: { requests: number; last_at: string; error_code: string | null; message: string } | null;
 }
 
 const ATTENDEE_SORT: Record<string, string> = {
@@ -126,13 +132,17 @@ export interface AttendeeQuery {
 export async function attendeeFigures(db: D1Database, options: AttendeeQuery): Promise<AttendeeFigures[]> {
   const tests = options.includeTestUsers ?? false;
   const onlyUser = options.userId === undefined ? "" : "AND user_id = ?3";
+  const onlyClaimed = options.userId === undefined ? "" : "AND claimed_user_id = ?3";
   const idle = (options.includeIdle ?? true)
     ? `UNION SELECT user_id FROM attendees WHERE ${rosterAttendees(tests)} ${onlyUser}`
     : "";
   const sql = `
     WITH v1 AS (SELECT * FROM requests WHERE ${attendeeTraffic(tests)} ${onlyUser}),
     win AS (SELECT * FROM v1 WHERE created_at >= ?1),
-    ids AS (SELECT user_id FROM win ${idle}),
+    claims AS (
+      SELECT claimed_user_id AS user_id, COUNT(*) AS refused, MAX(id) AS last_id
+      FROM requests WHERE ${refusedClaims(tests)} AND created_at >= ?1 ${onlyClaimed} GROUP BY claimed_user_id),
+    ids AS (SELECT user_id FROM win UNION SELECT user_id FROM claims ${idle}),
     served AS (
       SELECT user_id, latency_ms,
              ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY latency_ms) AS rn,
@@ -172,7 +182,9 @@ export async function attendeeFigures(db: D1Database, options: AttendeeQuery): P
            counts.first_seen, counts.last_seen,
            lr.status AS last_status, lr.created_at AS last_request_at,
            er.status AS error_status, substr(er.error_code, 1, ${CLIP.error_code}) AS last_error_code, er.created_at AS last_error_at,
-           COALESCE(lr.created_at >= ?2, 0) AS active
+           COALESCE(lr.created_at >= ?2, 0) AS active,
+           COALESCE(claims.refused, 0) AS refused_requests, cr.created_at AS refused_at,
+           substr(cr.error_code, 1, ${CLIP.error_code}) AS refused_code
     FROM ids
     LEFT JOIN counts ON counts.user_id = ids.user_id
     LEFT JOIN latency ON latency.user_id = ids.user_id
@@ -180,17 +192,25 @@ export async function attendeeFigures(db: D1Database, options: AttendeeQuery): P
     LEFT JOIN requests lr ON lr.id = latest.last_id
     LEFT JOIN requests er ON er.id = latest.error_id
     LEFT JOIN attendees a ON a.user_id = ids.user_id
+    LEFT JOIN claims ON claims.user_id = ids.user_id
+    LEFT JOIN requests cr ON cr.id = claims.last_id
     ORDER BY ${ownValue(ATTENDEE_SORT, options.sort) ?? ATTENDEE_SORT.requests}
     LIMIT ${Math.trunc(options.limit)}`;
   const binds: unknown[] = [options.since, options.activeSince];
   if (options.userId !== undefined) binds.push(options.userId);
-  type Raw = Omit<AttendeeFigures, "active" | "blocked" | "last_error_message"> & { active: number; blocked: number; error_status: number | null };
+  type Raw = Omit<AttendeeFigures, "active" | "blocked" | "last_error_message" | "refused_key"> & {
+    active: number; blocked: number; error_status: number | null;
+    refused_requests: number; refused_at: string | null; refused_code: string | null;
+  };
   const { results } = await db.prepare(sql).bind(...binds).all<Raw>();
-  return results.map(({ error_status, ...row }) => ({
+  return results.map(({ error_status, refused_requests, refused_at, refused_code, ...row }) => ({
     ...row,
     blocked: row.blocked === 1,
     last_error_message: errorHelp(row.last_error_code, error_status),
     active: row.active === 1,
+    refused_key: refused_requests > 0
+      ? { requests: refused_requests, last_at: refused_at!, error_code: refused_code, message: refusedKeyHelp(row.user_id, refused_code) }
+      : null,
   }));
 }
 
@@ -221,7 +241,8 @@ export interface Overview {
   attendee_states: AttendeeStateCounts;
   recent: RecentTrafficFigures;
   alerts: { error_spike: boolean; error_spike_threshold: { minutes: number; min_requests: number; error_rate: number } };
-  enrollment: { attendees: number };
+  /** `attendees`: enrolled attendees (test ids only when asked for); `places_taken`: every roster row, as the cap counts them. */
+  enrollment: { attendees: number; places_taken: number };
 }
 
 /**
@@ -266,10 +287,13 @@ export async function overview(
     db.prepare(`SELECT user_id FROM requests WHERE created_at >= ?1 AND ${traffic}
                 GROUP BY user_id ORDER BY MAX(created_at) DESC, user_id LIMIT ${ACTIVE_IDS_MAX}`).bind(activeSince),
     // `attendees` (migration 0002): one row per enrolled attendee, active or revoked.
-    db.prepare("SELECT COUNT(*) AS attendees FROM attendees"),
+    // Enrolled attendees leave out the organiser's test ids (unless asked for); the cap
+    // (MAX_ATTENDEES) counts every roster row, so the places taken are counted too.
+    db.prepare(`SELECT COALESCE(SUM(${rosterAttendees(options.includeTestUsers ?? false)}), 0) AS attendees, COUNT(*) AS places_taken FROM attendees`),
     db.prepare(`
       WITH v1 AS (SELECT id, user_id FROM requests WHERE ${traffic}),
-      ids AS (SELECT user_id FROM v1 UNION SELECT user_id FROM attendees WHERE ${rosterAttendees(options.includeTestUsers ?? false)}),
+      ids AS (SELECT user_id FROM v1 UNION SELECT user_id FROM attendees WHERE ${rosterAttendees(options.includeTestUsers ?? false)}
+              UNION SELECT claimed_user_id FROM requests WHERE ${refusedClaims(options.includeTestUsers ?? false)}),
       latest AS (SELECT user_id, MAX(id) AS last_id FROM v1 GROUP BY user_id)
       SELECT ${STATE} AS state, COUNT(*) AS count
       FROM ids

@@ -200,25 +200,55 @@ export function dashboardPage({ eventName }: { eventName: string }): string {
 <script src="/admin/assets/dashboard.js"></script>`);
 }
 
+/** What the projector shows the room to join with (console.ts decides it). */
+export interface ProjectorJoin {
+  /** Null when enrolment is closed (no EVENT_CODE): the organiser hands out keys. */
+  eventCode: string | null;
+  /** Null when the gateway does not know its public address (PUBLIC_URL). */
+  joinUrl: string | null;
+  /** The join page's QR code (the qrcode library's SVG: markup we made, not user text). */
+  qrSvg: string | null;
+}
+
+/** A class that sizes the event code so the longest still fits the panel. */
+function codeSize(code: string): string {
+  return code.length <= 9 ? "code-short" : code.length <= 14 ? "code-medium" : "code-long";
+}
+
+function joinPanel({ eventCode, joinUrl, qrSvg }: ProjectorJoin): string {
+  const code = eventCode === null
+    ? `<p class="join-closed">Enrolment is closed: you hand out the keys.</p>`
+    : `<span class="join-label">event code</span><span class="join-code ${codeSize(eventCode)}" id="p-event-code">${escapeHtml(eventCode)}</span>`;
+  const address = joinUrl === null
+    ? `<p class="join-closed" id="p-join-url">Set PUBLIC_URL to show the join address here.</p>`
+    : `<span class="join-label">join at</span><span class="join-url" id="p-join-url">${escapeHtml(joinUrl)}</span>`;
+  const qr = qrSvg === null || joinUrl === null ? "" : `<div class="join-qr" role="img" aria-label="QR code: ${escapeHtml(joinUrl)}">${qrSvg}</div>`;
+  return `<section class="join-panel" aria-label="How to join">${address}${qr}${code}</section>`;
+}
+
 /**
  * The projector view: the room's state in type large enough to read across a room, in one
- * screen (1280×720 without scrolling), no names: who is ready, who is stuck, who is
- * active, the traffic and whether the agent host is up.
+ * screen (1280×720 without scrolling), no names: how to join (the join address, its QR
+ * code and the event code setup.sh asks for), who is ready, who is stuck, who is active,
+ * the traffic, whether the agent host is up and how many enrolled.
  */
-export function projectorPage({ eventName }: { eventName: string }): string {
+export function projectorPage({ eventName, join }: { eventName: string; join: ProjectorJoin }): string {
   return layout(`Projector · ${eventName}`, `${BANNER}
 <main class="projector-view">
   <header class="projector-head">
     <h1>${escapeHtml(eventName)}</h1>
     <span class="projector-clock"><span id="clock">–</span> UTC</span>
   </header>
+  <div class="projector-body">
+  ${joinPanel(join)}
   <div class="tiles">
     <div class="tile good"><span class="tile-value" id="p-ready">–</span><span class="tile-label">ready</span></div>
     <div class="tile stuck" id="p-stuck-tile"><span class="tile-value" id="p-stuck">–</span><span class="tile-label">stuck</span></div>
     <div class="tile"><span class="tile-value" id="p-active">–</span><span class="tile-label">active now</span></div>
     <div class="tile"><span class="tile-value" id="p-rpm">–</span><span class="tile-label">requests / min</span></div>
     <div class="tile host" id="p-host-tile"><span class="tile-value" id="p-host">–</span><span class="tile-label" id="p-host-detail">agent host</span></div>
-    <div class="tile"><span class="tile-value" id="p-enrolled">–</span><span class="tile-label">enrolled</span></div>
+    <div class="tile"><span class="tile-value" id="p-enrolled">–</span><span class="tile-label" id="p-enrolled-detail">enrolled</span></div>
+  </div>
   </div>
   <p class="projector-foot"><span id="updated">loading…</span> · <a href="/admin" class="link">dashboard</a></p>
 </main>

@@ -25,7 +25,9 @@ const PROJECTOR_BODY = String.raw`
       $("p-stuck-tile").classList.toggle("hot", s.stuck > 0);
       setText("p-active", fmt(overview.active_attendees.count));
       setText("p-rpm", fmt(overview.recent.requests_last_minute));
-      setText("p-enrolled", fmt(overview.enrollment.attendees) + " / " + fmt(overview.enrollment.max_attendees));
+      // The count large, the cap in the label: "57 / 500" at tile size did not fit 1280×720.
+      setText("p-enrolled", fmt(overview.enrollment.attendees));
+      setText("p-enrolled-detail", "enrolled of " + fmt(overview.enrollment.max_attendees));
       renderHost(results[1]);
       renderBanner(problemsOf(results[1], overview));
       setText("updated", "updated " + utcClock(new Date()) + " UTC");

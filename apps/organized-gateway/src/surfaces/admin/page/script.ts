@@ -60,10 +60,13 @@ const DASHBOARD_BODY = String.raw`
   function renderEnrollment(enrollment) {
     var max = enrollment.max_attendees;
     setText("card-enrolled", fmt(enrollment.attendees) + " / " + fmt(max));
-    var left = max - enrollment.attendees;
-    setText("card-enrolled-detail", left > 0 ? fmt(left) + " places left" : "the cap is reached: /enroll refuses newcomers");
+    // The cap counts the organiser's test ids too: the places left say so when they hold some.
+    var left = max - enrollment.places_taken;
+    var tests = enrollment.places_taken - enrollment.attendees;
+    setText("card-enrolled-detail", (left > 0 ? fmt(left) + " places left" : "the cap is reached: /enroll refuses newcomers")
+      + (tests > 0 ? " (" + plural(tests, "test id holds one", "test ids hold one each") + ")" : ""));
     // Warn from 90 % on, while there is still time to raise MAX_ATTENDEES.
-    $("card-enrolled").parentNode.classList.toggle("hot", enrollment.attendees >= max * 0.9);
+    $("card-enrolled").parentNode.classList.toggle("hot", enrollment.places_taken >= max * 0.9);
   }
 
   function renderCards(overview) {
@@ -106,6 +109,9 @@ const DASHBOARD_BODY = String.raw`
 
   /** What to tell the organiser about an attendee in one sentence. */
   function whyOf(a) {
+    // Their provider refused the key sent with their name before any key worked: the row is
+    // not theirs (anyone may claim a name until then), the sentence is.
+    if (a.state === "setup" && a.refused_key) return a.refused_key.message;
     if (a.state === "failing") return (a.last_error_code || ("HTTP " + a.last_status)) + ": " + (a.last_error_message || "");
     return STATE_HELP[a.state] || "";
   }
@@ -190,8 +196,11 @@ const DASHBOARD_BODY = String.raw`
       cell(tr, fmt(a.p50_latency_ms));
       cell(tr, fmt(a.p95_latency_ms));
       cell(tr, dbTime(a.last_request_at));
-      var last = cell(tr, a.last_error_code ? dbTime(a.last_error_at) + " " + a.last_error_code : "–", "last-error");
+      var refusedOnly = !a.last_error_code && a.refused_key;
+      var last = cell(tr, a.last_error_code ? dbTime(a.last_error_at) + " " + a.last_error_code
+        : refusedOnly ? dbTime(a.refused_key.last_at) + " key refused" : "–", "last-error");
       if (a.last_error_message) last.title = a.last_error_message;
+      else if (refusedOnly) last.title = a.refused_key.message;
       tr.addEventListener("click", function () { openDetail(a.user_id); });
       tr.addEventListener("keydown", function (event) { if (event.key === "Enter") openDetail(a.user_id); });
       body.appendChild(tr);
@@ -375,9 +384,12 @@ const DASHBOARD_BODY = String.raw`
     badge.textContent = f ? STATE_LABEL[f.state] : "not seen yet";
     var summary = [];
     if (!f) summary.push("Not on the roster and no request under this id yet: issue it a key if it is theirs.");
-    else if (!f.last_request_at) summary.push(STATE_HELP.setup);
+    else if (!f.last_request_at && !f.refused_key) summary.push(STATE_HELP.setup);
     else summary.push("Last request " + dbTime(f.last_request_at) + " UTC (HTTP " + f.last_status + ").");
     if (f && f.last_error_code) summary.push("Last error " + dbTime(f.last_error_at) + " UTC, " + f.last_error_code + ": " + (f.last_error_message || ""));
+    if (f && f.refused_key) {
+      summary.push("Key refused " + plural(f.refused_key.requests, "time", "times") + ", last " + dbTime(f.refused_key.last_at) + " UTC: " + f.refused_key.message);
+    }
     summary.push(gate.activeKeys + " active " + (gate.activeKeys === 1 ? "key" : "keys") + (gate.byokBound ? ", bound to a BYOK key" : "") + ".");
     if (gate.blocked) summary.push(STATE_HELP.blocked);
     if (gate.status === "revoked") summary.push(STATE_HELP.revoked);

@@ -132,16 +132,31 @@ body.projector .banner strong { font-size:3.6vh; }
 .projector-head { display:flex; justify-content:space-between; align-items:baseline; gap:2vw; }
 .projector-head h1 { font-size:5.5vh; font-weight:700; overflow:hidden; text-overflow:ellipsis; white-space:nowrap; }
 .projector-clock { font-size:4.5vh; font-variant-numeric:tabular-nums; color:#b8c3d3; white-space:nowrap; }
-.tiles { flex:1; min-height:0; display:grid; grid-template-columns:repeat(3, 1fr); grid-template-rows:repeat(2, minmax(0, 1fr)); gap:2vh 1.5vw; }
+.projector-body { flex:1; min-height:0; display:grid; grid-template-columns:minmax(0, 33fr) minmax(0, 67fr); gap:1.5vw; }
+/* How to join, for the room: the address, its QR code and the event code, the code largest. */
+.join-panel { min-height:0; overflow:hidden; display:flex; flex-direction:column; align-items:center; justify-content:center; gap:.8vh;
+  border-radius:2vh; background:#f3f6fa; color:#101722; padding:1.5vh 1vw; text-align:center; }
+.join-label { font-size:2.6vh; color:#4a5568; text-transform:uppercase; letter-spacing:.1em; }
+.join-url { font-size:3.1vh; font-weight:650; overflow-wrap:anywhere; line-height:1.15; }
+.join-qr { width:28vh; height:28vh; max-width:100%; }
+.join-qr svg { display:block; width:100%; height:100%; }
+.join-code { font-family:ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-weight:800; line-height:1.05; overflow-wrap:anywhere; }
+.join-code.code-short { font-size:9vh; }
+.join-code.code-medium { font-size:6vh; }
+.join-code.code-long { font-size:4vh; }
+.join-closed { margin:0; font-size:3vh; }
+.tiles { min-height:0; display:grid; grid-template-columns:repeat(3, minmax(0, 1fr)); grid-template-rows:repeat(2, minmax(0, 1fr)); gap:2vh 1.2vw; }
 .tile { min-height:0; overflow:hidden; display:flex; flex-direction:column; justify-content:center; align-items:center;
   border-radius:2vh; background:#1c2636; padding:1vh 1vw; }
-.tile-value { font-size:13vh; line-height:1; font-weight:750; font-variant-numeric:tabular-nums; white-space:nowrap; }
-.tile-label { font-size:3.8vh; color:#b8c3d3; margin-top:1vh; text-align:center; }
+.tile-value { font-size:10.5vh; line-height:1; font-weight:750; font-variant-numeric:tabular-nums; white-space:nowrap; }
+.tile-label { font-size:3.2vh; line-height:1.15; color:#b8c3d3; margin-top:1vh; text-align:center; }
 .tile.good .tile-value { color:#5fd08f; }
 .tile.bad .tile-value { color:#ff8a8f; }
 .tile.stuck.hot { background:#3a1d24; }
 .tile.stuck.hot .tile-value { color:#ff8a8f; }
 .tile.host.bad { background:#5a1a20; }
+/* "down" is the widest word a tile shows: a size that keeps it inside its tile. */
+.tile.host .tile-value { font-size:9vh; }
 .projector-foot { margin:0; font-size:2.2vh; color:#7f8ba0; text-align:right; }
 .projector-foot .link { font-size:2.2vh; color:#9fb8ff; }
 `;
