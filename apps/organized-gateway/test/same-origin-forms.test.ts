@@ -44,6 +44,11 @@ describe("the rule", () => {
     expect(crossSiteReason("GET", headers({ origin: "https://evil.example", "sec-fetch-site": "cross-site" }), own)).toBeNull();
     expect(crossSiteReason("POST", headers({}), own)).toBeNull();
   });
+
+  it("lets through the gateway's own no-referrer page, whose forms Chromium sends with Origin: null and Sec-Fetch-Site: same-origin", () => {
+    expect(crossSiteReason("POST", headers({ origin: "null", "sec-fetch-site": "same-origin" }), own)).toBeNull();
+    expect(crossSiteReason("POST", headers({ origin: "null", "sec-fetch-site": "cross-site" }), own)).toBe("Sec-Fetch-Site: cross-site");
+  });
 });
 
 describe("/billing's forms", () => {

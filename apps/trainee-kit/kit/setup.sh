@@ -18,6 +18,11 @@
 # It stays in .env: run setup.sh again after changing it and the gateway takes the new one.
 # An account you connected with --auth codex stays the one that pays.
 #
+# With you at the keyboard, a value that turns out wrong (the event code, a name that is taken
+# or not usable, a key of the wrong shape or one OpenAI refused) is asked again on the spot:
+# setup.sh shows what it will write, saves it into .env itself and carries on. Run from a
+# script or a pipe (no terminal), it stops instead with the Problem/Next lines below.
+#
 # Exit codes: 0 ready; 2 .env missing or a value wrong; 3 gateway unreachable or wrong URL;
 # 4 the gateway refused this USER_ID or the enrollment (event code, taken, revoked, paused,
 # full, closed), or takes no own accounts; 5 a key or token rejected; 6 rate-limited; 7 the
@@ -38,6 +43,8 @@ set -u
 
 # --auth codex: connect your own model account (see above). Nothing else is an option.
 AUTH_CODEX=""
+# The options as given, to run again with after a value was fixed on the spot.
+ARGS=("$@")
 # yes: this gateway's OpenClaw is paid by your own OpenAI key (paid_by: attendee, see above).
 OWN_KEY=""
 while [ $# -gt 0 ]; do
@@ -68,6 +75,10 @@ MISNAMED_ENV_FILES=".env.txt env env.txt .env.env"
 TURN_WAITS=3
 TURN_MAX_WAIT=60
 TURN_WAITED=0
+
+# Someone at the keyboard: a wrong value is asked again instead of ending the run.
+INTERACTIVE=false
+[ -t 0 ] && INTERACTIVE=true
 
 WORK=$(mktemp -d 2>/dev/null || mktemp -d -t ocg-setup)
 trap 'rm -rf "$WORK"' EXIT
@@ -131,6 +142,30 @@ ask() {
   [ -n "$ANSWER" ]
 }
 
+# save NAME VALUE [secret]: shows the line it writes into .env (a key masked), then writes it.
+save() {
+  local shown=$2
+  [ "${3:-}" = secret ] && shown=$(mask "$2")
+  say "Saving in .env: $1=$shown"
+  env_set "$1" "$2"
+}
+
+# again CODE "problem" "next" "question" [secret]: at a terminal, says what is wrong and asks
+# again (sets ANSWER); an empty answer, or no terminal, ends the run with Problem/Next.
+again() {
+  [ "$INTERACTIVE" = true ] || fail "$1" "$2" "$3"
+  printf '\nProblem: %s\n' "$2" >&2
+  ask "$4" "${5:-}" || fail "$1" "$2" "$3"
+}
+
+# rerun: after a value the gateway refused was fixed and saved, runs setup.sh again from the
+# start with it (every step is safe to repeat; everything it knows is in .env).
+rerun() {
+  say "Trying again with it..."
+  rm -rf "$WORK"
+  exec "${BASH:-bash}" "$KIT_DIR/setup.sh" ${ARGS[@]+"${ARGS[@]}"}
+}
+
 # need NAME "question" "what it is, for the error" [secret|""] [check]: the value from .env,
 # or asks for it, checks its shape and saves it. Sets VALUE.
 need() {
@@ -139,15 +174,21 @@ need() {
   if ask "$2" "${4:-}"; then
     VALUE=$ANSWER
     # The gateway folds ids to lower case; saving them that way shows what it will use.
-    [ "$1" = USER_ID ] && VALUE=$(printf '%s' "$VALUE" | tr 'A-Z' 'a-z')
+    [ "$1" = USER_ID ] && VALUE=$(lower "$VALUE")
+    CHANGED=""
     [ -n "${5:-}" ] && "$5" "$VALUE"
-    env_set "$1" "$VALUE"
+    # A check that asked again has saved what was typed in the end.
+    [ -n "$CHANGED" ] || save "$1" "$VALUE" "${4:-}"
     return 0
   fi
   fail 2 "$1 is empty in .env ($3)." "Open .env in the kit folder, put it right after $1=, save, $AGAIN"
 }
 
 # ---------- checks on each value's shape ----------
+# Each check_NAME VALUE sets VALUE: the value itself when it is fine; at a terminal, what was
+# typed instead (checked again, saved into .env); otherwise it ends the run.
+
+lower() { printf '%s' "$1" | tr 'A-Z' 'a-z'; }
 
 check_url() {
   case "$1" in
@@ -163,16 +204,32 @@ normalize_url() {
   printf '%s' "$1" | sed -e 's#/*$##' -e 's#/kit\.zip$##' -e 's#/join$##' -e 's#/v1$##' -e 's#/*$##'
 }
 
+KEY_QUESTION="Your OpenAI API key (starts with sk-; hidden while you paste): "
+NAME_QUESTION="Your first name (e.g. sam): "
+
+# CHANGED is "yes" when the check asked again and saved what was typed.
+CHANGED=""
+
 check_openai_key() {
-  if ! printf '%s' "$1" | grep -Eq '^sk-[A-Za-z0-9_-]{8,}$'; then
-    fail 2 "OPENAI_API_KEY does not look like an OpenAI key ($(mask "$1")): it must start with sk- and have no spaces." "Copy your key again from https://platform.openai.com/api-keys into OPENAI_API_KEY in .env, $AGAIN"
-  fi
+  VALUE=$1
+  CHANGED=""
+  while ! printf '%s' "$VALUE" | grep -Eq '^sk-[A-Za-z0-9_-]{8,}$'; do
+    again 2 "OPENAI_API_KEY does not look like an OpenAI key ($(mask "$VALUE")): it must start with sk- and have no spaces." "Copy your key again from https://platform.openai.com/api-keys into OPENAI_API_KEY in .env, $AGAIN" "$KEY_QUESTION" secret
+    VALUE=$ANSWER
+    CHANGED=yes
+  done
+  [ -z "$CHANGED" ] || save OPENAI_API_KEY "$VALUE" secret
 }
 
 check_user_id() {
-  if ! printf '%s' "$1" | grep -Eq '^[A-Za-z0-9._-]{1,64}$' || [ "$1" = anonymous ]; then
-    fail 2 "USER_ID '$1' is not usable: use letters, digits, dots or dashes only (no spaces), e.g. sam or sam-k." "Put your first name in USER_ID in .env (e.g. USER_ID=sam), $AGAIN"
-  fi
+  VALUE=$1
+  CHANGED=""
+  while ! printf '%s' "$VALUE" | grep -Eq '^[A-Za-z0-9._-]{1,64}$' || [ "$VALUE" = anonymous ]; do
+    again 2 "USER_ID '$VALUE' is not usable: use letters, digits, dots or dashes only (no spaces), e.g. sam or sam-k." "Put your first name in USER_ID in .env (e.g. USER_ID=sam), $AGAIN" "$NAME_QUESTION"
+    VALUE=$(lower "$ANSWER")
+    CHANGED=yes
+  done
+  [ -z "$CHANGED" ] || save USER_ID "$VALUE"
 }
 
 check_gateway_key() {
@@ -181,10 +238,18 @@ check_gateway_key() {
   fi
 }
 
+# An email is optional: at a terminal, an empty answer leaves it out (VALUE empty).
 check_email() {
-  if ! printf '%s' "$1" | grep -Eq '^[^[:space:]"\\@]+@[^[:space:]"\\@]+\.[^[:space:]"\\@]+$'; then
-    fail 2 "EMAIL in .env does not look like an email address: '$1'." "Fix EMAIL in .env (e.g. EMAIL=sam@example.com), or leave it empty, $AGAIN"
-  fi
+  VALUE=$1
+  CHANGED=""
+  while [ -n "$VALUE" ] && ! printf '%s' "$VALUE" | grep -Eq '^[^[:space:]"\\@]+@[^[:space:]"\\@]+\.[^[:space:]"\\@]+$'; do
+    [ "$INTERACTIVE" = true ] || fail 2 "EMAIL in .env does not look like an email address: '$VALUE'." "Fix EMAIL in .env (e.g. EMAIL=sam@example.com), or leave it empty, $AGAIN"
+    printf '\nProblem: %s\n' "'$VALUE' does not look like an email address." >&2
+    ask "Your email (e.g. sam@example.com), or press Enter to leave it out: " || ANSWER=""
+    VALUE=$ANSWER
+    CHANGED=yes
+  done
+  [ -z "$CHANGED" ] || save EMAIL "$VALUE"
 }
 
 # ---------- HTTP ----------
@@ -251,13 +316,20 @@ unreachable() {
 user_id_taken() {
   local yours="copy OCG_KEY from the .env on your first laptop"
   [ "$AUTH" = byok ] && yours="use the OpenAI key you used the first time"
-  fail 4 "USER_ID '$USER_ID' is already taken." "If this is you (a second laptop, a re-download), ask the organiser to reset it (or $yours); otherwise put another USER_ID in .env (add your last name's initial: USER_ID=$USER_ID-k), $AGAIN"
+  local next="If this is you (a second laptop, a re-download), ask the organiser to reset it (or $yours); otherwise put another USER_ID in .env (add your last name's initial: USER_ID=$USER_ID-k), $AGAIN"
+  again 4 "USER_ID '$USER_ID' is already taken." "$next" "Another name, then (e.g. $USER_ID-k; if '$USER_ID' is you on a second laptop, press Enter and ask the organiser): "
+  check_user_id "$(lower "$ANSWER")"
+  [ -n "$CHANGED" ] || save USER_ID "$VALUE"
+  rerun
 }
 
 # OpenAI refused OPENAI_API_KEY: when it is sent as is (pass-through), or registered as the
 # model credential that pays your turns (OWN_KEY).
 openai_key_refused() {
-  fail 5 "OpenAI did not accept your key ($(mask "$OPENAI_API_KEY")): mistyped, revoked, or out of credit." "Copy your key again (or a new one) from https://platform.openai.com/api-keys into OPENAI_API_KEY in .env (check it has credit), $AGAIN"
+  again 5 "OpenAI did not accept your key ($(mask "$OPENAI_API_KEY")): mistyped, revoked, or out of credit." "Copy your key again (or a new one) from https://platform.openai.com/api-keys into OPENAI_API_KEY in .env (check it has credit), $AGAIN" "Paste a working key (check it has credit at https://platform.openai.com; hidden while you paste): " secret
+  check_openai_key "$ANSWER"
+  [ -n "$CHANGED" ] || save OPENAI_API_KEY "$VALUE" secret
+  rerun
 }
 
 # Failures every call to the gateway can meet.
@@ -333,15 +405,32 @@ email_fields() {
   EMAIL_FIELDS=""
   local email consent
   email=$(env_get EMAIL)
+  consent=$(env_get EMAIL_CONSENT | tr 'A-Z' 'a-z')
+  # Asked once, at a terminal, while enrolling; skipping it is remembered (EMAIL_CONSENT=no).
+  # From a script or a pipe nothing is asked: EMAIL in .env, as before.
+  if [ -z "$email" ] && [ -z "$consent" ] && [ "$INTERACTIVE" = true ]; then
+    say ""
+    say "Optional: your email, if you would like the workshop's follow-up (what to do next, your"
+    say "figures, how to keep going). It is sent only with your yes, and used for nothing else."
+    ask "Your email (or press Enter to skip): " || ANSWER=""
+    check_email "$ANSWER"
+    email=$VALUE
+    if [ -z "$email" ]; then
+      save EMAIL_CONSENT no
+      return 0
+    fi
+    [ -n "$CHANGED" ] || save EMAIL "$email"
+  fi
   [ -n "$email" ] || return 0
   check_email "$email"
-  consent=$(env_get EMAIL_CONSENT | tr 'A-Z' 'a-z')
+  email=$VALUE
+  [ -n "$email" ] || return 0
   case "$consent" in
     yes|no) ;;
     *)
       if ask "May the organiser keep $email to send you the workshop follow-up? [y/N] "; then
         case "$ANSWER" in [Yy]*) consent=yes ;; *) consent=no ;; esac
-        env_set EMAIL_CONSENT "$consent"
+        save EMAIL_CONSENT "$consent"
       fi ;;
   esac
   [ "$consent" = yes ] && EMAIL_FIELDS=',"email":"'"$(json_escape "$email")"'","email_consent":true'
@@ -372,12 +461,19 @@ enroll() {
       say "Enrolled as $USER_ID. Your gateway key $(mask "$OCG_KEY") is saved in .env (keep it secret)."
       [ -n "$EMAIL_FIELDS" ] && say "The organiser may email you the follow-up at $(env_get EMAIL)."
       return 0 ;;
-    403:invalid_event_code) fail 4 "The event code '$EVENT_CODE' is not right." "Check EVENT_CODE in .env against the code on the room's screen, $AGAIN" ;;
+    403:invalid_event_code)
+      again 4 "The event code '$EVENT_CODE' is not right." "Check EVENT_CODE in .env against the code on the room's screen, $AGAIN" "The event code on the room's screen: "
+      save EVENT_CODE "$ANSWER"
+      rerun ;;
     403:enrollment_closed) fail 4 "This gateway is not handing out keys (enrollment is closed)." "Ask the organiser for your gateway key, put it after OCG_KEY= in .env, $AGAIN" ;;
     403:event_full) fail 4 "This event is full: as many people as the organiser allowed have joined." "Ask the organiser for a gateway key, put it after OCG_KEY= in .env, $AGAIN" ;;
     429:too_many_enrollments) fail 6 "Many people on this network are signing up at once, and the gateway asked for a longer wait than setup.sh waits by itself." "Wait ${RETRY_AFTER:-60} seconds, $AGAIN" ;;
     429:too_many_wrong_codes) fail 6 "Too many wrong event codes came from your network in the last minute (someone here may be guessing), so the gateway is not checking codes for a moment." "Check EVENT_CODE in .env against the code on the room's screen, wait ${RETRY_AFTER:-60} seconds, $AGAIN" ;;
-    400:invalid_user_id) fail 2 "The gateway does not accept USER_ID '$USER_ID'." "Use your first name with letters and digits only in USER_ID in .env (e.g. USER_ID=sam), $AGAIN" ;;
+    400:invalid_user_id)
+      again 2 "The gateway does not accept USER_ID '$USER_ID'." "Use your first name with letters and digits only in USER_ID in .env (e.g. USER_ID=sam), $AGAIN" "$NAME_QUESTION"
+      check_user_id "$(lower "$ANSWER")"
+      [ -n "$CHANGED" ] || save USER_ID "$VALUE"
+      rerun ;;
     400:invalid_email|400:invalid_email_consent) fail 2 "The gateway did not accept EMAIL: $(json_text message)" "Fix EMAIL in .env, or leave it empty, $AGAIN" ;;
   esac
   common_failures
@@ -540,9 +636,9 @@ own_account_setup() {
     if [ "$enrollment_open" = false ]; then
       fail 4 "You have no gateway key yet (OCG_KEY in .env is empty), and this gateway is not handing them out." "Ask the organiser for your gateway key, put it after OCG_KEY= in .env, $AGAIN"
     fi
-    need USER_ID "Your first name (e.g. sam): " "your first name, e.g. sam" "" check_user_id
+    need USER_ID "$NAME_QUESTION" "your first name, e.g. sam" "" check_user_id
+    check_user_id "$VALUE"
     USER_ID=$VALUE
-    check_user_id "$USER_ID"
     enroll
   fi
   # Run again without --auth codex: an account already connected stays as it is.
@@ -557,9 +653,9 @@ own_account_setup() {
 # ---------- your own OpenAI key pays (paid_by: attendee) ----------
 
 need_openai_key() {
-  need OPENAI_API_KEY "Your OpenAI API key (starts with sk-; hidden while you paste): " "your own OpenAI key, starting with sk-" secret check_openai_key
+  need OPENAI_API_KEY "$KEY_QUESTION" "your own OpenAI key, starting with sk-" secret check_openai_key
+  check_openai_key "$VALUE"
   OPENAI_API_KEY=$VALUE
-  check_openai_key "$OPENAI_API_KEY"
 }
 
 # Registers OPENAI_API_KEY as the model credential that pays your turns on the gateway's
@@ -609,7 +705,7 @@ if [ "$SERVER" = openclaw ]; then
   say "Found an OpenClaw at $GATEWAY_URL (no workshop gateway in front): using OPENCLAW_TOKEN."
   need OPENCLAW_TOKEN "OpenClaw gateway token (ClawBox settings, or gateway.auth.token): " "your OpenClaw's gateway token" secret
   OPENCLAW_TOKEN=$VALUE
-  [ -n "$USER_ID" ] && check_user_id "$USER_ID"
+  [ -n "$USER_ID" ] && check_user_id "$USER_ID" && USER_ID=$VALUE
   AUTH=openclaw
   test_request
 else
@@ -638,12 +734,13 @@ else
       need_openai_key
     elif [ -n "$OPENAI_API_KEY" ]; then
       check_openai_key "$OPENAI_API_KEY"
+      OPENAI_API_KEY=$VALUE
     fi
 
     if [ -z "$OCG_KEY" ] || [ "$key_required" = false ]; then
-      need USER_ID "Your first name (e.g. sam): " "your first name, e.g. sam" "" check_user_id
+      need USER_ID "$NAME_QUESTION" "your first name, e.g. sam" "" check_user_id
+      check_user_id "$VALUE"
       USER_ID=$VALUE
-      check_user_id "$USER_ID"
     fi
 
     if [ -z "$OCG_KEY" ] && [ "$key_required" = true ] && [ "$enrollment_open" = false ]; then

@@ -30,6 +30,10 @@ export function crossSiteReason(method: string, headers: Headers, ownOrigins: re
   // "none" is a navigation the visitor started (typed, bookmarked): never a form's POST.
   if (site !== null && site !== "same-origin") return `Sec-Fetch-Site: ${site}`;
   const origin = headers.get("origin");
+  // A page served with Referrer-Policy: no-referrer (the console's, billing's) makes the
+  // browser send `Origin: null` on its own forms; Sec-Fetch-Site, which no page can set, then
+  // says same-origin. A sandboxed frame's null origin comes with cross-site, refused above.
+  if (origin === "null" && site === "same-origin") return null;
   if (origin !== null && !ownOrigins.includes(origin)) return `Origin: ${origin}`;
   return null;
 }

@@ -435,7 +435,7 @@ describe("acting from the dashboard", () => {
     await page.waitForFunction(() => (document.getElementById("issued-key") as HTMLInputElement).value === "");
     expect(await page.content()).not.toContain(key);
     expect(await actionsOf("dash-keyed")).toEqual([
-      { action: "issue_key", actor: "dashboard", key_id: keyId, id: expect.any(Number), created_at: expect.any(String), user_id: "dash-keyed", request_id: expect.stringMatching(/^req_/) },
+      { action: "issue_key", actor: "dashboard", key_id: keyId, id: expect.any(Number), created_at: expect.any(String), user_id: "dash-keyed", request_id: expect.stringMatching(/^req_/), detail: null },
       expect.objectContaining({ action: "revoke_key", actor: "dashboard", key_id: keyId }),
       expect.objectContaining({ action: "reinstate", actor: "dashboard", key_id: null }),
     ]);
