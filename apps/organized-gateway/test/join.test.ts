@@ -140,6 +140,19 @@ describe("GET /join", () => {
     expect(text).not.toMatch(/OpenAI key \(sk-|Bring your own/);
   });
 
+  it("with AUTH_MODE=codex says exactly what each account needs for its token: Node.js for the subscription tools (Codex by device code), nothing for an API key; never 'nothing to install'", async () => {
+    const text = visibleText(await joinHtml(OWN_ACCOUNTS));
+    expect(text).not.toContain("nothing to install.");
+    expect(text).toContain("setup.sh itself needs only bash and curl. Getting your account's token may need Node.js, depending on the account (see step 2).");
+    expect(text).toContain("ChatGPT Plus or Pro: the Codex CLI, which needs Node.js (nodejs.org): npm install -g @openai/codex, then codex login --device-auth");
+    expect(text).toContain("Claude Pro or Max: Claude Code, which needs Node.js (nodejs.org): npm install -g @anthropic-ai/claude-code, then claude setup-token");
+    expect(text).toContain("An API key instead, with nothing to install");
+    // The other modes need nothing but bash and curl, and list no token ways.
+    const plain = visibleText(await joinHtml(GATEWAY_PAYS));
+    expect(plain).toContain("bash and curl, nothing to install.");
+    expect(plain).not.toContain("codex login");
+  });
+
   it("with AUTH_MODE=codex says to connect your own ChatGPT/Codex or Claude account with bash setup.sh --auth codex, and asks for no OpenAI key", async () => {
     const html = await joinHtml(OWN_ACCOUNTS);
     expect(html).toContain("<pre><code>bash setup.sh --auth codex</code></pre>");

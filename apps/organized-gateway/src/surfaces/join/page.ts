@@ -81,7 +81,7 @@ export function renderJoinPage(input: JoinPageInput): string {
   </section>
   <section class="get-kit" aria-label="Download the kit">
     <a class="download" href="${kitUrl}" download="${KIT_ZIP_NAME}">Download ${KIT_ZIP_NAME}</a>
-    <p class="needs">You need a laptop with a terminal (Windows: Git Bash) — bash and curl, nothing to install. ${escapeHtml(wording.bring)}</p>
+    <p class="needs">${escapeHtml(wording.needs)} ${escapeHtml(wording.bring)}</p>
   </section>
   <div class="layout">
     <section class="steps" aria-label="Three steps">
@@ -94,7 +94,9 @@ export function renderJoinPage(input: JoinPageInput): string {
           <h2>Run the setup</h2>
           <pre><code>${escapeHtml(wording.command)}</code></pre>
           <p>${escapeHtml(wording.asks)}</p>${wording.eventCode ? `
-          <p class="event-code">${escapeHtml(wording.eventCode)}</p>` : ""}
+          <p class="event-code">${escapeHtml(wording.eventCode)}</p>` : ""}${wording.tokenWays.length ? `
+          <p>Your account's token, the fastest way for each:</p>
+          <ul class="token-ways">${wording.tokenWays.map((way) => `<li>${escapeHtml(way)}</li>`).join("")}</ul>` : ""}
         </li>
         <li>
           <h2>Meet your agent</h2>

@@ -54,7 +54,24 @@ export interface SetupWording {
   bring: string;
   /** Where the event code comes from; null when setup.sh never asks for it. */
   eventCode: string | null;
+  /** What the attendee's laptop needs, said exactly (the line above the steps). */
+  needs: string;
+  /** AUTH_MODE=codex: per kind of account, what it takes to get its token, fastest way first; else empty. */
+  tokenWays: string[];
 }
+
+const NOTHING_TO_INSTALL = "You need a laptop with a terminal (Windows: Git Bash) — bash and curl, nothing to install.";
+
+/**
+ * How each kind of account's token is had. setup.sh itself needs only bash and curl; the
+ * subscription tools need Node.js, an API key needs nothing. Device-code sign-in where the
+ * provider offers one (Codex): it works from any browser, the phone's too.
+ */
+export const TOKEN_WAYS: readonly string[] = [
+  "ChatGPT Plus or Pro: the Codex CLI, which needs Node.js (nodejs.org): npm install -g @openai/codex, then codex login --device-auth — open the address it shows on any device and type its code. setup.sh then finds the sign-in by itself.",
+  "Claude Pro or Max: Claude Code, which needs Node.js (nodejs.org): npm install -g @anthropic-ai/claude-code, then claude setup-token — sign in in the browser it opens, and paste the sk-ant-oat01-… token it prints.",
+  "An API key instead, with nothing to install: OpenAI (sk-…, platform.openai.com/api-keys) or Anthropic (sk-ant-api…, console.anthropic.com).",
+];
 
 /** Joins ["a", "b", "c"] as "a, b and c". */
 function listOf(items: string[]): string {
@@ -75,7 +92,8 @@ function ownAccountWording(mode: JoinMode): SetupWording {
     ? `setup.sh asks for ${listOf(asked)}, then prints Agent ready.`
     : `setup.sh asks for your personal gateway key: the organiser hands those out (put it after OCG_KEY= in .env), then for ${token}, then it prints Agent ready.`;
   const bring = `No OpenAI key needed: you connect your own ChatGPT/Codex or Claude account with ${OWN_ACCOUNT_COMMAND}, and it pays for your turns.`;
-  return { command: OWN_ACCOUNT_COMMAND, asks, bring, eventCode: eventCodeWording(mode, asksForCode) };
+  const needs = "You need a laptop with a terminal (Windows: Git Bash): setup.sh itself needs only bash and curl. Getting your account's token may need Node.js, depending on the account (see step 2).";
+  return { command: OWN_ACCOUNT_COMMAND, asks, bring, eventCode: eventCodeWording(mode, asksForCode), needs, tokenWays: [...TOKEN_WAYS] };
 }
 
 function eventCodeWording(mode: JoinMode, asksForCode: boolean): string | null {
@@ -108,5 +126,5 @@ export function setupWording(mode: JoinMode): SetupWording {
       ? "Bring your own OpenAI API key (it starts with sk-; platform.openai.com/api-keys): setup.sh registers it with the gateway, and it pays for your turns."
       : "Bring your own OpenAI API key (it starts with sk-; platform.openai.com/api-keys).";
 
-  return { command: "bash setup.sh", asks, bring, eventCode: eventCodeWording(mode, asksForCode) };
+  return { command: "bash setup.sh", asks, bring, eventCode: eventCodeWording(mode, asksForCode), needs: NOTHING_TO_INSTALL, tokenWays: [] };
 }
