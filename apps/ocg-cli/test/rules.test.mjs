@@ -39,7 +39,31 @@ describe("the upgrade path rule", () => {
   });
 });
 
+describe("the path from what the attendee did", () => {
+  it("offers help first, not a plan to keep it working, to an attendee whose every request failed", () => {
+    const choice = chooseUpgradePath({ requests: 8, rate_limited: 0, endpoints: 1, errors: 8 });
+    assert.deepEqual(choice, { path: "A", stuck: true, reason: "never got an answer: all 8 requests failed" });
+    const text = draftEmail({ attendee: { user_id: "dana", requests: 8, tokens: 0 }, choice, eventName: "HICAM", gatewayUrl: "https://gw.example" });
+    assert.match(text, /Your agent never got an answer at the event \(never got an answer: all 8 requests failed\)\. Reply to this email and we will get it working with you/);
+    assert.doesNotMatch(text, /you want it to keep working/);
+    // One answer among the failures is enough to have seen it work.
+    assert.equal(chooseUpgradePath({ requests: 8, rate_limited: 0, endpoints: 1, errors: 7 }).stuck, undefined);
+  });
+});
+
 describe("the email draft", () => {
+  it("gives path B the two .env lines the kit's README names, path C its three, and every draft the /billing link", () => {
+    const draft = (path) => draftEmail({
+      attendee: { user_id: "sam", requests: 52, tokens: 900 }, choice: { path, reason: "r" }, eventName: "HICAM", gatewayUrl: "https://gw.example",
+    });
+    const b = draft("B");
+    assert.match(b, /then change two lines in your kit's \.env and run bash setup\.sh again:\n {2}OPENCLAW_GATEWAY_URL=http:\/\/localhost:18789\n {2}OPENCLAW_TOKEN=<the gateway token from ClawBox's settings>\n/);
+    assert.match(draft("C"), /then change three lines in your kit's \.env and run bash setup\.sh again:\n {2}OPENCLAW_GATEWAY_URL=https:\/\/<your-worker>\.workers\.dev\n {2}EVENT_CODE=<your own event code>\n {2}OCG_KEY=\n/);
+    for (const path of ["A", "B", "C"]) {
+      assert.match(draft(path), /^Your plan and this month's requests: https:\/\/gw\.example\/billing \(sign in with the OCG_KEY in your kit's \.env\)\.$/m);
+    }
+  });
+
   it("names the attendee, their activity, the chosen path and the .env line that changes", () => {
     const text = draftEmail({
       attendee: { user_id: "sam", requests: 52, tokens: 900 },

@@ -519,6 +519,19 @@ describe("/billing", () => {
     expect(html).toContain('action="/billing/portal"');
   });
 
+  it("shows this month's requests as the attendee's object counts them (what their quota reads), not D1's ledger that trails it", async () => {
+    const user = unique("page-count-");
+    const key = await issueKey(user);
+    await delivered(subscriptionEvent("customer.subscription.created", nowSeconds(), { id: unique("sub_"), userId: user, price: "price_t2", customer: "cus_count" }));
+    expect(await asks(key, 3)).toEqual(["200", "200", "200"]);
+    const { cookie } = await signIn(null, SETTINGS, key);
+    const html = await (await gatewayWith(SETTINGS, "/billing", { headers: { cookie } })).text();
+    expect(html).toMatch(/id="used">3<\/strong> of 4 requests/);
+    // The admin API reads the same count.
+    const usage = (await (await admin(`/users/${user}`)).json()) as { usage: { total: number } };
+    expect(usage.usage.total).toBe(3);
+  });
+
   it("refuses a wrong key with 401, and ends the session when the key is revoked", async () => {
     const user = unique("page-revoked-");
     const key = await issueKey(user);

@@ -140,6 +140,13 @@ describe("GET /join", () => {
     expect(text).not.toMatch(/OpenAI key \(sk-|Bring your own/);
   });
 
+  it("links to /billing, where attendees with a gateway key see their plan and this month's requests; not in BYOK pass-through, which has no key", async () => {
+    const html = await joinHtml(GATEWAY_PAYS);
+    expect(html).toMatch(/<a href="http:\/\/[^"]+\/billing">/);
+    expect(visibleText(html).replace(/\s+/g, " ")).toMatch(/Later: your plan and this month's requests are at http:\/\/\S+\/billing \(sign in with the OCG_KEY in your kit's \.env ?\)\./);
+    expect(visibleText(await joinHtml({}))).not.toContain("/billing");
+  });
+
   it("with AUTH_MODE=codex says exactly what each account needs for its token: Node.js for the subscription tools (Codex by device code), nothing for an API key; never 'nothing to install'", async () => {
     const text = visibleText(await joinHtml(OWN_ACCOUNTS));
     expect(text).not.toContain("nothing to install.");

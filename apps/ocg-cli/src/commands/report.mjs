@@ -226,6 +226,11 @@ export async function run({ values, context }) {
   out.push("");
   const counts = Object.keys(PATHS).map((key) => `${key} ${ranked.filter((a) => a.upgrade_path === key).length}`);
   out.push(`Upgrade paths: ${counts.join(" · ")}`);
+  // Chosen from what each did: someone who never got an answer is offered help first, not a plan.
+  const stuck = ranked.filter((a) => a.choice.stuck);
+  if (stuck.length) {
+    out.push(`Never got an answer: ${stuck.length} (${stuck.slice(0, 10).map((a) => a.user_id).join(", ")}${stuck.length > 10 ? ", …" : ""}): their drafts offer help first, then path A`);
+  }
   const withEmail = ranked.filter((a) => a.email).length;
   out.push(`Emails on file: ${num(withEmail)} of ${plural(ranked.length, "attendee")}${withEmail < ranked.length ? " (the others gave none at enrolment: their drafts say so)" : ""}`);
 

@@ -18,12 +18,16 @@ export const ASK_THE_ORGANISER = "(billing link: ask the organiser)";
  */
 export function draftEmail({ attendee, choice, eventName, gatewayUrl, checkout }) {
   const path = PATHS[choice.path];
-  const others = Object.entries(PATHS).filter(([key]) => key !== choice.path).map(([, p]) => `  - ${p.name}: ${p.env} (${p.cost})`);
+  const others = Object.entries(PATHS).filter(([key]) => key !== choice.path).map(([, p]) => `  - ${p.name}: ${p.env.join(", ")} (${p.cost})`);
+  const lines = (n) => `${["", "one line", "two lines", "three lines"][n] ?? `${n} lines`}`;
   const next = choice.path === "A"
     ? pathAOffer(checkout)
     : choice.path === "B"
-      ? "Install ClawBox (clawbox-wiki.pages.dev), connect your Codex plan, then change one line in your project's .env:"
-      : "Fork organized-gateway onto your own Cloudflare account, point it at your own OpenClaw, then change one line in your .env:";
+      ? `Install ClawBox (clawbox-wiki.pages.dev), connect your Codex plan, then change ${lines(path.env.length)} in your kit's .env and run bash setup.sh again:`
+      : `Fork organized-gateway onto your own Cloudflare account, point it at your own OpenClaw, then change ${lines(path.env.length)} in your kit's .env and run bash setup.sh again:`;
+  const why = choice.stuck
+    ? `Your agent never got an answer at the event (${choice.reason}). Reply to this email and we will get it working with you; once it does, path ${path.name} keeps it working with nothing to change.`
+    : `From how you used it (${choice.reason}), we think path ${path.name} fits: ${path.who}.`;
   const to = attendee.email
     ? `To: ${attendee.email} (USER_ID ${attendee.user_id} at ${eventName})`
     : `To: (no email given at enrolment) USER_ID ${attendee.user_id} at ${eventName}`;
@@ -34,10 +38,13 @@ export function draftEmail({ attendee, choice, eventName, gatewayUrl, checkout }
     `Hi ${greetingName(attendee.user_id)},`,
     "",
     `Thanks for building with us at ${eventName}. Your agent made ${plural(attendee.requests, "request")} through the workshop gateway (${plural(attendee.tokens, "token")}).`,
-    `From how you used it (${choice.reason}), we think path ${path.name} fits: ${path.who}.`,
+    why,
     "",
     next,
-    choice.path === "A" ? `  ${path.env} (${gatewayUrl}).` : `  ${path.env}`,
+    ...(choice.path === "A" ? [`  ${path.env[0]} (${gatewayUrl}).`] : path.env.map((line) => `  ${line}`)),
+    "",
+    // The hosted gateway's own page: their plan and this month's requests.
+    `Your plan and this month's requests: ${gatewayUrl}/billing (sign in with the OCG_KEY in your kit's .env).`,
     "",
     "The other paths, if they suit you better:",
     ...others,

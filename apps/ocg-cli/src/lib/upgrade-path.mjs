@@ -6,33 +6,42 @@
 //   B — ClawBox (tech-curious): real but lighter use — 20+ requests, a second endpoint, or
 //       the rate limit hit at all.
 //   A — Shared hosted (everyone else): it should just keep working; nothing to change.
+// An attendee whose requests never got an answer (every one failed or was refused) is not
+// told "you want it to keep working": their draft offers help first (`stuck`), and the
+// report says why.
 export const THRESHOLDS = { builderRequests: 100, builderEndpoints: 3, curiousRequests: 20, curiousEndpoints: 2 };
 
 export const PATHS = {
   A: {
     name: "A — Shared (hosted)",
     who: "you want it to keep working with nothing to change",
-    env: "nothing changes in your .env — same gateway URL",
+    env: ["nothing changes in your .env — same gateway URL"],
     cost: "$99–$699/month by tier",
   },
   B: {
     name: "B — ClawBox (local)",
     who: "you want local control and speed",
-    env: "OPENCLAW_GATEWAY_URL=http://localhost:18789",
+    // The kit's README, path B: the address and OpenClaw's own token.
+    env: ["OPENCLAW_GATEWAY_URL=http://localhost:18789", "OPENCLAW_TOKEN=<the gateway token from ClawBox's settings>"],
     cost: "free to self-run, plus a $20/month Codex plan",
   },
   C: {
     name: "C — ClaudeFlare (your own stack)",
     who: "you build, and want full sovereignty",
-    env: "OPENCLAW_GATEWAY_URL=https://<your-worker>.workers.dev",
+    // The kit's README, path C: your gateway's address, its event code, and no old key.
+    env: ["OPENCLAW_GATEWAY_URL=https://<your-worker>.workers.dev", "EVENT_CODE=<your own event code>", "OCG_KEY="],
     cost: "your own infrastructure",
   },
 };
 
-/** @param {{requests: number, rate_limited: number, endpoints: number}} activity */
+/** @param {{requests: number, rate_limited: number, endpoints: number, errors?: number}} activity */
 export function chooseUpgradePath(activity) {
-  const { requests = 0, rate_limited: limited = 0, endpoints = 0 } = activity;
+  const { requests = 0, rate_limited: limited = 0, endpoints = 0, errors = 0 } = activity;
   const t = THRESHOLDS;
+  // Every request failed or was refused: they never saw their agent answer.
+  if (requests > 0 && errors + limited >= requests) {
+    return { path: "A", stuck: true, reason: `never got an answer: ${requests === 1 ? "its 1 request" : `all ${requests} requests`} failed` };
+  }
   if ((requests >= t.builderRequests && limited > 0) || endpoints >= t.builderEndpoints) {
     return { path: "C", reason: endpoints >= t.builderEndpoints ? `used ${endpoints} different API endpoints` : `${requests} requests and hit the rate limit ${limited}×` };
   }

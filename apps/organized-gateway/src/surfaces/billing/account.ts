@@ -1,8 +1,9 @@
 /**
  * What the billing page shows an attendee, gathered in one place: the tier their object
  * holds (or DEFAULT_TIER), its limits, their subscription's state (D1), and this calendar
- * month's usage from the `monthly_usage` ledger (which follows the object's counts with its
- * log batches, so it can trail the object by a few seconds) with the date it resets.
+ * month's usage as the attendee's object counts it (what their quota reads) with the date it
+ * resets. Not D1's `monthly_usage` ledger: it follows the object with the log batches, and
+ * a page that read it showed "0 requests" to an attendee who had just made 8.
  */
 import { AttendeeGateClient } from "../../objects/attendee-gate/client";
 import { periodEnd, periodOf } from "../../objects/attendee-gate/monthly-quota";
@@ -33,14 +34,10 @@ export interface BillingAccount {
 
 export async function billingAccount(env: Env, config: Config, userId: string, nowMs: number): Promise<BillingAccount> {
   const period = periodOf(nowMs);
-  const [state, rows, total, projects] = await Promise.all([
-    AttendeeGateClient.of(env, userId).describe(),
-    subscriptionsOf(env.DB, userId),
-    env.DB.prepare("SELECT COALESCE(SUM(requests), 0) AS used FROM monthly_usage WHERE user_id = ? AND period = ?")
-      .bind(userId, period).first<{ used: number }>(),
-    env.DB.prepare(`SELECT project, requests FROM monthly_usage WHERE user_id = ? AND period = ?
-      ORDER BY requests DESC, project LIMIT ?`).bind(userId, period, PROJECTS_SHOWN).all<{ project: string; requests: number }>(),
-  ]);
+  const gate = AttendeeGateClient.of(env, userId);
+  const [state, rows, usage] = await Promise.all([gate.describe(), subscriptionsOf(env.DB, userId), gate.monthlyUsage(period)]);
+  const projects = Object.entries(usage.projects).map(([project, requests]) => ({ project, requests }))
+    .sort((a, b) => b.requests - a.requests || (a.project < b.project ? -1 : 1)).slice(0, PROJECTS_SHOWN);
   const tier = state.tier ?? config.tiers.defaultTier;
   const nowSeconds = Math.floor(nowMs / 1000);
   const known = rows.filter((row) => row.status !== "unknown");
@@ -52,8 +49,8 @@ export async function billingAccount(env: Env, config: Config, userId: string, n
     limits: tier === NO_TIER ? null : tierLimits(tierTableFor(config), tier),
     period,
     resetsAt: periodEnd(period),
-    used: total?.used ?? 0,
-    projects: projects.results,
+    used: usage.total,
+    projects,
     subscription: deciding ? { ...deciding, entitlement: entitlementOf(deciding, nowSeconds) } : null,
     customerId: rows.find((row) => row.customer_id)?.customer_id ?? null,
   };

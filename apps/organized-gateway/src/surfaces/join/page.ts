@@ -114,7 +114,8 @@ export function renderJoinPage(input: JoinPageInput): string {
       </figure>
     </section>
   </div>
-  <footer>Stuck? <code>setup.sh</code> says what went wrong and what to do next. Still stuck: raise your hand.</footer>
+  <footer>Stuck? <code>setup.sh</code> says what went wrong and what to do next. Still stuck: raise your hand.${mode.needsGatewayKey ? `
+    <br>Later: your plan and this month's requests are at <a href="${escapeHtml(links.gatewayUrl)}/billing">${escapeHtml(links.gatewayUrl)}/billing</a> (sign in with the <code>OCG_KEY</code> in your kit's <code>.env</code>).` : ""}</footer>
 </main>
 <script>${JOIN_JS}</script>`,
   });
