@@ -24,6 +24,7 @@ import type { CredentialKind } from "./kinds";
 import { attendeeAgentId, relayProviderId, relayToken } from "./names";
 import type { AgentSpec } from "./openclaw-agent";
 import type { CredentialOwner } from "./seal";
+import { servingNodes } from "../pipeline/route/pool";
 
 export function relayOrigin(config: Config): string {
   const origin = config.credentials.relayUrl;
@@ -53,14 +54,16 @@ async function agentSpec(config: Config, owner: CredentialOwner, stored: StoredC
   };
 }
 
-function openClawHosts(config: Config): UpstreamNode[] {
-  return config.upstreams.filter((node) => node.token);
+/** The OpenClaw hosts an attendee's agent belongs on: only those that may serve them (their cell, else the shared nodes). */
+function hostsOf(config: Config, userId: string): UpstreamNode[] {
+  return servingNodes(config.upstreams, userId).filter((node) => node.token);
 }
+
 
 export async function setUpOwnAgent(
   env: Env, config: Config, owner: CredentialOwner, stored: StoredCredential, previous: StoredCredential | null,
 ): Promise<void> {
-  const hosts = openClawHosts(config);
+  const hosts = hostsOf(config, owner.userId);
   if (hosts.length === 0) return;
   const spec = await agentSpec(config, owner, stored, previous);
   const sticky = routeFor(routeTableFor(config), owner.userId, null).order.find((node) => node.strategy.name === "openclaw")?.name;
@@ -74,7 +77,7 @@ export async function setUpOwnAgent(
 
 /** Writes the owner's agent for their stored credential onto one node that lacks it (previous entries are the host's to keep). */
 export async function repairOwnAgent(env: Env, config: Config, nodeName: string, owner: CredentialOwner, stored: StoredCredential): Promise<void> {
-  const node = openClawHosts(config).find((host) => host.name === nodeName);
+  const node = hostsOf(config, owner.userId).find((host) => host.name === nodeName);
   if (!node) return;
   await ensureAgent(env, node, await agentSpec(config, owner, stored, null));
   console.log(JSON.stringify({ event: "own_agent_repaired", node: node.name }));

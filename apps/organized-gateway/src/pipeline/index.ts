@@ -33,7 +33,7 @@ import { UNAUTHENTICATED, USER_ID_RULE, canonicalUserId } from "./identify/user-
 import {
   buildUpstreamRequest, prepareBody, requireServedEndpoint, routeFor, routeTableFor, type PreparedBody, type RouteTable, type Upstream,
 } from "./route";
-import type { ModelRoute } from "./route/pool";
+import { mayServe, type ModelRoute } from "./route/pool";
 import { upstreamSession } from "./route/session";
 import type { StrategyContext } from "./route/strategies";
 import { logged, type RequestLog } from "./settle/logged";
@@ -231,6 +231,9 @@ async function forwardCall(call: Call, surface: Surface, route: Route): Promise<
     // Which node answered, and how long admission queued: what `ocg loadtest` reports per node.
     Object.assign(log.headers, { "x-ocg-node": node.name, "x-ocg-queue-ms": String(log.row.queue_ms ?? 0) });
     requireServedEndpoint(node, asked.endpoint, url.pathname);
+    // The pool's trust rule, checked again where a request leaves: a cell serves its customers
+    // alone. (The relay's providers are not pool nodes: they serve the attendee's own account.)
+    if (call.table.upstreams.includes(node) && !mayServe(call.table.upstreams, node, route.principal.userId)) throw refusal("internal_error");
     const context: StrategyContext = {
       principal: route.principal, endpoint: asked.endpoint.kind, session: route.session, path: asked.path,
       credential: node.strategy.takesCredential ? spent : null,
@@ -252,7 +255,10 @@ async function forwardCall(call: Call, surface: Surface, route: Route): Promise<
         log.target.reachedUpstream = true;
         throw failed;
       }
-      const remaining = route.nodes.order.slice(route.nodes.order.indexOf(node) + 1);
+      // A node outside the attendee's order is their tier's dedicated node: it has no "next"
+      // (failing over to a shared node would put them in another trust boundary unasked).
+      const at = route.nodes.order.indexOf(node);
+      const remaining = at < 0 ? [] : route.nodes.order.slice(at + 1);
       if (remaining.length === 0) {
         log.target.nodeOutcome = "unreachable";
         throw failed;

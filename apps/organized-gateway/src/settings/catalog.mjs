@@ -80,6 +80,9 @@ export const nodeSchema = z.strictObject({
   models: z.array(z.string().min(1).max(128)).max(50).default([]),
   free: z.boolean().default(false),
   access: z.strictObject({ client_id: z.string().min(1), client_secret: z.string().min(1) }).optional(),
+  // A cell: this node serves exactly these attendees (one paying customer's own OpenClaw), and
+  // they are served by their cells only (README: The upstream pool, "One cell per customer").
+  customers: z.array(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).transform((id) => id.toLowerCase())).min(1).max(1_000).optional(),
 });
 
 /** One row of `TIERS` (admit/tiers.ts holds the seed's rows it is merged over). */

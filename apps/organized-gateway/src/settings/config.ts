@@ -33,9 +33,14 @@ const settingsSchema = z.object(Object.fromEntries(CATALOG.map(([name, entry]) =
       }
     }
     const nodeNames = new Set((s.UPSTREAMS ?? []).map((n) => n.name));
+    const cells = new Set((s.UPSTREAMS ?? []).filter((n) => n.customers).map((n) => n.name));
     for (const [id, tier] of Object.entries(s.TIERS ?? {})) {
       if (tier.node !== undefined && !nodeNames.has(tier.node)) {
         ctx.addIssue({ code: "custom", path: ["TIERS"], message: `tier ${id}: no UPSTREAMS node named ${tier.node}` });
+      }
+      // A tier's node is shared by everyone on the tier; a cell is one customer's alone.
+      if (tier.node !== undefined && cells.has(tier.node)) {
+        ctx.addIssue({ code: "custom", path: ["TIERS"], message: `tier ${id}: node ${tier.node} is a cell (it has customers), so it cannot also be a tier's node` });
       }
     }
     // Codex mode spends nothing but attendees' own credentials.
@@ -55,6 +60,8 @@ export interface UpstreamNode {
   free: boolean;
   /** Cloudflare Access service-token headers sent with every call to this node, when set. */
   access?: { clientId: string; clientSecret: string };
+  /** A cell's attendees (it serves them alone, and they are served by their cells alone); null: a shared node. */
+  customers: readonly string[] | null;
 }
 
 function nodesOf(s: Settings): UpstreamNode[] {
@@ -63,11 +70,12 @@ function nodesOf(s: Settings): UpstreamNode[] {
       name: n.name, url: n.url, token: n.token, agent: n.agent, maxConcurrent: n.max_concurrent,
       weight: n.weight, models: n.models, free: n.free,
       access: n.access ? { clientId: n.access.client_id, clientSecret: n.access.client_secret } : undefined,
+      customers: n.customers ?? null,
     }));
   }
   return [{
     name: "openclaw", url: s.OPENCLAW_URL!, token: s.OPENCLAW_TOKEN, agent: s.OPENCLAW_AGENT,
-    maxConcurrent: s.OPENCLAW_MAX_CONCURRENT, weight: 1, models: [], free: false,
+    maxConcurrent: s.OPENCLAW_MAX_CONCURRENT, weight: 1, models: [], free: false, customers: null,
     access: s.CF_ACCESS_CLIENT_ID && s.CF_ACCESS_CLIENT_SECRET
       ? { clientId: s.CF_ACCESS_CLIENT_ID, clientSecret: s.CF_ACCESS_CLIENT_SECRET }
       : undefined,

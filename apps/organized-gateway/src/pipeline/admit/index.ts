@@ -83,8 +83,11 @@ export async function admit(
   gate: AttendeeGateClient, principal: Principal, config: Config, nodes: readonly Upstream[], ask: AdmissionAsk, now: number,
 ): Promise<Admission> {
   const { billingUrl: _billingUrl, ...asked } = ask;
+  const terms = admissionTerms(config);
   const result = await gate.admit({
-    now, userId: principal.userId, credential: principal.credential, nodes: nodeChoices(nodes), ...asked, ...admissionTerms(config),
+    now, userId: principal.userId, credential: principal.credential, nodes: nodeChoices(nodes), ...asked, ...terms,
+    // A customer with a cell is served there alone: their tier's node is for the others on the tier.
+    dedicatedNodes: nodes.some((node) => node.customers) ? {} : terms.dedicatedNodes,
   });
   if (result.ok) return { ...result, headers: rateLimitHeaders(result) };
   // A caller who has not shown they are this attendee learns nothing of the attendee's window.

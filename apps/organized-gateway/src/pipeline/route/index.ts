@@ -8,7 +8,7 @@ import type { Config } from "../../settings/config";
 import type { JsonObject } from "../envelope/body";
 import { refusal } from "../../errors";
 import type { Endpoint } from "./endpoints";
-import { routeModel, type ModelRoute, type PoolNode } from "./pool";
+import { routeModel, servingNodes, type ModelRoute, type PoolNode } from "./pool";
 import { KINDS, type CredentialKind } from "../../credentials/kinds";
 import { openclaw, passthrough, provider, type AuthStrategy, type StrategyContext } from "./strategies";
 
@@ -54,13 +54,14 @@ function buildRouteTable(config: Config): RouteTable {
     weight: dedicated.has(node.name) ? 0 : node.weight,
     models: node.models,
     free: node.free,
+    customers: node.customers,
     fixedHeaders: node.access
       ? { "cf-access-client-id": node.access.clientId, "cf-access-client-secret": node.access.clientSecret }
       : {},
   }));
   const providers = Object.fromEntries(Object.values(KINDS).map((spec): [CredentialKind, Upstream] => [spec.kind, {
     name: `provider:${spec.kind}`, baseUrl: spec.baseUrl(config), strategy: provider(spec),
-    maxConcurrent: 0, weight: 0, models: [], free: false, fixedHeaders: {},
+    maxConcurrent: 0, weight: 0, models: [], free: false, customers: null, fixedHeaders: {},
   }])) as Record<CredentialKind, Upstream>;
   return {
     upstreams, byName: new Map(upstreams.map((u) => [u.name, u])), routesByModel: upstreams.some((u) => u.models.length > 0), providers,
@@ -69,7 +70,7 @@ function buildRouteTable(config: Config): RouteTable {
 
 /** The node that answers for the pool where one must (health probe, the join page's wording): the first default node. */
 export function chooseUpstream(table: RouteTable): Upstream {
-  return table.upstreams.find((u) => u.models.length === 0) ?? table.upstreams[0];
+  return table.upstreams.find((u) => u.models.length === 0 && !u.customers) ?? table.upstreams.find((u) => u.models.length === 0) ?? table.upstreams[0];
 }
 
 /**
@@ -83,7 +84,7 @@ export function callersNeedGatewayKey(upstream: Upstream): boolean {
 
 /** The nodes that may serve this attendee's request for `model`, sticky order first. */
 export function routeFor(table: RouteTable, userId: string, model: string | null): ModelRoute<Upstream> {
-  const route = routeModel(table.upstreams, userId, model);
+  const route = routeModel(servingNodes(table.upstreams, userId), userId, model);
   if (route.order.length === 0) {
     throw refusal("model_not_found", { model: model ?? "(none given)" });
   }

@@ -12,6 +12,26 @@ export interface PoolNode {
   /** Model patterns this node serves (`noclaw/*`, `gemma*`); none: the default route. */
   models: readonly string[];
   free: boolean;
+  /** A cell's attendees; none: a shared node. */
+  customers?: readonly string[] | null;
+}
+
+/**
+ * The nodes that may ever serve an attendee — the pool's trust rule. One OpenClaw process is
+ * one trust boundary (OpenClaw's docs/gateway/multi-tenant-hosting.md), so a paying
+ * customer gets a cell: nodes that list them in `customers`. A cell serves its customers
+ * alone, and a customer with a cell is served by their cells alone — no model route, no
+ * failover and no shared node, ever (their turns, sessions and own agent would otherwise
+ * live in a process other tenants use). Everyone else is served by the shared nodes.
+ */
+export function servingNodes<N extends PoolNode>(nodes: readonly N[], attendee: string): N[] {
+  const cells = nodes.filter((node) => node.customers?.includes(attendee));
+  return cells.length > 0 ? cells : nodes.filter((node) => !node.customers);
+}
+
+/** Whether `node` may serve `attendee` (servingNodes, asked of one node). */
+export function mayServe<N extends PoolNode>(nodes: readonly N[], node: N, attendee: string): boolean {
+  return servingNodes(nodes, attendee).includes(node);
 }
 
 export interface ModelRoute<N extends PoolNode> {

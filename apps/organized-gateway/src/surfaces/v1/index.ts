@@ -17,6 +17,7 @@ import { matchEndpoint } from "../../pipeline/route/endpoints";
 import { onlyCallersModels, withPoolModels } from "../../pipeline/route/models";
 import { answerReshaperOf, shapeBodyForOpenClaw } from "../../pipeline/route/openclaw-shape";
 import { reshapeAnswer } from "../../pipeline/route/openclaw-shape/reshape-answer";
+import { servingNodes } from "../../pipeline/route/pool";
 
 /** Request headers a caller may send upstream. */
 const FORWARDED_HEADERS = ["content-type", "accept", "user-agent", "openai-beta", "openai-organization", "openai-project"];
@@ -34,7 +35,7 @@ export const v1Surface: Surface = {
     const reshaper = answerReshaperOf(sent);
     if (reshaper) return reshapeAnswer(response, reshaper);
     if (asked.endpoint.kind !== "models") return response;
-    const listed = table.routesByModel ? await withPoolModels(response, table.upstreams, principal, session) : response;
+    const listed = table.routesByModel ? await withPoolModels(response, servingNodes(table.upstreams, principal.userId), principal, session) : response;
     return onlyCallersModels(asked.path, listed, ownAgent);
   },
 };
