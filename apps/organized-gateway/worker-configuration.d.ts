@@ -29,11 +29,12 @@ interface __BaseEnv_Env {
 	NETWORK_GUARD: DurableObjectNamespace<import("./src/index").NetworkGuard>;
 	NODE_GATE: DurableObjectNamespace<import("./src/index").NodeGate>;
 	AGENT_ROSTER: DurableObjectNamespace<import("./src/index").AgentRoster>;
+	KEY_WINDOW: DurableObjectNamespace<import("./src/index").KeyWindow>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./src/index");
-		durableNamespaces: "AttendeeGate" | "NetworkGuard" | "NodeGate" | "AgentRoster";
+		durableNamespaces: "AttendeeGate" | "NetworkGuard" | "NodeGate" | "AgentRoster" | "KeyWindow";
 	}
 	interface Env extends __BaseEnv_Env {}
 }

@@ -53,3 +53,4 @@ export { AttendeeGate } from "./objects/attendee-gate";
 export { NetworkGuard } from "./objects/network-guard";
 export { NodeGate } from "./objects/node-gate";
 export { AgentRoster } from "./objects/agent-roster";
+export { KeyWindow } from "./objects/key-window";

@@ -244,6 +244,28 @@ describe("BYOK ids bind only to keys the upstream accepts", () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(7);
   });
+
+  it("caps one key's requests in flight like one attendee's, however many X-User-IDs it is bound to, so it cannot fill a node", async () => {
+    const settings = { MAX_INFLIGHT_PER_USER: "2", INFLIGHT_QUEUE_MS: "150" };
+    const key = `sk-many-ids-${crypto.randomUUID()}`;
+    const ids = Array.from({ length: 6 }, (_, i) => `many-ids-${i}`);
+    // Each id binds to the key with a quick first request.
+    for (const user of ids) expect((await gatewayWith(settings, "/v1/chat/completions", chatInit({ user, key }))).status).toBe(200);
+    const slow = ids.map((user) => gatewayWith(settings, "/v1/chat/completions", chatInit({ user, key, model: "gpt-4o@latency=800" })));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Another attendee on the same node is not queued behind them.
+    const other = await gatewayWith(settings, "/v1/chat/completions", chatInit({ user: "many-ids-bystander", key: `sk-bystander-${crypto.randomUUID()}` }));
+    expect(other.status).toBe(200);
+    const answers = await Promise.all(slow);
+    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(2);
+    const refused = answers.filter((answer) => answer.status === 429);
+    expect(refused).toHaveLength(4);
+    for (const answer of refused) {
+      const body = (await answer.json()) as ErrorBody;
+      expect(body.error.code).toBe("too_many_requests_in_flight");
+      expect(body.error.message).toContain("This API key already has 2 requests running");
+    }
+  });
 });
 
 describe("refused callers", () => {

@@ -173,11 +173,12 @@ export const ERRORS = {
   }),
   too_many_requests_in_flight: code({
     status: 429, type: "rate_limit_error",
-    attendee: (/** @type {{ maxInflight: number } | { why: "session_busy" }} */ v) => ("why" in v
+    attendee: (/** @type {{ maxInflight: number, per?: "attendee" | "key" } | { why: "session_busy" }} */ v) => ("why" in v
       ? "An earlier turn of this conversation is still running. Wait for it to finish, then try again."
+      : v.per === "key" ? `This API key already has ${v.maxInflight} requests running, however many USER_IDs use it. Wait for one to finish, then try again.`
       : `You already have ${v.maxInflight} requests running. Wait for one to finish, then try again.`),
-    organiser: "Too many of their requests were running at once (or two turns of one conversation); they should wait for answers before sending more.",
-    examples: [{ maxInflight: 4 }, { why: "session_busy" }],
+    organiser: "Too many of their requests were running at once (or of one API key's, or two turns of one conversation); they should wait for answers before sending more.",
+    examples: [{ maxInflight: 4 }, { maxInflight: 4, per: "key" }, { why: "session_busy" }],
   }),
   quota_exceeded: code({
     status: 402, type: "insufficient_quota",

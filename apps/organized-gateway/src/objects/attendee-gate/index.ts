@@ -32,14 +32,10 @@ import { MonthlyQuota, periodOf, type PeriodUsage } from "./monthly-quota";
 import { EVENT_TIER, tierLimits } from "../../pipeline/admit/tiers";
 import { ownValue } from "../../shared/own-key";
 import { TurnBook } from "./turns";
+import { KeyWindowClient } from "../key-window";
 import { decideRegistration } from "./registrations";
 
 const REGISTRATIONS_KEY = "registrations";
-
-/** The object that limits one BYOK key across every id it is used with. */
-export function keyGateName(keyHash: string): string {
-  return `byok-key:${keyHash}`;
-}
 
 type NodeReservation =
   | { ok: true; node: string; key: string; nodeLeaseId: string }
@@ -57,6 +53,8 @@ interface Held {
   claim: string | null;
   session: { key: string; leaseId: string } | null;
   turnOf: string | null;
+  /** A BYOK request's slot in its key's window. */
+  key: { window: KeyWindowClient; leaseId: string } | null;
 }
 
 export class AttendeeGate extends DurableObject<Env> {
@@ -97,7 +95,9 @@ export class AttendeeGate extends DurableObject<Env> {
     const verdict = this.record.check(credential);
     // Claimed before anything is awaited: a second key checked while this admission waits sees it.
     const claim = verdict.provisional && credential.kind === "byok" ? this.record.claim(credential.keyHash, now) : null;
-    const keyGate = credential.kind === "byok" ? this.keyGate(credential.keyHash) : null;
+    // One BYOK key is limited as one attendee is, however many ids it is used with (key-window).
+    const keyWindow = credential.kind === "byok" ? KeyWindowClient.of(this.env, credential.keyHash) : null;
+    let keyLease: string | null = null;
     const period = periodOf(now);
     const counted = !request.free && tierRow !== null && (tierRow.requestsPerMonth !== null || tierRow.projects !== null);
     let leaseId = "";
@@ -125,17 +125,9 @@ export class AttendeeGate extends DurableObject<Env> {
         name: "window",
         run: async () => {
           const own = this.window.take(now, limits.perMinute);
-          if (!own.admitted) return { ok: false, refusal: "rate_limited", retryAfterMs: own.retryAfterMs };
-          if (!keyGate) return { ok: true };
-          const perKey = await keyGate.takeWindowSlot(now, limits.perMinute);
-          if (perKey.admitted) return { ok: true };
-          this.window.refund(now);
-          return { ok: false, refusal: "key_rate_limited", retryAfterMs: perKey.retryAfterMs };
+          return own.admitted ? { ok: true } : { ok: false, refusal: "rate_limited", retryAfterMs: own.retryAfterMs };
         },
-        undo: async () => {
-          this.window.refund(now);
-          await keyGate?.refundWindowSlot(now);
-        },
+        undo: () => this.window.refund(now),
       },
       {
         name: "quota",
@@ -174,9 +166,21 @@ export class AttendeeGate extends DurableObject<Env> {
           });
           if (!("leaseId" in answer)) return { ok: false, refusal: "too_many_inflight", retryAfterMs: 1_000 };
           leaseId = answer.leaseId;
-          return { ok: true };
+          if (!keyWindow) return { ok: true };
+          const perKey = await keyWindow.admit({ now, perMinute: limits.perMinute, maxInflight: limits.maxInflight, leaseMs: request.leaseMs, queueMs: request.queueMs });
+          if (perKey.ok) {
+            keyLease = perKey.leaseId;
+            return { ok: true };
+          }
+          this.slots.release(leaseId);
+          leaseId = "";
+          return { ok: false, refusal: perKey.refusal, retryAfterMs: perKey.retryAfterMs };
         },
-        undo: () => void this.slots.release(leaseId),
+        undo: async () => {
+          this.slots.release(leaseId);
+          // It never went upstream: the key's minute is given back with its slot.
+          if (keyLease) await keyWindow?.release(keyLease, now).catch(() => {});
+        },
       },
       {
         name: "node",
@@ -195,7 +199,10 @@ export class AttendeeGate extends DurableObject<Env> {
       return { ok: false, refusal: decision.refusal, retryAfterMs: decision.retryAfterMs, tier, limits: tierRow, detail, ...allowance, kind: this.record.credential()?.kind };
     }
     const granted = node as unknown as { node: string; leaseId: string };
-    this.held.set(leaseId, { ...granted, quota: counted ? { period, project: request.project } : null, claim, session, turnOf: null });
+    this.held.set(leaseId, {
+      ...granted, quota: counted ? { period, project: request.project } : null, claim, session, turnOf: null,
+      key: keyWindow && keyLease ? { window: keyWindow, leaseId: keyLease } : null,
+    });
     if (request.turn && spent) this.turns.start(leaseId, request.requestId, now, request.leaseMs);
     return {
       ok: true, leaseId, node: nodes.find((n) => n.key === granted.node)!.name, nodeLeaseId: granted.leaseId,
@@ -247,7 +254,7 @@ export class AttendeeGate extends DurableObject<Env> {
     if (!decision.ok) return { ok: false, refusal: decision.refusal, retryAfterMs: decision.retryAfterMs, tier, limits, ...allowance, kind: stored?.kind };
     const inTurn = call as unknown as { turnLease: string; requestId: string };
     const leaseId = crypto.randomUUID();
-    this.held.set(leaseId, { node: "", leaseId: "", quota: null, claim: null, session: null, turnOf: inTurn.turnLease });
+    this.held.set(leaseId, { node: "", leaseId: "", quota: null, claim: null, session: null, turnOf: inTurn.turnLease, key: null });
     return {
       ok: true, leaseId, node: "", nodeLeaseId: "", generation: this.record.state.generation, provisional: false, tier, limits,
       credential: stored, turn: inTurn.requestId, ...allowance,
@@ -285,6 +292,7 @@ export class AttendeeGate extends DurableObject<Env> {
     const held = this.held.get(leaseId);
     if (held?.node) await this.nodeGate(held.node).renew(held.leaseId).catch(() => false);
     if (held?.session) this.sessions.get(held.session.key)?.renew(held.session.leaseId);
+    if (held?.key) await held.key.window.renew(held.key.leaseId).catch(() => false);
     this.turns.renew(leaseId, Date.now());
     return this.slots.renew(leaseId);
   }
@@ -302,6 +310,7 @@ export class AttendeeGate extends DurableObject<Env> {
       if (held?.quota && !request.reachedUpstream) this.quota.refund(held.quota.period, held.quota.project);
       const outcome: NodeOutcome = request.nodeOutcome ?? "answered";
       this.releaseSession(held?.session ?? null);
+      if (held?.key) await held.key.window.release(held.key.leaseId).catch(() => {});
       if (held?.node) await this.nodeGate(held.node).release(held.leaseId, outcome).catch(() => {});
       // A relay call's tokens count for its turn; a turn's row says what all its calls cost.
       if (held?.turnOf) {
@@ -390,16 +399,6 @@ export class AttendeeGate extends DurableObject<Env> {
     return decision.ok ? { ok: true } : { ok: false, refusal: "too_many_registrations", retryAfterMs: decision.retryAfterMs };
   }
 
-  /** Per-key window of a BYOK key (this object is then named by keyGateName). */
-  takeWindowSlot(now: number, limit: number): { admitted: boolean; retryAfterMs: number } {
-    const window = this.window.take(now, limit);
-    return { admitted: window.admitted, retryAfterMs: window.retryAfterMs };
-  }
-
-  refundWindowSlot(at: number): void {
-    this.window.refund(at);
-  }
-
   /** What the admin API may show: counts and flags, never a hash. */
   describe(now = Date.now()) {
     this.slots.expire(now);
@@ -445,10 +444,6 @@ export class AttendeeGate extends DurableObject<Env> {
       // The roster is a listing; the binding is what admission checks.
       console.error(JSON.stringify({ event: "roster_write_failed", error: String(error) }));
     }
-  }
-
-  private keyGate(keyHash: string): DurableObjectStub<AttendeeGate> {
-    return this.env.ATTENDEE_GATE.get(this.env.ATTENDEE_GATE.idFromName(keyGateName(keyHash)));
   }
 
   private nodeGate(key: string): DurableObjectStub<NodeGate> {

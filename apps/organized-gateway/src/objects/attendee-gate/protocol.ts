@@ -61,6 +61,7 @@ export type Refusal =
   | "user_blocked"
   | "rate_limited"
   | "key_rate_limited"
+  | "key_too_many_inflight"
   | "too_many_inflight"
   | "quota_exceeded"
   | "project_limit"

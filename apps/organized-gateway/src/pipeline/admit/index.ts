@@ -150,6 +150,8 @@ export function refusalError(
       return refusal("rate_limit_exceeded", { limit: result.limit, retryAfter, per: "key" }, waiting);
     case "too_many_model_calls":
       return refusal("rate_limit_exceeded", { limit: MAX_MODEL_CALLS_PER_TURN, per: "turn" }, headers);
+    case "key_too_many_inflight":
+      return refusal("too_many_requests_in_flight", { maxInflight: result.limits?.maxInflight ?? config.limits.maxInflight, per: "key" }, waiting);
     case "too_many_inflight":
       return refusal("too_many_requests_in_flight", { maxInflight: result.limits?.maxInflight ?? config.limits.maxInflight }, waiting);
     case "session_busy":
