@@ -81,3 +81,57 @@ export function startRevokingProvider(port: number, targetUrl: () => string, rev
   });
   return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));
 }
+
+/** One request a client sent through a recording proxy, and the gateway's answer to it. */
+export interface RecordedCall {
+  method: string;
+  /** Path and query, as the client sent them. */
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  status: number;
+  /** The gateway's x-request-id: the key of the call's row in D1. */
+  requestId: string | null;
+  /** The answer as text (a stream whole), for naming what a failing call got. */
+  answer: string;
+}
+
+/**
+ * A pass-through proxy in front of `targetUrl` that records every request a client sends
+ * (what the real coding tools send is what the tests check) and the answer it got.
+ */
+export function startRecordingProxy(port: number, targetUrl: string): Promise<{ url: string; calls: RecordedCall[]; server: Server }> {
+  const calls: RecordedCall[] = [];
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const headers = Object.fromEntries(Object.entries(req.headers)
+      .filter(([name, value]) => !HOP_BY_HOP.has(name) && typeof value === "string") as [string, string][]);
+    const call: RecordedCall = { method: req.method ?? "GET", url: req.url ?? "/", headers, body: body.toString("utf8"), status: 0, requestId: null, answer: "" };
+    calls.push(call);
+    try {
+      const upstream = await fetch(`${targetUrl}${req.url}`, {
+        method: req.method, headers, body: req.method === "GET" || req.method === "HEAD" ? undefined : body,
+      });
+      call.status = upstream.status;
+      call.requestId = upstream.headers.get("x-request-id");
+      const passed: Record<string, string> = {};
+      upstream.headers.forEach((value, name) => {
+        if (!HOP_BY_HOP.has(name) && name !== "content-encoding") passed[name] = value;
+      });
+      res.writeHead(upstream.status, passed);
+      if (upstream.body) {
+        for await (const chunk of upstream.body) {
+          call.answer += Buffer.from(chunk).toString("utf8");
+          res.write(chunk);
+        }
+      }
+    } catch (error) {
+      call.answer = `proxy: ${(error as Error).message}`;
+      if (!res.headersSent) res.writeHead(502);
+    }
+    res.end();
+  });
+  return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${port}`, calls, server })));
+}
