@@ -133,6 +133,13 @@ describe("GET /join", () => {
     expect(text).toContain("The event code is on the room's screen");
   });
 
+  it("names in step 3 the coding tools ready on this gateway, one line each, as setup.sh's last lines do: all four with a gateway key, Codex and Continue on pass-through", async () => {
+    const tools = (html: string) => [...html.matchAll(/<li class="tool">([^:<]+):/g)].map((m) => m[1]);
+    expect(tools(await joinHtml(GATEWAY_PAYS))).toEqual(["Claude Code", "Codex CLI", "opencode", "Continue"]);
+    expect(visibleText(await joinHtml(GATEWAY_PAYS))).toContain("Claude Code: claude");
+    expect(tools(await joinHtml())).toEqual(["Codex CLI", "Continue"]);
+  });
+
   it("when the gateway pays (OpenClaw strategy) never asks for an OpenAI key", async () => {
     const text = visibleText(await joinHtml(GATEWAY_PAYS));
     expect(text).toContain("setup.sh asks for your first name and the event code, then prints Agent ready.");

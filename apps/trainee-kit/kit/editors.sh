@@ -187,11 +187,17 @@ claude_settings() {
 
 continue_config && codex_config && opencode_config && claude_settings || exit 1
 # What setup.sh shows as its last lines: the tools proven to work on this kind of server, and
-# how to start each from this folder. On a pass-through gateway (BYOK), Codex and Continue reach
-# the provider as they are. Through OpenClaw (gateway key, or path B) the tools' requests need
-# shaping that OpenClaw accepts: test/e2e/agent-tools.test.ts in the gateway shows which do.
+# how to start each from this folder. With a gateway key, all four through the gateway's agent
+# route (the gateway's test/e2e/agent-tools.test.ts runs each, tool loop included, through a real
+# OpenClaw); on a pass-through gateway (BYOK), Codex and Continue, which reach the provider as
+# they are. Through an OpenClaw reached directly (path B), none: it refuses their tools.
 say_tool() { printf '  %-14s%s\n' "$1" "$2"; }
 case "$AUTH" in
+  gateway-key)
+    say_tool "Claude Code:" "claude    (one task: claude -p \"...\")"
+    say_tool "Codex CLI:" "bash codex.sh    (one task: bash codex.sh exec \"...\")"
+    say_tool "opencode:" "bash opencode.sh    (one task: bash opencode.sh run \"...\")"
+    say_tool "Continue:" "its extension in VS Code or Cursor, or: cn --config .continue/assistants/openclaw-workshop.yaml" ;;
   byok)
     say_tool "Codex CLI:" "bash codex.sh    (one task: bash codex.sh exec \"...\")"
     say_tool "Continue:" "its extension in VS Code or Cursor" ;;

@@ -268,6 +268,7 @@ describe("the editor settings setup.sh writes from .env", () => {
   });
 
   it.each([
+    ["keyed", "pia", ["Claude Code:", "Codex CLI:", "opencode:", "Continue:"]],
     ["byok", "quin", ["Codex CLI:", "Continue:"]],
   ])("setup.sh's last lines (%s) name the tools ready on that gateway, one line each with how to start it", async (mode, userId, tools) => {
     const dir = makeKitDir({ gatewayUrl: gateways[mode].url, eventCode: EVENT_CODE });
@@ -275,7 +276,10 @@ describe("the editor settings setup.sh writes from .env", () => {
     const result = await runSetup(dir, mode === "byok" ? `\nsk-proj-${userId}-ToolsKey000001\n${userId}\n` : `\n${userId}\n`);
     expect(result.code, result.output).toBe(0);
     const lines = result.stdout.trimEnd().split("\n");
-    const last = lines.slice(lines.indexOf("Ready in this folder too, on the same gateway (see README.md):") + 1);
+    const start = lines.indexOf("Ready in this folder too, on the same gateway (see README.md):") + 1;
+    const end = lines.findIndex((line, index) => index >= start && !line.startsWith("  "));
+    const last = lines.slice(start, end === -1 ? undefined : end);
+    expect(start).toBeGreaterThan(0);
     expect(last.map((line) => line.trim().split(/\s{2,}/)[0])).toEqual(tools);
   });
 

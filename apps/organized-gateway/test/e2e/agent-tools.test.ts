@@ -128,7 +128,7 @@ afterAll(async () => {
       const r = results[name];
       return `| ${TOOLS[name].label} | ${AGENT_TOOLS[name].version} | ${r.plain ?? "—"} | ${r.tool ?? "—"} | ${r.seconds.map((s) => s.toFixed(1)).join(" / ")} |`;
     });
-    console.log(["| tool | version | plain turn | tool turn | seconds (plain / tool) |", "|---|---|---|---|---|", ...rows].join("\n"));
+    console.log(["| tool | version | plain turn | tool turn | seconds (plain / tool / two at once) |", "|---|---|---|---|---|", ...rows].join("\n"));
   }
   await new Promise((resolve) => (proxy ? proxy.server.close(resolve) : resolve(undefined)));
   await gateway?.stop();

@@ -128,3 +128,26 @@ export function setupWording(mode: JoinMode): SetupWording {
 
   return { command: "bash setup.sh", asks, bring, eventCode: eventCodeWording(mode, asksForCode), needs: NOTHING_TO_INSTALL, tokenWays: [] };
 }
+
+/** A coding tool the kit sets up, as step 3 lists it: the name and how to start it in the kit folder. */
+export interface CodingTool {
+  name: string;
+  start: string;
+}
+
+/**
+ * The coding tools proven to work on this gateway, the same list setup.sh ends with
+ * (apps/trainee-kit/kit/editors.sh): all four with a gateway key (the gateway shapes their
+ * requests for OpenClaw; test/e2e/agent-tools.test.ts), Codex and Continue on a pass-through.
+ */
+export function codingToolsOf(mode: JoinMode): CodingTool[] {
+  const codex = { name: "Codex CLI", start: "bash codex.sh" };
+  const cont = { name: "Continue", start: "its extension in VS Code or Cursor" };
+  if (!mode.needsGatewayKey) return [codex, cont];
+  return [
+    { name: "Claude Code", start: "claude" },
+    codex,
+    { name: "opencode", start: "bash opencode.sh" },
+    { ...cont, start: "its extension in VS Code or Cursor, or cn --config .continue/assistants/openclaw-workshop.yaml" },
+  ];
+}
