@@ -20,6 +20,7 @@ import { describeMachine } from "./machine.mjs";
 import { requestBody } from "./scenarios.mjs";
 import { startUpstreamProcess } from "./servers/upstream.mjs";
 import { buildGatewayBundle, readGatewayConfig, startGatewayWorker, workerdVersion } from "./servers/workerd.mjs";
+import { freePorts } from "./servers/ports.mjs";
 
 const USAGE = `npm run capacity -w bench [-- options]
   The gateway (workerd) in front of one slowing-down host, 50 attendees at the seed's limits,
@@ -37,7 +38,8 @@ const USAGE = `npm run capacity -w bench [-- options]
   past the end of sending is cut off and counted as unfinished. About 1.5 min per run at 30 s
   without a cap (its answers time out), under 1 min with one.`;
 
-const PORTS = { upstream: 19461, gateway: 19462 };
+/** Asked of the system per run (servers/ports.mjs): a run never collides with whatever else listens. */
+const PORTS = await freePorts(["upstream", "gateway"]);
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "results");
 /** The schema's maximum max_concurrent: no cap in effect. */
 const UNLIMITED = 10_000;

@@ -17,8 +17,10 @@ import { cpuMsOf } from "./servers/process.mjs";
 import { startUpstreamProcess } from "./servers/upstream.mjs";
 import { buildGatewayBundle, startGatewayWorker } from "./servers/workerd.mjs";
 import { formatTable } from "./table.mjs";
+import { freePorts } from "./servers/ports.mjs";
 
-const PORTS = { upstream: 19451, gateway: 19452, inspector: 19453 };
+/** Asked of the system per run (servers/ports.mjs): a run never collides with whatever else listens. */
+const PORTS = await freePorts(["upstream", "gateway", "inspector"]);
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "results");
 const { values: args } = parseArgs({ options: { stream: { type: "boolean", default: false }, seconds: { type: "string", default: "6" } } });
 

@@ -24,8 +24,10 @@ import { cpuMsOf, descendantPids, memoryOf } from "./servers/process.mjs";
 import { PORTKEY_VERSION, installPortkey, portkeyHeaders, startPortkey } from "./servers/portkey.mjs";
 import { startUpstreamProcess } from "./servers/upstream.mjs";
 import { buildGatewayBundle, countLoggedRequests, startBareWorker, startGatewayWorker, workerdVersion } from "./servers/workerd.mjs";
+import { freePorts } from "./servers/ports.mjs";
 
-const PORTS = { upstream: 19401, bare: 19402, gateway: 19403, portkey: 19404, wranglerDev: 19405, baseline: 19406 };
+/** Asked of the system per run (servers/ports.mjs): a run never collides with whatever else listens. */
+const PORTS = await freePorts(["upstream", "bare", "gateway", "portkey", "wranglerDev", "baseline"]);
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "results");
 
 const { values: args } = parseArgs({

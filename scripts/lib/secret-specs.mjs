@@ -87,7 +87,7 @@ const PROMPTS = [
     // A list of nodes holds their tokens, so it is a secret like OPENCLAW_TOKEN.
     name: "UPSTREAMS",
     required: false,
-    question: "The upstream pool as JSON, one object per OpenClaw host (README: The upstream pool). Empty = one node, the OPENCLAW_URL above",
+    question: "The upstream pool as JSON, one object per OpenClaw host (docs/pool.md). Empty = one node, the OPENCLAW_URL above",
     skipMeans: "not set: one node from OPENCLAW_URL / OPENCLAW_TOKEN",
     check: upstreamsReason,
   },

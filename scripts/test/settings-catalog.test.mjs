@@ -53,6 +53,13 @@ test("npm run secrets asks for every setting kept as a Worker secret, hides the 
   for (const spec of SECRET_SPECS) assert.equal(spec.hidden, SETTINGS[spec.name].secret, spec.name);
 });
 
+test("docs/deploying.md's table of secrets names every one npm run secrets asks for, in the order it asks", () => {
+  const doc = readFileSync(path.join(REPO_ROOT, "docs", "deploying.md"), "utf8");
+  const table = doc.slice(doc.indexOf("| secret | needed |"), doc.indexOf("\n\n", doc.indexOf("| secret | needed |")));
+  const named = table.split("\n").slice(2).flatMap((row) => [...row.split("|")[1].matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]));
+  assert.deepEqual(named, SECRET_SPECS.map((spec) => spec.name));
+});
+
 test("npm run secrets refuses a value the Worker would not parse, in the organiser's words", () => {
   const check = (name, value) => SECRET_SPECS.find((spec) => spec.name === name).check(value);
   assert.equal(check("ADMIN_TOKEN", "short"), "it must be at least 12 characters");

@@ -81,7 +81,7 @@ export const nodeSchema = z.strictObject({
   free: z.boolean().default(false),
   access: z.strictObject({ client_id: z.string().min(1), client_secret: z.string().min(1) }).optional(),
   // A cell: this node serves exactly these attendees (one paying customer's own OpenClaw), and
-  // they are served by their cells only (README: The upstream pool, "One cell per customer").
+  // they are served by their cells only (docs/pool.md, "One cell per customer").
   customers: z.array(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).transform((id) => id.toLowerCase())).min(1).max(1_000).optional(),
 });
 
@@ -130,7 +130,7 @@ export const SETTINGS = {
     schema: json(z.array(nodeSchema).min(1).max(50)
       .refine((nodes) => new Set(nodes.map((n) => n.name)).size === nodes.length, "node names must be unique")),
     secret: true, keptIn: "secrets",
-    doc: "The upstream pool, a JSON array of nodes (README: The upstream pool). Unset: one node named `openclaw` from `OPENCLAW_URL`, `OPENCLAW_TOKEN`, `OPENCLAW_AGENT`, `OPENCLAW_MAX_CONCURRENT` and the `CF_ACCESS_*` pair. A bad list: 503 naming `UPSTREAMS`. Secret because it holds the nodes' tokens.",
+    doc: "The upstream pool, a JSON array of nodes (docs/pool.md). Unset: one node named `openclaw` from `OPENCLAW_URL`, `OPENCLAW_TOKEN`, `OPENCLAW_AGENT`, `OPENCLAW_MAX_CONCURRENT` and the `CF_ACCESS_*` pair. A bad list: 503 naming `UPSTREAMS`. Secret because it holds the nodes' tokens.",
   }),
   NODE_QUEUE_MAX: setting({
     schema: int(0, 10_000), default: "100", keptIn: "vars",
