@@ -3,7 +3,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { TEST_ADMIN_TOKEN, TEST_EVENT_CODE } from "./constants";
-import { admin, chat, chatInit, gateway, gatewayWith, issueKey, loggedRows, rowFor, upstreamSaw } from "./helpers";
+import { UPSTREAM, admin, chat, chatInit, gateway, gatewayWith, issueKey, loggedRows, rowFor, upstreamSaw } from "./helpers";
+import { nodeGateName } from "../src/objects/node-gate";
+import { parseConfig } from "../src/settings/config";
+import { keyedHash } from "../src/shared/crypto";
 
 type ErrorBody = { error: { message: string; type: string; code: string } };
 const codeOf = async (response: Response) => ((await response.clone().json()) as ErrorBody).error.code;
@@ -266,6 +269,40 @@ describe("BYOK ids bind only to keys the upstream accepts", () => {
       expect(body.error.message).toContain("This API key already has 2 requests running");
     }
   });
+});
+
+describe("one BYOK key on a small node", () => {
+  it("eight ids bound to one sk- key, eight slow requests at once on a node of max_concurrent 4: the key's extra four wait at the key, none in the node's queue, and another attendee's quick request is served, not 503 host_busy", async () => {
+    // The node's queue is long enough for one slow answer, not two: queued behind the key's
+    // extra four (the key limited by the minute only), the bystander would wait for both
+    // rounds and get 503 host_busy, as in the finding.
+    const slowMs = 3_000;
+    const node = { name: `small-${crypto.randomUUID().slice(0, 8)}`, url: UPSTREAM, max_concurrent: 4 };
+    const settings = { UPSTREAMS: JSON.stringify([node]), NODE_QUEUE_MS: String(slowMs * 1.5), UPSTREAM_TIMEOUT_MS: "20000" };
+    const config = parseConfig({ ...env, ...settings });
+    const key = `sk-eight-ids-${crypto.randomUUID()}`;
+    const ids = Array.from({ length: 8 }, (_, i) => `eight-ids-${i}-${crypto.randomUUID().slice(0, 6)}`);
+    for (const user of ids) expect((await gatewayWith(settings, "/v1/chat/completions", chatInit({ user, key }))).status).toBe(200);
+
+    let answered = 0;
+    const slow = ids.map((user) => gatewayWith(settings, "/v1/chat/completions", chatInit({ user, key, model: `gpt-4o@latency=${slowMs}` }))
+      .finally(() => void answered++));
+    const nodeGate = env.NODE_GATE.get(env.NODE_GATE.idFromName(nodeGateName({ name: node.name, baseUrl: config.upstreams[0].url })));
+    const keyWindow = env.KEY_WINDOW.get(env.KEY_WINDOW.idFromName(await keyedHash(config.hashSecret, "byok", key)));
+    // Until each of the eight is running, waiting somewhere, or answered.
+    for (;;) {
+      const [onNode, atKey] = await Promise.all([nodeGate.describe(), keyWindow.describe()]);
+      if (onNode.inflight + onNode.queued + atKey.queued + answered >= ids.length) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const [onNode, atKey] = await Promise.all([nodeGate.describe(), keyWindow.describe()]);
+    expect(onNode.queued).toBe(0);
+    expect(atKey).toMatchObject({ inflight: 4, queued: 4 });
+
+    const other = await gatewayWith(settings, "/v1/chat/completions", chatInit({ user: `eight-ids-bystander-${crypto.randomUUID().slice(0, 6)}`, key: `sk-bystander-${crypto.randomUUID()}` }));
+    expect(other.status).toBe(200);
+    expect((await Promise.all(slow)).map((answer) => answer.status)).toEqual(Array(ids.length).fill(200));
+  }, 60_000);
 });
 
 describe("refused callers", () => {
