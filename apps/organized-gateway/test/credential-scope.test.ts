@@ -48,19 +48,30 @@ describe("an attendee's own credential", () => {
     expect(sawPlain.headers["x-codex-token"]).toBe(token);
   });
 
-  it("is not marked rejected by a node that did not take it: after the free route's 401 it still serves the OpenClaw route", async () => {
+  it("is not marked rejected by a node that did not take it: after a free route's or a plain node's 401 it still serves the OpenClaw route", async () => {
     const claw = { name: "claw", url: UPSTREAM, token: "operator-token-for-dev-upstream" };
+    // A plain pass-through model route that is not free: in AUTH_MODE=openai it takes no attendee credential.
+    const plain = { name: "plain", url: UPSTREAM, models: ["plain/*"] };
     const modes = [
-      { label: "codex", settings: { ...CREDENTIALS, AUTH_MODE: "codex", PUBLIC_URL: "https://gateway.example", UPSTREAMS: JSON.stringify([claw, FREE_NODE]) } },
-      { label: "openai", settings: { ...CREDENTIALS, PAID_BY: "attendee", PUBLIC_URL: "https://gateway.example", UPSTREAMS: JSON.stringify([claw, FREE_NODE]) } },
+      { label: "codex", models: ["noclaw/gemma3@status=401"], settings: { ...CREDENTIALS, AUTH_MODE: "codex", PUBLIC_URL: "https://gateway.example", UPSTREAMS: JSON.stringify([claw, FREE_NODE]) } },
+      {
+        label: "openai", models: ["noclaw/gemma3@status=401", "plain/gpt-4o@status=401"],
+        settings: { ...CREDENTIALS, PAID_BY: "attendee", PUBLIC_URL: "https://gateway.example", UPSTREAMS: JSON.stringify([claw, FREE_NODE, plain]) },
+      },
     ];
-    for (const { label, settings } of modes) {
+    for (const { label, models, settings } of modes) {
       const userId = `scope-401-${label}`;
       const { key, token } = await withCredential(userId, settings);
-      const refused = await gatewayWith(settings, "/v1/chat/completions", chatInit({ key, model: "noclaw/gemma3@status=401" }));
-      expect(refused.status, label).toBe(401);
-      expect(((await refused.json()) as { error: { code: string } }).error.code, label).not.toBe("credential_rejected");
-      expect(await lastResult(userId), label).not.toBe("rejected");
+      for (const model of models) {
+        const marker = `refused-${label}-${crypto.randomUUID()}`;
+        const refused = await gatewayWith(settings, "/v1/chat/completions", chatInit({ key, model, content: marker }));
+        expect(refused.status, `${label} ${model}`).toBe(401);
+        expect(((await refused.json()) as { error: { code: string } }).error.code, `${label} ${model}`).not.toBe("credential_rejected");
+        expect(await lastResult(userId), `${label} ${model}`).not.toBe("rejected");
+        const [sawRefusing] = await seenWith(marker);
+        expect(sawRefusing, `${label} ${model}: the 401 came from the node`).toBeDefined();
+        expect(JSON.stringify(sawRefusing), `${label} ${model}`).not.toContain(token);
+      }
 
       const marker = `claw-${label}-${crypto.randomUUID()}`;
       expect((await gatewayWith(settings, "/v1/chat/completions", chatInit({ key, content: marker }))).status, label).toBe(200);

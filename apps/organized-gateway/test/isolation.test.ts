@@ -373,6 +373,16 @@ describe("the OpenClaw route rewrites or refuses every endpoint", () => {
   });
 });
 
+/** One admission to an attendee's object with one in-flight slot, as the Worker asks it. */
+function lostSettleAsk(userId: string, now: number, queueMs: number, leaseMs: number) {
+  const tiers = { event: { perMinute: 100, maxInflight: 1, priority: 0, requestsPerMonth: null, projects: null, priceIds: [] } };
+  return {
+    now, userId, credential: { kind: "anonymous" as const }, tiers, queueMs, leaseMs,
+    nodes: [{ name: `${userId}-node`, key: `node:${userId}-node`, maxConcurrent: 10 }], nodeQueue: { max: 10, ms: 1_000 },
+    defaultTier: "event", dedicatedNodes: {}, project: "default", free: false, requestId: `req_${userId}`, spend: null, turn: false, session: null,
+  };
+}
+
 describe("in-flight slots", () => {
   it("do not charge a per-minute slot to a request that gave up waiting in the queue", async () => {
     const settings = { MAX_INFLIGHT_PER_USER: "1", INFLIGHT_QUEUE_MS: "100" };
@@ -386,23 +396,32 @@ describe("in-flight slots", () => {
     expect(next.headers.get("x-ratelimit-remaining")).toBe("48");
   });
 
-  it("are freed soon when a settle never comes, and handed to a queued request; renewal keeps one alive", async () => {
+  // The attendee's object keeps time by the `now` each admission carries, so the lease's life
+  // is driven here by the clock the test gives, not by how fast a loaded machine runs.
+  it("are freed once their lease lapses when a settle never comes, and renewal keeps one alive", async () => {
+    const LEASE = 60_000;
     const stub = env.ATTENDEE_GATE.get(env.ATTENDEE_GATE.idFromName("lost-settle"));
-    const tiers = { event: { perMinute: 100, maxInflight: 1, priority: 0, requestsPerMonth: null, projects: null, priceIds: [] } };
-    const ask = (queueMs: number) => stub.admit({
-      now: Date.now(), userId: "lost-settle", credential: { kind: "anonymous" }, tiers, queueMs, leaseMs: 300,
-      nodes: [{ name: "lost-settle-node", key: "node:lost-settle-node", maxConcurrent: 10 }], nodeQueue: { max: 10, ms: 1_000 },
-      defaultTier: "event", dedicatedNodes: {}, project: "default", free: false, requestId: "req_lost", spend: null, turn: false, session: null,
-    });
-    const held = await ask(0);
+    const ask = (now: number) => stub.admit(lostSettleAsk("lost-settle", now, 0, LEASE));
+    const admittedAt = Date.now() - LEASE / 2;
+    const held = await ask(admittedAt);
     expect(held.ok).toBe(true);
-    const renewing = setInterval(() => void stub.renew((held as { leaseId: string }).leaseId), 100);
-    expect((await ask(500)).ok).toBe(false); // renewed: still held after 500 ms
-    clearInterval(renewing);
-    const started = Date.now();
-    const waited = await ask(2_000); // no more renewals: the lease lapses and this one gets it
-    expect(waited.ok).toBe(true);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(await ask(admittedAt + LEASE - 1)).toMatchObject({ ok: false, refusal: "too_many_inflight" });
+    // Renewed from now: it outlives the lease it was admitted with.
+    expect(await stub.renew((held as { leaseId: string }).leaseId)).toBe(true);
+    expect(await ask(admittedAt + LEASE + 1)).toMatchObject({ ok: false, refusal: "too_many_inflight" });
+    // No settle and no renewal for a whole lease: the slot is free for the next request.
+    expect((await ask(Date.now() + LEASE)).ok).toBe(true);
+  });
+
+  // Both waits are timers of the same object, which fire in the order they are due: the lapse
+  // (one short lease) comes before the queued request gives up (many leases), however slow the machine.
+  it("hand a lapsed lease to a request queued for it before that request gives up waiting", { timeout: 60_000 }, async () => {
+    const stub = env.ATTENDEE_GATE.get(env.ATTENDEE_GATE.idFromName("lost-settle-queued"));
+    const held = await stub.admit(lostSettleAsk("lost-settle-queued", Date.now(), 0, 300));
+    expect(held.ok).toBe(true);
+    const waited = await stub.admit(lostSettleAsk("lost-settle-queued", Date.now(), 30_000, 300));
+    expect(waited).toMatchObject({ ok: true });
+    expect((waited as { leaseId: string }).leaseId).not.toBe((held as { leaseId: string }).leaseId);
   });
 });
 

@@ -121,14 +121,28 @@ describe("a relay call is admitted against the attendee's state now", () => {
     expect(await seenWith(marker)).toEqual([]);
   });
 
-  it("charges wrong relay tokens to the caller's network like every refusal", async () => {
+  it("answers an unknown id, a known id without a credential and a wrong token alike, and charges them to the caller's network like every refusal", async () => {
+    const { key } = await registered("relay-guessed");
+    await openTurn(key);
+    await issueKey("relay-keyless");
+    const marker = `guessed-${crypto.randomUUID()}`;
     const from = { "cf-connecting-ip": `198.51.100.${Math.floor(Math.random() * 250)}` };
-    const statuses = [];
+    const guesses = [
+      (i: number) => `ocgr_relay-ghost-${i}_1_${"0".repeat(64)}`,
+      () => `ocgr_relay-keyless_1_${"0".repeat(64)}`,
+      (i: number) => `ocgr_relay-guessed_1_${i.toString(16).padStart(64, "0")}`,
+    ];
+    const statuses: number[] = [];
+    const bodies = new Set<string>();
     for (let i = 0; i < 121; i++) {
-      statuses.push((await relayCall(`ocgr_relay-ghost-${i}_1_${"0".repeat(64)}`, "x", from)).status);
+      const answer = await relayCall(guesses[i % guesses.length](i), `${marker}-${i}`, from);
+      statuses.push(answer.status);
+      if (answer.status === 401) bodies.add(await answer.text());
     }
     expect(statuses.filter((status) => status === 401)).toHaveLength(120);
     expect(statuses.at(-1)).toBe(429);
+    expect([...bodies].map((body) => (JSON.parse(body) as ErrorBody).error.code)).toEqual(["invalid_relay_token"]);
+    expect(await seenWith(marker)).toEqual([]);
   });
 });
 
@@ -136,12 +150,15 @@ describe("the relay's rows", () => {
   it("leave one row per model call, linked to its turn, and the turn's row counts its model calls and their tokens", async () => {
     const { key, relay } = await registered("relay-rows");
     const turn = await openTurn(key);
-    const calls = [await relayCall(await relay(), "first call of the tool loop"), await relayCall(await relay(), "second call of the tool loop")];
+    const marker = `loop-${crypto.randomUUID()}`;
+    const calls = [await relayCall(await relay(), `${marker} first call of the tool loop`), await relayCall(await relay(), `${marker} second call of the tool loop`)];
     for (const call of calls) expect(call.status).toBe(200);
     await turn.end();
 
     const relayRows = await loggedRows("turn_id = ?", [turn.requestId], 2);
     expect(relayRows).toHaveLength(2);
+    // Every call that reached the provider is one of these rows.
+    expect(await seenWith(marker)).toHaveLength(relayRows.length);
     for (const row of relayRows) {
       expect(row).toMatchObject({ user_id: "relay-rows", auth: "relay", endpoint: "/relay/openai/chat/completions", status: 200, usage_source: "reported" });
       expect(row.tokens_est).toBeGreaterThan(0);

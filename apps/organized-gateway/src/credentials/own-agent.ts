@@ -66,7 +66,8 @@ export async function setUpOwnAgent(
   const hosts = hostsOf(config, owner.userId);
   if (hosts.length === 0) return;
   const spec = await agentSpec(config, owner, stored, previous);
-  const sticky = routeFor(routeTableFor(config), owner.userId, null).order.find((node) => node.strategy.name === "openclaw")?.name;
+  // The attendee's turns go to the first node of their order that runs their own agent.
+  const sticky = routeFor(routeTableFor(config), owner.userId, null).order.find((node) => node.strategy.takesCredential === "agent")?.name;
   const results = await Promise.allSettled(hosts.map((node) => ensureAgent(env, node, spec)));
   for (const [i, result] of results.entries()) {
     if (result.status === "fulfilled") continue;

@@ -22,7 +22,8 @@ import type { RequestRow } from "../../pipeline/settle/request-row";
 import { RowBatcher } from "../../pipeline/settle/row-batcher";
 import { AttendeeRecord } from "./record";
 import { decideInOrder, type Step } from "../limits/decision";
-import type { NodeGate, NodeOutcome } from "../node-gate";
+import type { NodeOutcome } from "../node-gate";
+import { NodeGateClient } from "../node-gate/client";
 import type {
   AdmitRequest, AdmitResult, AttendeeState, CredentialRefusal, CredentialUseNote, EnrollResult, FailoverResult, NodeChoice, QuotaDetail, SettleRequest, StoredCredential,
 } from "./protocol";
@@ -446,7 +447,7 @@ export class AttendeeGate extends DurableObject<Env> {
     }
   }
 
-  private nodeGate(key: string): DurableObjectStub<NodeGate> {
-    return this.env.NODE_GATE.get(this.env.NODE_GATE.idFromName(key));
+  private nodeGate(key: string): NodeGateClient {
+    return NodeGateClient.named(this.env, key);
   }
 }

@@ -2,7 +2,8 @@
  * Auth strategies: how a route authenticates upstream, which endpoints it serves, what it
  * changes in a request, and what it can do with an attendee's own model credential. Adding
  * an upstream kind adds an entry here; callers ask a strategy what it can do
- * (`takesCredential`, `isCredentialRefusal`, `lacksAgent`, `keepsSessions`), never its name.
+ * (`takesCredential`, `isCredentialRefusal`, `lacksAgent`, `keepsSessions`, `shapesForAgent`),
+ * never its name.
  *
  * - passthrough: the seed's phase 1. The caller's own `Authorization` (their BYOK key)
  *   goes verbatim; `X-Forwarded-User` carries the attendee's derived session value
@@ -50,6 +51,12 @@ export interface AuthStrategy {
   readonly takesCredential: "agent" | "header" | "token" | null;
   /** The node runs one turn of a session at a time (OpenClaw): admission queues a session's turns. */
   readonly keepsSessions: boolean;
+  /**
+   * The node is an agent server whose agent takes the client's tools (OpenClaw): chat and
+   * Responses requests are shaped into what it accepts and their answers given back in the
+   * client's terms (route/openclaw-shape/).
+   */
+  readonly shapesForAgent: boolean;
   authorize(headers: Headers, context: StrategyContext): void;
   /** Rewrites the body for the upstream (in place, or returns the body to send); throws for a field the route cannot allow. */
   rewrite(body: JsonObject, context: StrategyContext): JsonObject | void;
@@ -76,6 +83,7 @@ export function passthrough(tokenHeader: string | null = null): AuthStrategy {
     endpoints: ALL_ENDPOINTS,
     takesCredential: tokenHeader ? "header" : null,
     keepsSessions: false,
+    shapesForAgent: false,
     authorize(headers, { principal, session, credential }) {
       if (tokenHeader && credential) headers.set(tokenHeader, credential.token);
       else if (principal.callerAuthorization) headers.set("authorization", principal.callerAuthorization);
@@ -111,6 +119,7 @@ export function openclaw(token: string, agent: string): AuthStrategy {
     endpoints: OPENCLAW_ENDPOINTS,
     takesCredential: "agent",
     keepsSessions: true,
+    shapesForAgent: true,
     // No X-Forwarded-* here: OpenClaw refuses proxy headers from proxies it does not trust.
     authorize(headers) {
       headers.set("authorization", `Bearer ${token}`);
@@ -154,6 +163,7 @@ export function provider(spec: KindSpec): AuthStrategy {
     endpoints: PROVIDER_ENDPOINTS,
     takesCredential: "token",
     keepsSessions: false,
+    shapesForAgent: false,
     authorize(headers, { credential, path }) {
       for (const [name, value] of Object.entries(spec.clientHeaders(path))) headers.set(name, value);
       if (!credential) return;

@@ -408,6 +408,8 @@ export async function perMinuteOfTopAttendees(
 const REQUEST_COLUMNS = [
   "id", "request_id", "created_at", "user_id", "auth", "method", "endpoint", "model", "upstream", "stream", "status",
   "latency_ms", "ttfb_ms", "prompt_tokens", "completion_tokens", "tokens_est", "usage_source", "end_state", "error_code",
+  // An agent turn's model calls (the relay): each call's turn, and on the turn what its calls cost.
+  "turn_id", "model_calls", "model_tokens",
 ].map((column) => (hasOwnKey(CLIP, column) ? `${clip(column as keyof typeof CLIP)} AS ${column}` : column)).join(", ");
 
 export interface RequestFilter {

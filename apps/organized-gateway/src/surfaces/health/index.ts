@@ -6,6 +6,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
 import { configFor } from "../../settings/config";
 import { nodeGateName } from "../../objects/node-gate";
+import { NodeGateClient } from "../../objects/node-gate/client";
 import { callersNeedGatewayKey, routeTableFor, chooseUpstream, type Upstream } from "../../pipeline/route";
 import { probeUpstream } from "../../pipeline/route/probe";
 import { toGatewayError } from "../../errors";
@@ -17,7 +18,7 @@ const PROBE_TIMEOUT_MS = 2_000;
 async function poolState(env: Env, nodes: readonly Upstream[]) {
   return Promise.all(nodes.map(async (node) => {
     try {
-      const { state, inflight, queued } = await env.NODE_GATE.get(env.NODE_GATE.idFromName(nodeGateName(node))).describe();
+      const { state, inflight, queued } = await NodeGateClient.named(env, nodeGateName(node)).describe();
       return { name: node.name, state, inflight, queued };
     } catch {
       return { name: node.name, state: "unknown", inflight: null, queued: null };

@@ -65,7 +65,7 @@ export const messagesSurface: Surface = {
     const chat: Translated = toChatRequest(json);
     // The usage chunk is the message's usage: ask for it, and keep it from being stripped.
     if (chat.stream === true) chat.stream_options = { include_usage: true };
-    const openclaw = node.strategy.name === "openclaw" ? shapeForOpenClaw("chat", chat).answer : null;
+    const openclaw = node.strategy.shapesForAgent ? shapeForOpenClaw("chat", chat).answer : null;
     Object.defineProperty(chat, TRANSLATION, {
       value: { model: String(json.model), inputTokens: estimateInputTokens(json), openclaw } satisfies Translation,
       enumerable: false,

@@ -27,7 +27,7 @@ export const v1Surface: Surface = {
   endpoint: (request, url) => ({ endpoint: matchEndpoint(request.method, url.pathname), path: url.pathname }),
   forwardedHeaders: FORWARDED_HEADERS,
   conversation: (json, request) => conversationOf(new URL(request.url).pathname === "/v1/responses" ? "response" : "chat", request.headers, json),
-  shapeRequest: (json, node, asked) => (node.strategy.name === "openclaw" ? shapeBodyForOpenClaw(asked.endpoint.kind, json) : json),
+  shapeRequest: (json, node, asked) => (node.strategy.shapesForAgent ? shapeBodyForOpenClaw(asked.endpoint.kind, json) : json),
   // On OpenClaw, chat and Responses answers go back in the client's terms. The model list
   // covers the whole pool (what the attendee's node serves, and every model route), and never
   // another attendee's own agent (OpenClaw lists every agent it has).
