@@ -31,6 +31,7 @@ import { PROVIDER_WORDS } from "../../pipeline/forward";
 import { bearerToken } from "../../pipeline/identify";
 import type { Endpoint, EndpointKind } from "../../pipeline/route/endpoints";
 import { type GatewayError, errorResponse, refusal } from "../../errors";
+import { ownValue } from "../../shared/own-key";
 
 /** No answer from the provider in this time (headers, not the whole stream): 504. */
 const PROVIDER_TIMEOUT_MS = 120_000;
@@ -41,7 +42,7 @@ const PROVIDER_TIMEOUT_MS = 120_000;
 const RELAY_MIN_BODY_BYTES = 8 * 1024 * 1024;
 
 function kindOf(name: string): KindSpec | null {
-  return Object.hasOwn(KINDS, name) ? KINDS[name as keyof typeof KINDS] : null;
+  return ownValue(KINDS, name) ?? null;
 }
 
 function invalidRelayToken(): GatewayError {
