@@ -167,6 +167,11 @@ opencode_config() {
 # route (gateway key) only: elsewhere its settings are removed. The key comes from apiKeyHelper,
 # a command Claude Code runs (by its absolute path: Claude may start in a subfolder) and whose
 # output it sends as X-Api-Key and as the bearer.
+# The same file turns on the kit's MCP server `openclaw` (.mcp.json: your agent as a tool, its
+# key ${OCG_KEY} from the environment bash with-key.sh gives it) without a prompt, lets its tools
+# run without asking each time, and has Claude Code offer MCP tools up front: by default it
+# holds them back behind its ToolSearch tool, which only Anthropic's own models can use to
+# load them (a model behind the gateway never sees them).
 claude_settings() {
   if [ "$AUTH" != gateway-key ]; then
     rm -f "$KIT_DIR/.claude/settings.local.json"
@@ -177,10 +182,13 @@ claude_settings() {
   printf '%s\n' \
     "{" \
     "  \"apiKeyHelper\": $(quoted "$helper")," \
+    "  \"enabledMcpjsonServers\": [\"openclaw\"]," \
+    "  \"permissions\": { \"allow\": [\"mcp__openclaw\"] }," \
     "  \"env\": {" \
     "    \"ANTHROPIC_BASE_URL\": $(quoted "$GATEWAY_URL")," \
     "    \"CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC\": \"1\"," \
-    "    \"DISABLE_AUTOUPDATER\": \"1\"" \
+    "    \"DISABLE_AUTOUPDATER\": \"1\"," \
+    "    \"ENABLE_TOOL_SEARCH\": \"false\"" \
     "  }" \
     "}" | write .claude/settings.local.json
 }

@@ -29,7 +29,7 @@ function eventCodeOf(code) {
 }
 
 /** The editors' MCP settings (the agent as the MCP server `openclaw`): the gateway's `/mcp` goes into each. */
-export const MCP_FILES = [".cursor/mcp.json", ".vscode/mcp.json", ".mcp.json"];
+export const MCP_FILES = [".cursor/mcp.json", ".vscode/mcp.json", ".mcp.json", ".windsurf/mcp_config.json"];
 
 function setLine(text, name, value) {
   return text.replace(new RegExp(`^${name}=.*$`, "m"), `${name}=${value}`);

@@ -8,6 +8,11 @@
  *
  * What maps to what:
  * - `system` (a string or text blocks) → one leading `system` message.
+ * - a `role: "system"` turn inside `messages` (Claude Code sends one from 2.1.3xx on: its
+ *   environment, and the MCP tools it found, with an `output_config` effort hint) → a `system`
+ *   message in the same place, its text only (the chat API takes system messages anywhere).
+ *   One that carries anything but text (`tool_addition`, …: tools changed mid-conversation) is
+ *   refused in words Claude Code recognises, so it resends the turn with no system turns.
  * - user `text` / `image` blocks → content parts (`image_url`, a data URL for base64 images);
  *   `tool_result` blocks → `role: "tool"` messages placed first, right after the assistant's
  *   calls as the chat API requires; their content arrays flattened to text (`is_error` results
@@ -77,13 +82,30 @@ function systemText(system: unknown): string {
 }
 
 function chatMessages(message: unknown, index: number): Json[] {
+  if (isObject(message) && message.role === "system") return [systemTurn(message, index)];
   if (!isObject(message) || (message.role !== "user" && message.role !== "assistant")) {
-    throw invalid(`messages.${index}.role`, 'must be "user" or "assistant".');
+    throw invalid(`messages.${index}.role`, 'must be "user", "assistant" or "system".');
   }
   const blocks = typeof message.content === "string" ? [{ type: "text", text: message.content }]
     : Array.isArray(message.content) ? (message.content as unknown[]) : null;
   if (blocks === null) throw invalid(`messages.${index}.content`, "must be a string or an array of content blocks.");
   return message.role === "assistant" ? [assistantMessage(blocks)] : userMessages(blocks);
+}
+
+/**
+ * A system turn inside the conversation, as a chat system message. Its wording when refused
+ * is what Claude Code reads as "this server takes no system turns" (it then resends without
+ * them, for the rest of the conversation): any other 400 would end its turn with the error.
+ */
+function systemTurn(message: Json, index: number): Json {
+  const blocks = typeof message.content === "string" ? [{ type: "text", text: message.content }]
+    : Array.isArray(message.content) ? (message.content as unknown[]) : null;
+  const onlyText = blocks !== null && blocks.every((block) => isObject(block) && block.type === "text" && typeof block.text === "string");
+  if (!onlyText) {
+    throw invalid(`messages.${index}.content`,
+      'a system turn may hold only text here: use the top-level "system" parameter for the initial system prompt.');
+  }
+  return { role: "system", content: (blocks as { text: string }[]).map((block) => block.text).join("\n\n") };
 }
 
 function assistantMessage(blocks: unknown[]): Json {

@@ -116,7 +116,34 @@ describe("Anthropic Messages requests as chat completions", () => {
     expect(() => toChatRequest({ max_tokens: 5, messages: [] })).toThrow(/model/);
     expect(() => toChatRequest({ model: "m", messages: [] })).toThrow(/max_tokens/);
     expect(() => toChatRequest({ model: "m", max_tokens: 5 })).toThrow(/messages/);
-    expect(() => toChatRequest({ model: "m", max_tokens: 5, messages: [{ role: "system", content: "x" }] })).toThrow(/messages\.0\.role/);
+    expect(() => toChatRequest({ model: "m", max_tokens: 5, messages: [{ role: "developer", content: "x" }] })).toThrow(/messages\.0\.role/);
+  });
+
+  it("keeps a text system turn inside the conversation (Claude Code's environment, with its effort hint) as a system message in place", () => {
+    const chat = toChatRequest({ model: "m", max_tokens: 5, system: "first", messages: [
+      { role: "user", content: "hi" },
+      { role: "system", content: [{ type: "text", text: "# Environment", cache_control: { type: "ephemeral" } }, { type: "text", text: "tools: a, b" }],
+        output_config: { effort: "medium" } },
+      { role: "user", content: "go on" },
+    ] });
+    expect(chat.messages).toEqual([
+      { role: "system", content: "first" }, { role: "user", content: "hi" },
+      { role: "system", content: "# Environment\n\ntools: a, b" }, { role: "user", content: "go on" },
+    ]);
+  });
+
+  it("refuses a system turn that changes tools mid-conversation in the words Claude Code reads as 'resend without system turns'", () => {
+    const turn = { role: "system", content: [{ type: "tool_addition", tool: { type: "tool_definition", definition: { name: "x" } } }] };
+    let thrown: unknown;
+    try {
+      toChatRequest({ model: "m", max_tokens: 5, messages: [{ role: "user", content: "hi" }, turn] });
+    } catch (error) {
+      thrown = error;
+    }
+    const message = (thrown as Error).message;
+    expect(message).toMatch(/messages\.1\.content/);
+    // Claude Code 2.1.332's own test of such a refusal (its fallback to no system turns).
+    expect(message).toMatch(/use the top-level .{0,2}system.{0,2} parameter for the initial system prompt/i);
   });
 });
 
