@@ -206,9 +206,14 @@ describe("GET /join", () => {
     expect(text).toContain("Node.js is optional: with Node 20 or newer, npm install then npm run agent");
   });
 
-  it("names the editors that get the agent as the MCP tool `openclaw`", async () => {
-    const text = visibleText(await joinHtml());
-    expect(text).toContain("VS Code, Cursor, Claude Code and Windsurf get it as the tool openclaw (MCP");
+  it("names in step 3 the editors that get the agent as the MCP tool `openclaw` with a gateway key, one line each with its step, as setup.sh does; none on pass-through", async () => {
+    const editors = (html: string) => [...html.matchAll(/<li class="editor">([^:<]+): <code>([^<]+)<\/code>/g)].map((m) => [m[1], m[2]]);
+    expect(editors(await joinHtml(GATEWAY_PAYS))).toEqual([
+      ["VS Code", expect.stringContaining(".vscode/mcp.json")], ["Cursor", expect.stringContaining("bash with-key.sh cursor .")],
+      ["Claude Code", "bash with-key.sh claude"], ["Windsurf", expect.stringContaining(".windsurf/mcp_config.json")],
+    ]);
+    expect(visibleText(await joinHtml(GATEWAY_PAYS))).toContain("as the tool openclaw (MCP, with your gateway key)");
+    expect(editors(await joinHtml())).toEqual([]);
   });
 
   it("puts a full-width banner on top when the agent server does not answer, and keeps it hidden while it does", async () => {

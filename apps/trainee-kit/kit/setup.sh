@@ -779,7 +779,15 @@ if [ -n "$TOOLS" ]; then
   say "Ready in this folder too, on the same gateway (see README.md):"
   say "$TOOLS"
 fi
-# The MCP tool (.vscode/mcp.json, .cursor/mcp.json, .mcp.json) needs a gateway key.
-if [ -n "$(env_get OCG_KEY)" ]; then
-  say "Your agent is a tool (MCP, 'openclaw') in VS Code, Cursor, Claude Code and Windsurf too: one step each in README.md."
+# The editors whose MCP settings (.vscode/mcp.json, .cursor/mcp.json, .mcp.json,
+# .windsurf/mcp_config.json) make the agent their tool 'openclaw': the gateway's /mcp, which
+# takes a gateway key and the gateway's agent route (not a pass-through gateway, where only the
+# attendee's own OpenAI key pays, nor an OpenClaw reached directly). One line each: the step left.
+if [ "$AUTH" = gateway-key ] && [ -n "$(env_get OCG_KEY)" ]; then
+  say "Your agent as the tool 'openclaw' (MCP) in your editor, the one step left for each (README.md):"
+  say_editor() { printf '  %-14s%s\n' "$1" "$2"; }
+  say_editor "VS Code:" "open .vscode/mcp.json, click Start, paste your OCG_KEY once"
+  say_editor "Cursor:" "bash with-key.sh cursor .    then in Settings, MCP: switch openclaw on"
+  say_editor "Claude Code:" "bash with-key.sh claude"
+  say_editor "Windsurf:" "paste .windsurf/mcp_config.json into its MCP raw config, then: bash with-key.sh windsurf ."
 fi

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # with-key.sh: runs a command with your gateway key from .env in its environment, as
 # OCG_KEY — for the editors that read it from there to reach your agent (their MCP settings
-# in this folder: .cursor/mcp.json, .mcp.json). The key is never written into a settings file
-# nor put on a command line.
+# in this folder: .cursor/mcp.json, .mcp.json, and .windsurf/mcp_config.json once pasted into
+# Windsurf's own). The key is never written into a settings file nor put on a command line.
 #
 #   bash with-key.sh cursor .       Cursor (quit Cursor first: a running Cursor keeps its old environment)
 #   bash with-key.sh windsurf .     Windsurf (the same)

@@ -34,7 +34,7 @@ describe("buildKitZip", () => {
   it("puts every kit file under openclaw-kit/ with the gateway's address and the event code filled in", () => {
     expect(Object.keys(files).sort()).toEqual([
       ".claude/agents/project-agent.md", ".claude/gateway-key.sh", ".cursor/mcp.json", ".env.example", ".gitignore", ".mcp.json",
-      ".vscode/mcp.json", "CLAUDE.md", "README.md", "agent.mjs", "agent.sh", "codex.sh", "editors.sh", "opencode.sh", "package.json",
+      ".vscode/mcp.json", ".windsurf/mcp_config.json", "CLAUDE.md", "README.md", "agent.mjs", "agent.sh", "codex.sh", "editors.sh", "opencode.sh", "package.json",
       "setup.sh", "with-key.sh",
     ].map((name) => `openclaw-kit/${name}`));
     const env = files["openclaw-kit/.env.example"];

@@ -1,8 +1,19 @@
 // The MCP settings the kit ships (the agent as the MCP server `openclaw` at <gateway>/mcp),
-// each read the way its editor reads it: VS Code's .vscode/mcp.json as JSON with comments
-// (Microsoft's jsonc-parser, the parser VS Code itself uses) with `${input:…}` resolved from
-// its `inputs`; Cursor's .cursor/mcp.json as JSON with `${env:NAME}` from the environment;
-// Claude Code's .mcp.json as JSON with `${NAME}` / `${NAME:-default}` from the environment.
+// each read the way its editor reads it, by its documented rules:
+// - VS Code, .vscode/mcp.json: JSON with comments (Microsoft's jsonc-parser, the parser VS Code
+//   itself uses), servers under `servers`, `${input:id}` resolved from its `inputs` (VS Code
+//   prompts once and keeps the answer in its secret storage). An http server has no `envFile`
+//   (that is for stdio servers only), so VS Code cannot read the key from .env.
+// - Cursor, .cursor/mcp.json: strict JSON, `mcpServers`, a remote server's `url` and `headers`,
+//   `${env:NAME}` (and `${userHome}`, `${workspaceFolder}`) interpolated from Cursor's own
+//   environment; `envFile` is for stdio servers only.
+// - Claude Code, .mcp.json: strict JSON, `mcpServers`, `type: "http"`, `${NAME}` and
+//   `${NAME:-default}` expanded from its environment in command, args, env, url and headers (the
+//   real Claude Code reads the kit's file in test/e2e/mcp-claude.test.ts of the gateway).
+// - Windsurf: only its own ~/.codeium/windsurf/mcp_config.json (no project file), strict JSON,
+//   `mcpServers`, a remote server's `serverUrl` and `headers`, `${env:NAME}` (and `${file:path}`)
+//   interpolated from Windsurf's environment; the kit's .windsurf/mcp_config.json is the entry to
+//   paste there.
 // Each must end up sending the attendee's key as a bearer token to the gateway's /mcp, and
 // none may hold a key itself.
 import { parse as parseJsonc, printParseErrorCode } from "jsonc-parser";
@@ -63,11 +74,13 @@ describe("the kit's MCP settings", () => {
     const config = JSON.parse(files[".cursor/mcp.json"]);
     const server = config.mcpServers.openclaw;
     expect(server.url).toBe(`${GATEWAY}/mcp`);
+    // Cursor's interpolation: ${env:NAME}, ${userHome}, ${workspaceFolder}; the file uses only the first.
     const resolved = substitute(server, (inside) => {
       expect(inside).toBe("env:OCG_KEY");
-      return KEY;
+      return { "env:OCG_KEY": KEY }[inside];
     });
     expect(resolved.headers).toEqual({ Authorization: `Bearer ${KEY}` });
+    expect(server).not.toHaveProperty("envFile");
   });
 
   it("Claude Code: plain JSON whose http server `openclaw` sends OCG_KEY from the environment (${OCG_KEY})", () => {
@@ -82,6 +95,33 @@ describe("the kit's MCP settings", () => {
       return env[name] ?? fallback ?? `\${${inside}}`;
     });
     expect(resolved.headers).toEqual({ Authorization: `Bearer ${KEY}` });
+  });
+
+  it("Windsurf: plain JSON whose `openclaw` entry, pasted into Windsurf's own mcp_config.json, sends OCG_KEY from the environment (${env:OCG_KEY}) to its serverUrl", () => {
+    const config = JSON.parse(files[".windsurf/mcp_config.json"]);
+    const server = config.mcpServers.openclaw;
+    // Windsurf reads a remote server from `serverUrl` (`url` too); `type` is not its field.
+    expect(server.serverUrl).toBe(`${GATEWAY}/mcp`);
+    expect(server).not.toHaveProperty("type");
+    const resolved = substitute(server, (inside) => {
+      expect(inside).toBe("env:OCG_KEY");
+      return KEY;
+    });
+    expect(resolved.headers).toEqual({ Authorization: `Bearer ${KEY}` });
+  });
+
+  it("every editor's file names the same server and the same key variable, so one OCG_KEY serves them all", () => {
+    const servers = {
+      ".vscode/mcp.json": readVsCode(files[".vscode/mcp.json"]).servers,
+      ".cursor/mcp.json": JSON.parse(files[".cursor/mcp.json"]).mcpServers,
+      ".mcp.json": JSON.parse(files[".mcp.json"]).mcpServers,
+      ".windsurf/mcp_config.json": JSON.parse(files[".windsurf/mcp_config.json"]).mcpServers,
+    };
+    for (const [path, byName] of Object.entries(servers)) {
+      expect(Object.keys(byName), path).toEqual(["openclaw"]);
+      expect(byName.openclaw.url ?? byName.openclaw.serverUrl, path).toBe(`${GATEWAY}/mcp`);
+      expect(Object.keys(byName.openclaw.headers), path).toEqual(["Authorization"]);
+    }
   });
 
   it("no file the kit asks the attendee to share is where a key would go: .env stays git-ignored, the MCP files do not", () => {

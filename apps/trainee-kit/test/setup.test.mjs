@@ -106,6 +106,8 @@ describe("setup.sh on the happy path", () => {
     // The saved key is a real one: the gateway accepts it.
     const models = await fetch(`${gateways.byok.url}/v1/models`, { headers: { authorization: `Bearer ${env.OCG_KEY}` } });
     expect(models.status).toBe(200);
+    // A pass-through gateway: the attendee's own key pays, so no editor gets the agent as an MCP tool.
+    expect(result.stdout).not.toContain("(MCP) in your editor");
   });
 
   it("is harmless to run again: it reuses the saved key and leaves .env byte for byte as it was", async () => {
@@ -129,8 +131,15 @@ describe("setup.sh on the happy path", () => {
     expect(env.OPENAI_API_KEY).toBeUndefined();
     const seen = await (await fetch(`${openclawLike.url}/__dev/last-request`)).json();
     expect(JSON.stringify(seen)).not.toContain(env.OCG_KEY);
-    // With a gateway key, the editors' MCP settings work: setup.sh names them.
-    expect(result.stdout).toContain("Your agent is a tool (MCP, 'openclaw') in VS Code, Cursor, Claude Code and Windsurf too");
+    // With a gateway key, the editors' MCP settings work: setup.sh names them, one line each with its step.
+    const lines = result.stdout.trimEnd().split("\n");
+    const start = lines.indexOf("Your agent as the tool 'openclaw' (MCP) in your editor, the one step left for each (README.md):") + 1;
+    expect(start).toBeGreaterThan(0);
+    const editors = lines.slice(start, start + 4).map((line) => line.trim().split(/\s{2,}/));
+    expect(editors.map(([name]) => name)).toEqual(["VS Code:", "Cursor:", "Claude Code:", "Windsurf:"]);
+    expect(editors.map(([, step]) => step)).toEqual([
+      expect.stringContaining(".vscode/mcp.json"), "bash with-key.sh cursor .", "bash with-key.sh claude", expect.stringContaining(".windsurf/mcp_config.json"),
+    ]);
   });
 
   it("takes the event code in any case, as it is read off the screen", async () => {
@@ -351,6 +360,13 @@ describe("setup.sh when something is wrong", () => {
 describe("setup.sh against an OpenClaw directly (path B, no gateway)", () => {
   // The dev upstream SIMULATOR stands in for OpenClaw here: like OpenClaw it has /healthz,
   // takes only its operator token, and answers `openclaw/main`. Issue 5 runs a real one.
+  it("names no editor for the MCP tool, even with a workshop gateway key still in .env: an OpenClaw has no /mcp", async () => {
+    const dir = kit({ env: envText({ OPENCLAW_GATEWAY_URL: openclawLike.url, OPENCLAW_TOKEN: OPERATOR_TOKEN, USER_ID: "kit", OCG_KEY: "ocg_kit_0123456789abcdefghijklmnopqrstuv" }) });
+    const result = await runSetup(dir);
+    expectReady(result);
+    expect(result.stdout).not.toContain("(MCP) in your editor");
+  });
+
   it("notices there is no gateway, uses OPENCLAW_TOKEN and the model openclaw/main", async () => {
     const dir = kit({ env: envText({ OPENCLAW_GATEWAY_URL: openclawLike.url, OPENCLAW_TOKEN: OPERATOR_TOKEN, USER_ID: "kim" }) });
     const result = await runSetup(dir);

@@ -19,7 +19,7 @@ import { kitLinks, type KitLinks } from "./links";
 import { JOIN_JS, joinScriptSource } from "./script";
 import { JOIN_STYLE } from "./style";
 import { upstreamReachable } from "./upstream-probe";
-import { codingToolsOf, joinModeOf, setupWording, type JoinMode } from "./wording";
+import { codingToolsOf, mcpEditorsOf, joinModeOf, setupWording, type JoinMode } from "./wording";
 
 
 export const UPSTREAM_DOWN =
@@ -103,9 +103,10 @@ export function renderJoinPage(input: JoinPageInput): string {
           <pre><code>bash agent.sh</code></pre>
           <p>Describe your business; get back a workflow, streamed as it thinks. It needs only bash and curl.</p>
           <p class="aside">Node.js is optional: with Node 20 or newer, <code>npm install</code> then <code>npm run agent</code> runs the same agent in Node, the one to build on.</p>
-          <p class="aside">Your agent in your editor: VS Code, Cursor, Claude Code and Windsurf get it as the tool <code>openclaw</code> (MCP, with your gateway key); the kit's README says the one step for each.</p>
           <p class="aside">Your coding tools run on your agent too, set up by setup.sh (start them in the kit folder):</p>
-          <ul class="aside tools">${codingToolsOf(mode).map((tool) => `<li class="tool">${escapeHtml(tool.name)}: <code>${escapeHtml(tool.start)}</code></li>`).join("")}</ul>
+          <ul class="aside tools">${codingToolsOf(mode).map((tool) => `<li class="tool">${escapeHtml(tool.name)}: <code>${escapeHtml(tool.start)}</code></li>`).join("")}</ul>${mcpEditorsOf(mode).length ? `
+          <p class="aside">Your agent in your editor's chat too, as the tool <code>openclaw</code> (MCP, with your gateway key); the one step left for each (the kit's README says more):</p>
+          <ul class="aside editors">${mcpEditorsOf(mode).map((editor) => `<li class="editor">${escapeHtml(editor.name)}: <code>${escapeHtml(editor.step)}</code></li>`).join("")}</ul>` : ""}
         </li>
       </ol>
     </section>

@@ -151,3 +151,25 @@ export function codingToolsOf(mode: JoinMode): CodingTool[] {
     { ...cont, start: "its extension in VS Code or Cursor, or cn --config .continue/assistants/openclaw-workshop.yaml" },
   ];
 }
+
+/** An editor that gets the agent as its MCP tool `openclaw`, as step 3 lists it: the name and the one step left. */
+export interface McpEditor {
+  name: string;
+  step: string;
+}
+
+/**
+ * The editors whose MCP settings in the kit (.vscode/mcp.json, .cursor/mcp.json, .mcp.json,
+ * .windsurf/mcp_config.json) reach the attendee's agent through this gateway's /mcp, the same
+ * list setup.sh ends with: /mcp takes a gateway key, so none on a pass-through gateway, where
+ * the attendee's own OpenAI key is what pays and /mcp would have none to send.
+ */
+export function mcpEditorsOf(mode: JoinMode): McpEditor[] {
+  if (!mode.needsGatewayKey) return [];
+  return [
+    { name: "VS Code", step: "open .vscode/mcp.json, click Start, paste your OCG_KEY once" },
+    { name: "Cursor", step: "bash with-key.sh cursor . then Settings → MCP: switch openclaw on" },
+    { name: "Claude Code", step: "bash with-key.sh claude" },
+    { name: "Windsurf", step: "paste .windsurf/mcp_config.json into its MCP raw config, then bash with-key.sh windsurf ." },
+  ];
+}
