@@ -4,7 +4,7 @@
 // "internal error", or an error event on a stream), and such a 5xx counts in the month: the
 // gateway queues one session's turns in the attendee's object, so they run one after another
 // and every one is answered. Each group below is the attendee's one default session (the
-// kit's agent.sh), or one tool conversation (an `x-session-id`), plain and streamed.
+// kit's agent.sh), or one tool's conversation as each tool names it, on each surface.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -71,16 +71,46 @@ interface Turn {
   errors: unknown[];
 }
 
-async function turn(key: string, content: string, options: { session?: string; stream?: boolean }): Promise<Turn> {
-  const response = await fetch(`${gateway!.url}/v1/chat/completions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...(options.session ? { "x-session-id": options.session } : {}) },
-    body: JSON.stringify({ model: "gpt-4o", stream: options.stream === true, messages: [{ role: "user", content }] }),
+/** How each surface is asked for a turn in one conversation, and where its answer's text is. */
+type Surface = "chat" | "responses" | "messages";
+interface TurnOptions { surface: Surface; session?: string; stream?: boolean }
+
+function requestFor(content: string, { surface, session, stream }: TurnOptions): { path: string; headers: Record<string, string>; body: object } {
+  if (surface === "responses") {
+    // Codex CLI's conversation: its thread id as prompt_cache_key.
+    return { path: "/v1/responses", headers: {}, body: { model: "gpt-5.5", input: content, ...(session ? { prompt_cache_key: session } : {}) } };
+  }
+  if (surface === "messages") {
+    // Claude Code's conversation: its session header.
+    return {
+      path: "/v1/messages", headers: { "anthropic-version": "2023-06-01", ...(session ? { "x-claude-code-session-id": session } : {}) },
+      body: { model: "claude-sonnet-4-5", max_tokens: 200, messages: [{ role: "user", content }] },
+    };
+  }
+  return {
+    path: "/v1/chat/completions", headers: session ? { "x-session-id": session } : {},
+    body: { model: "gpt-4o", stream: stream === true, messages: [{ role: "user", content }] },
+  };
+}
+
+/** Every `text` in an answer: chat's message content, Responses' output_text parts, Messages' text blocks. */
+function textOf(json: Record<string, unknown>): string {
+  const choices = json.choices as { message: { content: string } }[] | undefined;
+  if (choices) return choices[0]?.message.content ?? "";
+  const parts = (json.output as { content?: { text?: string }[] }[] | undefined)?.flatMap((item) => item.content ?? [])
+    ?? (json.content as { text?: string }[] | undefined) ?? [];
+  return parts.map((part) => part.text ?? "").join("");
+}
+
+async function turn(key: string, content: string, options: TurnOptions): Promise<Turn> {
+  const { path: route, headers, body: sent } = requestFor(content, options);
+  const response = await fetch(`${gateway!.url}${route}`, {
+    method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers }, body: JSON.stringify(sent),
   });
   const body = await response.text();
   if (!options.stream || !response.ok) {
-    const json = JSON.parse(body) as { error?: unknown; choices?: { message: { content: string } }[] };
-    return { status: response.status, text: json.choices?.[0]?.message.content ?? "", errors: json.error ? [json.error] : [] };
+    const json = JSON.parse(body) as Record<string, unknown>;
+    return { status: response.status, text: textOf(json), errors: json.error ? [json.error] : [] };
   }
   const events = body.split("\n").filter((line) => line.startsWith("data: ") && line !== "data: [DONE]")
     .map((line) => JSON.parse(line.slice(6)) as { error?: unknown; choices?: { delta?: { content?: string } }[] });
@@ -101,12 +131,14 @@ function historyOfLastCallWith(marker: string): string[] {
 
 describe(`${AT_ONCE} turns of one attendee at once in one OpenClaw session`, () => {
   for (const [name, options] of [
-    ["the attendee's one default session", {}],
-    ["one tool conversation (x-session-id)", { session: "tool-conversation-1" }],
-    ["one tool conversation, streamed", { session: "tool-conversation-2", stream: true }],
-  ] as const) {
+    ["the attendee's one default session (chat completions)", { surface: "chat" }],
+    ["one tool conversation (x-session-id)", { surface: "chat", session: "tool-conversation-1" }],
+    ["one tool conversation, streamed", { surface: "chat", session: "tool-conversation-2", stream: true }],
+    ["one Codex thread (Responses, prompt_cache_key)", { surface: "responses", session: "codex-thread-1" }],
+    ["one Claude Code session (Messages, x-claude-code-session-id)", { surface: "messages", session: "11111111-2222-4333-8444-555555555555" }],
+  ] satisfies [string, TurnOptions][]) {
     it(`${name}: every turn is answered (no 5xx, no error event), one after another in the one session, and the month counts exactly those`, async () => {
-      const user = `turns-${name.replace(/[^a-z]/g, "").slice(0, 24)}`;
+      const user = `turns-${name.replace(/[^a-z]/g, "").slice(0, 40)}`;
       const key = await keyFor(user);
       const before = await monthTotal(user);
       const marker = `${user}-marker`;
