@@ -2,6 +2,10 @@
 // a form field, a JSON field or a webhook's field selects an entry of a table is thrown the
 // names a plain object answers by itself. The lint rule in scripts/check-caller-keys.mjs
 // (run by `npm run typecheck`) keeps new lookups from bypassing src/shared/own-key.ts.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { CfWorkerJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/cfworker";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Hono } from "hono";
@@ -16,6 +20,7 @@ import { agentsPatch, alreadyInPlace } from "../src/credentials/openclaw-agent";
 import { answerUncaught } from "../src/shared/on-error";
 import { escapeHtml } from "../src/shared/html";
 import { TEST_ADMIN_TOKEN } from "./constants";
+import app from "../src/index";
 import { BASE, chatInit, gateway, gatewayWith, issueKey } from "./helpers";
 import { StripeApiMock } from "./mocks/stripe-api";
 import { subscriptionObject } from "./stripe-events";
@@ -163,6 +168,37 @@ describe("names in paths, forms and JSON bodies", () => {
     const key = await issueKey(unique("model-"));
     const response = await gateway("/v1/chat/completions", chatInit({ key, model: name }));
     expect(response.status).not.toBe(500);
+  });
+});
+
+describe("names in MCP tool calls", () => {
+  /** The official MCP client on /mcp, recording every HTTP status the Worker answered. */
+  async function mcpClient(key: string): Promise<{ client: Client; statuses: number[] }> {
+    const statuses: number[] = [];
+    const transport = new StreamableHTTPClientTransport(new URL(`${BASE}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${key}`, "cf-connecting-ip": "198.18.250.1" } },
+      fetch: async (url, init) => {
+        const response = await app.fetch(new Request(url, init as RequestInit), env, createExecutionContext());
+        statuses.push(response.status);
+        return response;
+      },
+    });
+    const client = new Client({ name: "caller-keys", version: "1.0.0" }, { jsonSchemaValidator: new CfWorkerJsonSchemaValidator() });
+    await client.connect(transport);
+    return { client, statuses };
+  }
+
+  it.each(POISON)("answers a call of tool '%s' as a tool that is not there, and ask_agent with conversation_id and model '%s' as any other, never a 5xx", async (name) => {
+    const { client, statuses } = await mcpClient(await issueKey(unique("mcp-names-")));
+    const unknown = await client.callTool({ name, arguments: {} }).then((result) => result as CallToolResult, (error: unknown) => error);
+    // The SDK's own answer for a tool it does not have: an error, as for any unknown name.
+    const said = unknown instanceof Error ? unknown.message : JSON.stringify((unknown as CallToolResult).content);
+    if (!(unknown instanceof Error)) expect((unknown as CallToolResult).isError).toBe(true);
+    expect(said).toContain(`Tool ${name}`);
+    const asked = (await client.callTool({ name: "ask_agent", arguments: { prompt: "hi", conversation_id: name, model: name } })) as CallToolResult;
+    expect(asked.content.length).toBeGreaterThan(0);
+    await client.close();
+    expect(statuses.filter((status) => status >= 500)).toEqual([]);
   });
 });
 
