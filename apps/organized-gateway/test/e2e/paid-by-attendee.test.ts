@@ -9,6 +9,9 @@
 // - the attendees': OPENAI_BASE_URL (and CODEX_BASE_URL) of the gateway's relay, behind a
 //   small proxy that can refuse a key the way OpenAI refuses a dead one (401 from then on).
 // A second gateway on the same OpenClaw, PAID_BY=organiser, shows that nothing changes there.
+// The relay token the host's config holds is also presented as whoever reads that config
+// would: outside the attendee's turns and after each organiser or attendee action that ends
+// it, nothing reaches the attendees' provider; inside a turn, each call is a row of the turn.
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -19,9 +22,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevUpstream } from "@ocg/dev-upstream";
 import { kitFiles } from "@ocg/trainee-kit/build-kit";
 import { startLocalGateway } from "../../scripts/local-gateway.mjs";
-import { startOpenClaw } from "../../scripts/openclaw-local.mjs";
+import { ATTENDEE_ISOLATION, startOpenClaw } from "../../scripts/openclaw-local.mjs";
 import { HOST_CONFIG_FRAGMENT } from "../../src/credentials/host-setup";
-import { openClawRpc, startRevokingProvider, startTogether } from "./harness";
+import { callJson, openClawRpc, startRevokingProvider, startTogether } from "./harness";
 
 const ADMIN = "paid-by-attendee-e2e-admin-token";
 const EVENT_CODE = "PAID-BY-ROOM";
@@ -30,6 +33,14 @@ const PORTS = { gateway: 19500, openclaw: 19501, operatorProvider: 19502, attend
 const TURN_TIMEOUT_MS = 240_000;
 /** What the Codex backend stand-in answers at, under CODEX_BASE_URL. */
 const CODEX_BASE_PATH = "/backend-api/codex";
+
+/**
+ * The documented host config offers the agent no tool at all. Here the minimal profile's
+ * `session_status` (it reads the caller's own session only: `tools.sessions.visibility` stays
+ * "self") is let through, so an agent turn can run a tool loop of its own — two model calls
+ * through the relay in one turn. The rest of the deny list is the documented one.
+ */
+const OWN_TOOL_ALLOWED = { deny: ATTENDEE_ISOLATION.tools.deny.filter((group) => group !== "group:sessions") };
 
 type Gateway = Awaited<ReturnType<typeof startLocalGateway>>;
 let operatorProvider: Awaited<ReturnType<typeof startDevUpstream>>;
@@ -101,7 +112,7 @@ beforeAll(async () => {
   proxy = await startRevokingProvider(PORTS.providerProxy, () => attendeeProvider.url, refusedAtProvider);
   curlBin = curlThatLogs();
   await startTogether([
-    startOpenClaw({ port: PORTS.openclaw, token: OPERATOR_TOKEN, providerUrl: operatorProvider.url, config: HOST_CONFIG_FRAGMENT }),
+    startOpenClaw({ port: PORTS.openclaw, token: OPERATOR_TOKEN, providerUrl: operatorProvider.url, config: { ...HOST_CONFIG_FRAGMENT, tools: OWN_TOOL_ALLOWED } }),
     startGateway(PORTS.gateway, "attendee", { PAID_BY: "attendee" }),
     startGateway(PORTS.organiserGateway, "organiser", { PAID_BY: "organiser" }),
   ] as const, ([claw, attendeePays, organiserPays]) => { openclaw = claw; gateway = attendeePays; organiserGateway = organiserPays; });
@@ -394,6 +405,143 @@ describe("PAID_BY=attendee: plain `bash setup.sh` registers the attendee's OPENA
     expect(run.stdout).toMatch(/^The agent server is setting up many attendees' accounts at once; waiting \d+ seconds for your turn\.\.\.$/m);
     expect(run.stdout).toMatch(/^Registered your OpenAI key /m);
     expectPaidBy(run, key);
+  }, TURN_TIMEOUT_MS);
+});
+
+/** The relay tokens of this attendee that the host's config holds now: what whoever reads the config (or a backup of it) can present. */
+function relayTokensOnHost(userId: string): string[] {
+  const config = JSON.parse(readFileSync(path.join(openclaw!.home, ".openclaw", "openclaw.json"), "utf8"));
+  return Object.values<{ apiKey?: unknown }>(config.models?.providers ?? {})
+    .map((entry) => entry.apiKey)
+    .filter((apiKey): apiKey is string => typeof apiKey === "string" && apiKey.startsWith(`ocgr_${userId}_`));
+}
+
+/** The one relay token the host holds for this attendee. */
+function relayTokenOnHost(userId: string): string {
+  const tokens = relayTokensOnHost(userId);
+  expect(tokens).toHaveLength(1);
+  return tokens[0];
+}
+
+interface Row {
+  request_id: string;
+  endpoint: string;
+  auth: string;
+  status: number;
+  tokens_est: number;
+  turn_id: string | null;
+  model_calls: number | null;
+  model_tokens: number | null;
+}
+
+/** The attendee's rows, once `ready` says they are all there (rows are written after the answers, in batches). */
+async function rowsOf(userId: string, ready: (rows: Row[]) => boolean): Promise<Row[]> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const response = await fetch(`${gateway!.url}/admin/api/requests?user_id=${userId}&limit=500`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    const { data } = (await response.json()) as { data: Row[] };
+    if (ready(data) || Date.now() > deadline) return data;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** A model call at the relay with this token, as OpenClaw makes it for the attendee's agent. */
+function relayCall(token: string, content: string) {
+  return callJson(gateway!.url, "POST", "/relay/openai/chat/completions", {
+    bearer: token, body: { model: "gpt-5.4-mini", messages: [{ role: "user", content }] },
+  });
+}
+
+/** The relay refuses this token with this code, and nothing reaches the attendees' provider. */
+async function refusedAtRelay(token: string, status: number, code: string) {
+  const before = attendeeProvider.stats.requestCount;
+  const answer = await relayCall(token, `a model call with the host's relay token, expecting ${code}`);
+  expect(answer.status, answer.text).toBe(status);
+  expect(answer.body.error.code).toBe(code);
+  expect(attendeeProvider.stats.requestCount).toBe(before);
+}
+
+function asAttendee(key: string, method: string, route: string, body?: unknown) {
+  return callJson(gateway!.url, method, route, { bearer: key, body });
+}
+
+function asOrganiser(method: string, route: string) {
+  return callJson(gateway!.url, method, `/admin/api${route}`, { bearer: ADMIN });
+}
+
+describe("PAID_BY=attendee: the relay token the host's config holds, through a real OpenClaw", () => {
+  it("spends the attendee's key only inside their turns: refused outside one, after rotation, block, delete, revoke and reinstate, with nothing reaching the provider", async () => {
+    const first = openaiKey("rhea");
+    const dir = kit(gateway!, { USER_ID: "rhea", OPENAI_API_KEY: first });
+    expectReady(await setup(dir));
+    const key = readEnv(dir).OCG_KEY;
+    const firstToken = relayTokenOnHost("rhea");
+    await refusedAtRelay(firstToken, 403, "no_active_turn");
+
+    // Rotation: the host gets the new key's token, and the old one is dead.
+    const second = openaiKey("rhea2");
+    const rotated = await asAttendee(key, "PUT", "/me/credential", { kind: "openai", token: second });
+    expect(rotated.status, rotated.text).toBe(201);
+    const secondToken = relayTokenOnHost("rhea");
+    expect(secondToken).not.toBe(firstToken);
+    await refusedAtRelay(firstToken, 401, "invalid_relay_token");
+
+    expect((await asOrganiser("POST", "/users/rhea/block")).status).toBe(200);
+    await refusedAtRelay(secondToken, 403, "user_blocked");
+    expect((await asOrganiser("POST", "/users/rhea/unblock")).status).toBe(200);
+    await refusedAtRelay(secondToken, 403, "no_active_turn");
+
+    expect((await asAttendee(key, "DELETE", "/me/credential")).status).toBe(204);
+    await refusedAtRelay(secondToken, 401, "invalid_relay_token");
+
+    // A deleted credential's provider entry stays on the host (DELETE writes nothing there), its token dead.
+    const third = openaiKey("rhea3");
+    expect((await asAttendee(key, "PUT", "/me/credential", { kind: "openai", token: third })).status).toBe(201);
+    const thirdToken = relayTokensOnHost("rhea").find((token) => token !== secondToken)!;
+    expect(relayTokensOnHost("rhea").sort()).toEqual([secondToken, thirdToken].sort());
+    const keyId = key.slice("ocg_rhea_".length, "ocg_rhea_".length + 8);
+    expect((await asOrganiser("DELETE", `/keys/${keyId}`)).status).toBe(200);
+    await refusedAtRelay(thirdToken, 403, "user_id_revoked");
+    expect((await asOrganiser("POST", "/users/rhea/reinstate")).status).toBe(200);
+    await refusedAtRelay(thirdToken, 401, "invalid_relay_token");
+  }, TURN_TIMEOUT_MS);
+
+  it("logs every model call of a turn that reached the provider as a row linked to the turn, and the turn's row counts a tool loop's calls and tokens", async () => {
+    const key = openaiKey("theo");
+    const dir = kit(gateway!, { USER_ID: "theo", OPENAI_API_KEY: key });
+    expectReady(await setup(dir));
+    const gatewayKey = readEnv(dir).OCG_KEY;
+
+    // One of the agent's own tools, called by the scripted model: the agent runs it and calls the model again.
+    const before = attendeeProvider.stats.requestCount;
+    const turn = await asAttendee(gatewayKey, "POST", "/v1/chat/completions", {
+      model: "gpt-4o-mini", messages: [{ role: "user", content: "[[call session_status {}]]" }],
+    });
+    expect(turn.status, turn.text).toBe(200);
+    expect(turn.body.choices[0].message.content).toContain("The tool answered:");
+    const turnId = turn.headers.get("x-request-id")!;
+    const loopCalls = modelCallsSince(before, operatorProvider.stats.requestCount).attendeeCalls;
+    expect(loopCalls.length).toBeGreaterThanOrEqual(2);
+    expect(loopCalls.map((call) => call.authorization)).toEqual(loopCalls.map(() => `Bearer ${key}`));
+
+    const rows = await rowsOf("theo", (found) => {
+      const turnRow = found.find((row) => row.request_id === turnId);
+      return found.filter((row) => row.turn_id === turnId).length >= loopCalls.length && turnRow?.model_calls != null;
+    });
+    const loopRows = rows.filter((row) => row.turn_id === turnId);
+    expect(loopRows).toHaveLength(loopCalls.length);
+    for (const row of loopRows) expect(row).toMatchObject({ auth: "relay", endpoint: "/relay/openai/chat/completions", status: 200 });
+    const turnRow = rows.find((row) => row.request_id === turnId)!;
+    expect(turnRow).toMatchObject({ auth: "key", endpoint: "/v1/chat/completions", status: 200, model_calls: loopCalls.length });
+    expect(turnRow.model_tokens).toBe(loopRows.reduce((sum, row) => sum + row.tokens_est, 0));
+
+    // Every call paid with the attendee's key (setup's own test turn included) is a relay row linked to one of their /v1 turns.
+    const paidWithKey = attendeeProvider.stats.requests.filter((r) => r.method === "POST" && /\/chat\/completions$/.test(r.path)
+      && String(r.headers.authorization ?? "") === `Bearer ${key}`).length;
+    const relayRows = rows.filter((row) => row.auth === "relay" && row.status === 200);
+    expect(relayRows).toHaveLength(paidWithKey);
+    const turns = new Set(rows.filter((row) => row.endpoint.startsWith("/v1/")).map((row) => row.request_id));
+    for (const row of relayRows) expect(turns.has(row.turn_id!), row.request_id).toBe(true);
   }, TURN_TIMEOUT_MS);
 });
 
