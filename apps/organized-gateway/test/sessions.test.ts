@@ -2,7 +2,8 @@
 // busy session (SessionWorkStartChangedError, a 5xx that would be charged), so the attendee's
 // object queues turns of one session in its admission, while turns of the attendee's other
 // sessions (each tool conversation its own, pipeline/surface.ts) run side by side within their
-// in-flight cap. Driven against the attendee's real object, as the pipeline calls it.
+// in-flight cap; a turn refused for a busy session is never charged. Driven against the
+// attendee's real object, as the pipeline calls it.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AdmitRequest, AdmitResult } from "../src/objects/attendee-gate/protocol";
@@ -56,5 +57,21 @@ describe("turns of one upstream session", () => {
     expect((await gate.describe()).inflight).toBe(1);
     expect((await gate.describe()).inWindow).toBe(1);
     await settle(gate, first);
+  });
+});
+
+describe("a turn refused because its session is busy", () => {
+  it("is not counted in the month: only the turn that ran is", async () => {
+    const user = `sessions-charge-${Date.now().toString(36)}`;
+    const gate = env.ATTENDEE_GATE.get(env.ATTENDEE_GATE.idFromName(user));
+    const metered = { metered: { ...tiers.event, requestsPerMonth: 100 } };
+    const ask = (queueMs: number): AdmitRequest => ({ ...turn(user, "tool-conversation", queueMs), tiers: metered, defaultTier: "metered", free: false });
+    const first = await gate.admit(ask(5_000));
+    expect(first.ok).toBe(true);
+    const second = await gate.admit(ask(100));
+    expect(!second.ok && second.refusal).toBe("session_busy");
+    await settle(gate, first);
+    const period = new Date().toISOString().slice(0, 7);
+    expect((await gate.monthlyUsage(period)).total).toBe(1);
   });
 });
