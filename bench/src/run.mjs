@@ -7,6 +7,9 @@
 //   --no-wrangler-dev  skip the `npm start` path
 //   --baseline REF     also measure the gateway as it was at commit REF (target
 //                      `gateway@REF`: built from a temporary git worktree, removed after)
+//   --do-rtt MS        every Durable Object and D1 call of the measured gateways waits MS
+//                      (production's hops, servers/hops.mjs); the hop table below is
+//                      measured either way, at 0, 5 and 20 ms per hop
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -23,17 +26,22 @@ import { evaluateTargets } from "./targets.mjs";
 import { cpuMsOf, descendantPids, memoryOf } from "./servers/process.mjs";
 import { PORTKEY_VERSION, installPortkey, portkeyHeaders, startPortkey } from "./servers/portkey.mjs";
 import { startUpstreamProcess } from "./servers/upstream.mjs";
-import { buildGatewayBundle, countLoggedRequests, startBareWorker, startGatewayWorker, workerdVersion } from "./servers/workerd.mjs";
+import { HOP_CONTROL_PATH, withHops } from "./servers/hops.mjs";
+import { buildGatewayBundle, countLoggedRequests, durableObjectClasses, startBareWorker, startGatewayWorker, workerdVersion } from "./servers/workerd.mjs";
 import { freePorts } from "./servers/ports.mjs";
 
 /** Asked of the system per run (servers/ports.mjs): a run never collides with whatever else listens. */
-const PORTS = await freePorts(["upstream", "bare", "gateway", "portkey", "wranglerDev", "baseline"]);
+const PORTS = await freePorts(["upstream", "bare", "gateway", "portkey", "wranglerDev", "baseline", "hops", "hopsBaseline"]);
+/** The round trips per Durable Object / D1 call the hop table is measured at. */
+export const HOP_RTTS = [0, 5, 20];
+/** The scenarios the hop table covers (one connection: what one request waits). */
+const HOP_SCENARIOS = [{ id: "json c1", stream: false }, { id: "stream c1", stream: true }];
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "results");
 
 const { values: args } = parseArgs({
   options: {
     quick: { type: "boolean", default: false }, seconds: { type: "string" }, "no-wrangler-dev": { type: "boolean", default: false },
-    baseline: { type: "string" },
+    baseline: { type: "string" }, "do-rtt": { type: "string" },
   },
 });
 const baseline = args.baseline ? baselineTarget(args.baseline) : null;
@@ -41,6 +49,8 @@ const targets = targetOrder(baseline);
 const seconds = Number(args.seconds ?? (args.quick ? 3 : 8));
 const warmupSeconds = args.quick ? 1 : 2;
 const ttfbCount = args.quick ? 100 : 300;
+const doRtt = args["do-rtt"] === undefined ? null : Number(args["do-rtt"]);
+if (doRtt !== null && !(doRtt >= 0)) throw new Error(`--do-rtt takes a number of milliseconds, not ${args["do-rtt"]}`);
 
 const log = (line) => process.stderr.write(`${line}\n`);
 const started = [];
@@ -75,12 +85,24 @@ async function main() {
 
   const upstream = await start(startUpstreamProcess(PORTS.upstream));
   const settings = { ...BENCH_SETTINGS, OPENCLAW_URL: upstream.url };
+  // With --do-rtt, the measured gateways run behind the hop model (servers/hops.mjs).
+  const measured = (b) => (doRtt === null ? b : withHops(b, durableObjectClasses(b.gatewayDir)));
+  const measuredSettings = doRtt === null ? settings : { ...settings, BENCH_DO_RTT_MS: String(doRtt) };
   const servers = {
     direct: upstream,
     "bare-worker": await start(startBareWorker(PORTS.bare, upstream.url)),
-    gateway: await start(startGatewayWorker(PORTS.gateway, bundle, settings)),
-    ...(baseline ? { [baseline]: await start(startGatewayWorker(PORTS.baseline, baselineBuild.bundle, settings)) } : {}),
+    gateway: await start(startGatewayWorker(PORTS.gateway, measured(bundle), measuredSettings)),
+    ...(baseline ? { [baseline]: await start(startGatewayWorker(PORTS.baseline, measured(baselineBuild.bundle), measuredSettings)) } : {}),
     portkey: await start(startPortkey(PORTS.portkey)),
+  };
+  // The hop model's gateways, started now while the baseline's worktree (its wrangler.jsonc)
+  // is still there; idle until the hop table is measured.
+  const hopServers = {
+    gateway: await start(startGatewayWorker(PORTS.hops, withHops(bundle, durableObjectClasses()), { ...settings, BENCH_DO_RTT_MS: "0" })),
+    ...(baseline ? {
+      [baseline]: await start(startGatewayWorker(PORTS.hopsBaseline, withHops(baselineBuild.bundle, durableObjectClasses(baselineBuild.bundle.gatewayDir)),
+        { ...settings, BENCH_DO_RTT_MS: "0" })),
+    } : {}),
   };
   // The baseline's bindings and migrations are read: its worktree is no longer needed.
   baselineBuild?.worktree.remove();
@@ -107,6 +129,9 @@ async function main() {
   const directTtfb = ttfb[0].ttfb.p50;
   for (const t of ttfb) t.added_p50 = t.ttfb.p50 === null ? null : Math.round((t.ttfb.p50 - directTtfb) * 1000) / 1000;
 
+  const hops = await measureHops(upstream, hopServers);
+  for (const server of Object.values(hopServers)) await server.stop();
+
   // Let the attendees' Durable Objects flush their queued log rows, then count them:
   // proof that the gateway measured here really logged every request it served.
   await new Promise((resolve) => setTimeout(resolve, 3_000));
@@ -132,7 +157,8 @@ async function main() {
         requests_served: runs.filter((r) => r.target === baseline).reduce((n, r) => n + r.requests, 0),
       },
     } : {}),
-    runs, ttfb, memory, wrangler_dev: wranglerDev,
+    ...(doRtt === null ? {} : { do_rtt_ms: doRtt }),
+    runs, ttfb, hops, memory, wrangler_dev: wranglerDev,
   };
   results.targets = evaluateTargets(results);
   rmSync(buildDir, { recursive: true, force: true });
@@ -159,6 +185,38 @@ function buildBaseline(ref, buildDir) {
   const outdir = path.join(buildDir, "baseline");
   mkdirSync(outdir);
   return { worktree, bundle: buildGatewayBundle(outdir, path.join(worktree.dir, "apps", "organized-gateway")) };
+}
+
+/**
+ * The hop table: for json c1 and stream c1, the time to the first byte with each Durable
+ * Object and D1 call waiting 0, 5 and 20 ms, on gateways behind the hop model. What a
+ * round trip adds before the first byte, divided by the round trip, counts the sequential
+ * round trips standing before the answer starts.
+ */
+async function measureHops(upstream, hopServers) {
+  const count = args.quick ? 30 : 100;
+  const job = (url, stream, identity, userPrefix) => runLoadJob({
+    kind: "ttfb", url: `${url}/v1/chat/completions`, body: requestBody(stream), headers: {}, identity, userPrefix, count, warmup: 5,
+  });
+  const rows = [];
+  for (const scenario of HOP_SCENARIOS) {
+    const direct = await job(upstream.url, scenario.stream, "none", "hops-direct");
+    for (const [target, server] of Object.entries(hopServers)) {
+      const byRtt = {};
+      for (const rtt of HOP_RTTS) {
+        log(`hops: ${scenario.id}, ${target}, ${rtt} ms per Durable Object / D1 call`);
+        const answer = await fetch(`${server.url}${HOP_CONTROL_PATH}${rtt}`, { method: "POST" });
+        if (!answer.ok) throw new Error(`the hop model did not take ${rtt} ms: ${answer.status}`);
+        // A fresh attendee per round trip: each starts as a first request would, then repeats.
+        const result = await job(server.url, scenario.stream, "byok", `hops-${rtt}-${scenario.stream ? "s" : "j"}-${target.replace(/[^A-Za-z0-9._-]/g, "-")}`.slice(0, 40));
+        byRtt[rtt] = result.ttfb.p50 === null || direct.ttfb.p50 === null ? null : Math.round((result.ttfb.p50 - direct.ttfb.p50) * 1000) / 1000;
+      }
+      const top = HOP_RTTS[HOP_RTTS.length - 1];
+      const hopsBeforeFirstByte = byRtt[top] === null || byRtt[0] === null ? null : Math.round(((byRtt[top] - byRtt[0]) / top) * 10) / 10;
+      rows.push({ scenario: scenario.id, target, direct_ttfb_p50: direct.ttfb.p50, added_ttfb_p50_by_rtt: byRtt, round_trips_before_first_byte: hopsBeforeFirstByte });
+    }
+  }
+  return rows;
 }
 
 async function start(promise) {

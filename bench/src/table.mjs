@@ -26,6 +26,10 @@ export function formatReport(results) {
     results.ttfb.map((t) => [t.target, t.variant ?? "", fixed(t.ttfb.p50), fixed(t.ttfb.p95), fixed(t.ttfb.p99), signed(t.added_p50), fixed(t.total.p50)]),
   ));
   parts.push("");
+  if (results.hops?.length) {
+    parts.push(formatHops(results.hops));
+    parts.push("");
+  }
   parts.push("Memory (MiB): resident at start, at the end, and peak");
   parts.push(formatTable(
     ["process", "pid", "rss start", "rss end", "peak"],
@@ -48,6 +52,23 @@ export function formatReport(results) {
   parts.push("Targets (reported, not asserted)");
   for (const t of results.targets) parts.push(`  ${t.met ? "MET   " : "MISSED"}  ${t.target}: ${t.detail}`);
   return parts.join("\n");
+}
+
+/**
+ * Production's hops, modelled (servers/hops.mjs): the time to first byte a gateway adds over
+ * the upstream called directly, with each Durable Object and D1 call waiting 0, 5 or 20 ms;
+ * the last column is what the largest round trip added over none, in round trips.
+ */
+export function formatHops(hops) {
+  const rtts = Object.keys(hops[0].added_ttfb_p50_by_rtt).map(Number);
+  return [
+    "Production's hops, modelled: added time to first byte (ms, p50 over the upstream direct) with each Durable Object / D1 call taking a round trip",
+    formatTable(
+      ["scenario", "target", ...rtts.map((rtt) => `${rtt} ms/hop`), "sequential round trips before the first byte"],
+      hops.map((h) => [h.scenario, h.target, ...rtts.map((rtt) => signed(h.added_ttfb_p50_by_rtt[rtt])),
+        h.round_trips_before_first_byte === null ? null : h.round_trips_before_first_byte.toFixed(1)]),
+    ),
+  ].join("\n");
 }
 
 /**

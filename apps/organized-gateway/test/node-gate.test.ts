@@ -3,7 +3,8 @@
 // a probe whose settle was lost does not keep the node probing.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { DOWN_MS, PROBE_MS, type NodeSlotRequest } from "../src/objects/node-gate";
+import { DOWN_MS, PROBE_MS, nodeGateName, type NodeSlotRequest } from "../src/objects/node-gate";
+import { UPSTREAM, chatInit, gatewayWith } from "./helpers";
 
 let sequence = 0;
 const gate = () => env.NODE_GATE.get(env.NODE_GATE.idFromName(`node:probe-test-${Date.now().toString(36)}-${++sequence}`));
@@ -68,5 +69,23 @@ describe("a node coming back", () => {
     if (!probe.ok) throw new Error("the probe should have had a slot");
     await node.release(probe.leaseId, "answered", probeAt + 50);
     expect((await node.acquire(ask(probeAt + 60))).ok).toBe(true);
+  });
+});
+
+describe("node slots an attendee's object keeps between its requests", () => {
+  it("come back to the node the moment another caller would be refused for want of one, and the cap stays exact", async () => {
+    // A two-slot node: the attendee's answered request leaves its slot kept, idle, in their object.
+    const answered = await gatewayWith({ OPENCLAW_MAX_CONCURRENT: "2" }, "/v1/chat/completions", chatInit({ user: "spare-keeper", key: "sk-spare-keeper" }));
+    expect(answered.status).toBe(200);
+    const node = env.NODE_GATE.get(env.NODE_GATE.idFromName(nodeGateName({ name: "openclaw", baseUrl: UPSTREAM })));
+    const full = (now: number): NodeSlotRequest => ({ now, priority: 0, maxConcurrent: 2, queueMax: 0, queueMs: 0, leaseMs: 60_000 });
+    // Two other callers that may not wait: both are served (the kept slot is given back for the second)...
+    const first = await node.acquire(full(Date.now()));
+    const second = await node.acquire(full(Date.now()));
+    expect([first.ok, second.ok]).toEqual([true, true]);
+    // ...and a third finds the node's two slots taken: nothing was counted twice or lost.
+    expect(await node.acquire(full(Date.now()))).toMatchObject({ ok: false, reason: "busy" });
+    expect((await node.describe()).inflight).toBe(2);
+    for (const slot of [first, second]) if (slot.ok) await node.release(slot.leaseId, "answered");
   });
 });

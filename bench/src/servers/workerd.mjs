@@ -56,6 +56,11 @@ export async function startBareWorker(port, upstreamUrl) {
   });
 }
 
+/** The Durable Object classes a gateway's wrangler.jsonc declares (what its bundle must export). */
+export function durableObjectClasses(gatewayDir = GATEWAY_DIR) {
+  return readGatewayConfig(gatewayDir).durable_objects.bindings.map((b) => b.class_name);
+}
+
 export function readGatewayConfig(gatewayDir = GATEWAY_DIR) {
   return parseJsonc(readFileSync(path.join(gatewayDir, "wrangler.jsonc"), "utf8"));
 }
@@ -67,6 +72,10 @@ export function readGatewayConfig(gatewayDir = GATEWAY_DIR) {
  */
 export async function startGatewayWorker(port, bundle, settings, shared = {}) {
   const { path: bundlePath, gatewayDir } = bundle;
+  // A bundle with hops.mjs's wrapper starts there; the wrapper imports the bundle.
+  const modules = bundle.entry
+    ? [{ type: "ESModule", path: bundle.entry }, { type: "ESModule", path: bundlePath }]
+    : [{ type: "ESModule", path: bundlePath }];
   const config = readGatewayConfig(gatewayDir);
   const state = mkdtempSync(path.join(tmpdir(), "ocg-bench-state-"));
   // Storage goes when the gateway stops, or when the process exits first (a signal), even
@@ -86,7 +95,7 @@ export async function startGatewayWorker(port, bundle, settings, shared = {}) {
   };
   try {
     worker = await startMiniflare("gateway", { ...shared, port, rootPath: path.dirname(bundlePath), resourcePersistencePath: state }, {
-      modules: [{ type: "ESModule", path: bundlePath }],
+      modules,
       modulesRoot: path.dirname(bundlePath),
       compatibilityDate: config.compatibility_date,
       compatibilityFlags: config.compatibility_flags,

@@ -12,6 +12,8 @@
  * admit exactly the limit. Slots are leases the Worker renews while its request runs (this
  * object forwards renewals to the node), so a lost settle frees both within a lease.
  * Log rows are never only in memory once `settle` has answered: see pipeline/settle/row-batcher.ts.
+ * A node slot may outlive its request here, idle, for the attendee's next request
+ * (spare-node-slots.ts): no round trip to the node's object before that one's upstream call.
  */
 import { DurableObject } from "cloudflare:workers";
 import { configFor } from "../../settings/config";
@@ -35,11 +37,12 @@ import { ownValue } from "../../shared/own-key";
 import { TurnBook } from "./turns";
 import { KeyWindowClient } from "../key-window";
 import { decideRegistration } from "./registrations";
+import { SpareNodeSlots, needsRenewal, type SpareSlot } from "./spare-node-slots";
 
 const REGISTRATIONS_KEY = "registrations";
 
 type NodeReservation =
-  | { ok: true; node: string; key: string; nodeLeaseId: string }
+  | { ok: true; node: string; key: string; nodeLeaseId: string; reusable: boolean; renewedAt: number }
   | Extract<FailoverResult, { ok: false }>;
 
 /**
@@ -50,6 +53,11 @@ type NodeReservation =
 interface Held {
   node: string;
   leaseId: string;
+  /** The node said this slot may be kept for the attendee's next request (spare-node-slots.ts). */
+  reusable: boolean;
+  /** When the node last renewed the node slot's lease. */
+  renewedAt: number;
+  leaseMs: number;
   quota: { period: string; project: string } | null;
   claim: string | null;
   session: { key: string; leaseId: string } | null;
@@ -75,6 +83,9 @@ export class AttendeeGate extends DurableObject<Env> {
   private readonly turns = new TurnBook();
   /** One turn at a time per upstream session (OpenClaw serialises them, and fails a second one that starts). */
   private readonly sessions = new Map<string, SlotPool>();
+  /** Node slots kept idle between this attendee's requests, and the timer that returns the lapsed ones. */
+  private readonly spare = new SpareNodeSlots();
+  private spareTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -102,7 +113,7 @@ export class AttendeeGate extends DurableObject<Env> {
     const period = periodOf(now);
     const counted = !request.free && tierRow !== null && (tierRow.requestsPerMonth !== null || tierRow.projects !== null);
     let leaseId = "";
-    let node: { node: string; leaseId: string } | null = null;
+    let node: Pick<Held, "node" | "leaseId" | "reusable" | "renewedAt" | "leaseMs"> | null = null;
     let spent: StoredCredential | null = null;
     let session: { key: string; leaseId: string } | null = null;
     let detail: QuotaDetail | undefined;
@@ -188,7 +199,7 @@ export class AttendeeGate extends DurableObject<Env> {
         run: async () => {
           const result = await this.reserveNode(nodes, limits.priority, request, Date.now());
           if (!result.ok) return result;
-          node = { node: result.key, leaseId: result.nodeLeaseId };
+          node = { node: result.key, leaseId: result.nodeLeaseId, reusable: result.reusable, renewedAt: result.renewedAt, leaseMs: request.leaseMs };
           return { ok: true };
         },
       },
@@ -199,7 +210,7 @@ export class AttendeeGate extends DurableObject<Env> {
       if (claim) this.record.release(claim);
       return { ok: false, refusal: decision.refusal, retryAfterMs: decision.retryAfterMs, tier, limits: tierRow, detail, ...allowance, kind: this.record.credential()?.kind };
     }
-    const granted = node as unknown as { node: string; leaseId: string };
+    const granted = node as unknown as Pick<Held, "node" | "leaseId" | "reusable" | "renewedAt" | "leaseMs">;
     this.held.set(leaseId, {
       ...granted, quota: counted ? { period, project: request.project } : null, claim, session, turnOf: null,
       key: keyWindow && keyLease ? { window: keyWindow, leaseId: keyLease } : null,
@@ -255,7 +266,9 @@ export class AttendeeGate extends DurableObject<Env> {
     if (!decision.ok) return { ok: false, refusal: decision.refusal, retryAfterMs: decision.retryAfterMs, tier, limits, ...allowance, kind: stored?.kind };
     const inTurn = call as unknown as { turnLease: string; requestId: string };
     const leaseId = crypto.randomUUID();
-    this.held.set(leaseId, { node: "", leaseId: "", quota: null, claim: null, session: null, turnOf: inTurn.turnLease, key: null });
+    this.held.set(leaseId, {
+      node: "", leaseId: "", reusable: false, renewedAt: 0, leaseMs: request.leaseMs, quota: null, claim: null, session: null, turnOf: inTurn.turnLease, key: null,
+    });
     return {
       ok: true, leaseId, node: "", nodeLeaseId: "", generation: this.record.state.generation, provisional: false, tier, limits,
       credential: stored, turn: inTurn.requestId, ...allowance,
@@ -278,20 +291,22 @@ export class AttendeeGate extends DurableObject<Env> {
     const held = this.held.get(leaseId);
     if (!held) return { ok: false, refusal: "host_down", retryAfterMs: 1_000 };
     await this.nodeGate(held.node).release(held.leaseId, "unreachable").catch(() => {});
+    // Slots kept on a node that cannot be reached would only send the next requests there.
+    await this.returnSpare(held.node, this.spare.drain(held.node));
     const limits = tierLimits(request.tiers, this.record.state.tier ?? request.defaultTier) ?? tierLimits(request.tiers, EVENT_TIER)!;
     const result = await this.reserveNode(remaining, limits.priority, request, Date.now());
     if (!result.ok) {
       held.node = "";
       return result;
     }
-    Object.assign(held, { node: result.key, leaseId: result.nodeLeaseId });
+    Object.assign(held, { node: result.key, leaseId: result.nodeLeaseId, reusable: result.reusable, renewedAt: result.renewedAt });
     return { ok: true, node: result.node, nodeLeaseId: result.nodeLeaseId };
   }
 
   /** Keeps a lease (and its node slot) alive while its request runs; false when already freed. */
   async renew(leaseId: string): Promise<boolean> {
     const held = this.held.get(leaseId);
-    if (held?.node) await this.nodeGate(held.node).renew(held.leaseId).catch(() => false);
+    if (held?.node && await this.nodeGate(held.node).renew(held.leaseId).catch(() => false)) held.renewedAt = Date.now();
     if (held?.session) this.sessions.get(held.session.key)?.renew(held.session.leaseId);
     if (held?.key) await held.key.window.renew(held.key.leaseId).catch(() => false);
     this.turns.renew(leaseId, Date.now());
@@ -312,7 +327,10 @@ export class AttendeeGate extends DurableObject<Env> {
       const outcome: NodeOutcome = request.nodeOutcome ?? "answered";
       this.releaseSession(held?.session ?? null);
       if (held?.key) await held.key.window.release(held.key.leaseId).catch(() => {});
-      if (held?.node) await this.nodeGate(held.node).release(held.leaseId, outcome).catch(() => {});
+      if (held?.node) {
+        if (held.reusable && outcome === "answered") await this.keepSpare(held.node, held);
+        else await this.nodeGate(held.node).release(held.leaseId, outcome).catch(() => {});
+      }
       // A relay call's tokens count for its turn; a turn's row says what all its calls cost.
       if (held?.turnOf) {
         this.turns.endCall(held.turnOf, row.tokens_est);
@@ -419,17 +437,58 @@ export class AttendeeGate extends DurableObject<Env> {
     await this.rows.retryOutbox();
   }
 
-  /** Tries the nodes in order: the first with a slot wins; a down one passes to the next; a busy one refuses. */
+  /**
+   * The node asks for its idle slots back (another attendee would wait for one, or it went
+   * down): they go back, and the slots this attendee's running requests hold there go back
+   * when those end instead of being kept.
+   */
+  async returnSpareSlots(node: string): Promise<void> {
+    for (const held of this.held.values()) if (held.node === node) held.reusable = false;
+    await this.returnSpare(node, this.spare.drain(node));
+  }
+
+  /** Keeps an ended request's node slot for the next request (renewed at the node first when a third of its lease is gone). */
+  private async keepSpare(node: string, held: Pick<Held, "leaseId" | "renewedAt" | "leaseMs">): Promise<void> {
+    const now = Date.now();
+    const slot: SpareSlot = { leaseId: held.leaseId, renewedAt: held.renewedAt };
+    if (needsRenewal(slot, now, held.leaseMs)) {
+      // A lease the node no longer holds is no slot: nothing to keep.
+      if (!(await this.nodeGate(node).renew(slot.leaseId).catch(() => false))) return;
+      slot.renewedAt = now;
+    }
+    this.spare.keep(node, slot, now);
+    this.scheduleSpareReturn();
+  }
+
+  private async returnSpare(node: string, slots: readonly SpareSlot[]): Promise<void> {
+    await Promise.all(slots.map((slot) => this.nodeGate(node).release(slot.leaseId, "answered").catch(() => {})));
+  }
+
+  private scheduleSpareReturn(): void {
+    if (this.spareTimer) return;
+    const next = this.spare.nextLapse();
+    if (next === null) return;
+    this.spareTimer = setTimeout(() => {
+      this.spareTimer = null;
+      const lapsed = this.spare.lapsed(Date.now());
+      for (const { node, slot } of lapsed) void this.returnSpare(node, [slot]);
+      this.scheduleSpareReturn();
+    }, Math.max(0, next - Date.now()) + 5);
+  }
+
+  /** Tries the nodes in order: a slot kept here or the first node with a slot wins; a down one passes to the next; a busy one refuses. */
   private async reserveNode(
     nodes: readonly NodeChoice[], priority: number, request: Pick<AdmitRequest, "leaseMs" | "nodeQueue">, now: number,
   ): Promise<NodeReservation> {
     let downFor = 0;
     for (const node of nodes) {
+      const kept = this.spare.take(node.key);
+      if (kept) return { ok: true, node: node.name, key: node.key, nodeLeaseId: kept.leaseId, reusable: true, renewedAt: kept.renewedAt };
       const slot = await this.nodeGate(node.key).acquire({
         now, priority, maxConcurrent: node.maxConcurrent, queueMax: request.nodeQueue.max, queueMs: request.nodeQueue.ms,
-        leaseMs: request.leaseMs,
+        leaseMs: request.leaseMs, holder: this.userId ?? undefined, node: node.key,
       });
-      if (slot.ok) return { ok: true, node: node.name, key: node.key, nodeLeaseId: slot.leaseId };
+      if (slot.ok) return { ok: true, node: node.name, key: node.key, nodeLeaseId: slot.leaseId, reusable: slot.spare === true, renewedAt: now };
       // Busy is not a reason to move: the attendee's session lives on their node.
       if (slot.reason === "busy") return { ok: false, refusal: "host_busy", retryAfterMs: slot.retryAfterMs };
       downFor = downFor === 0 ? slot.retryAfterMs : Math.min(downFor, slot.retryAfterMs);

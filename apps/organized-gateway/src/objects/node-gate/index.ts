@@ -15,6 +15,12 @@
  * within PROBE_MS found the host back, and the node is up for everyone — whatever that one
  * request does next (a 20 s answer once held the node half-open for all its 20 s), and
  * even if its settle is lost. Others' asks never extend the probe's lease.
+ *
+ * An attendee's object may keep a slot between its own requests (attendee-gate/
+ * spare-node-slots.ts) when this node says so: only while it has room to spare. A kept slot
+ * is a lease like any other, so the cap stays exact; when a request would otherwise wait or
+ * be refused for want of a slot, or the node goes down, the node first asks the attendees
+ * who may keep slots to give back the idle ones (`reclaim`), and stops letting them keep any.
  */
 import { DurableObject } from "cloudflare:workers";
 import { SlotPool } from "../limits/slot-pool";
@@ -39,10 +45,15 @@ export interface NodeSlotRequest {
   queueMax: number;
   queueMs: number;
   leaseMs: number;
+  /** The attendee's object asking (its name), to be asked for its idle slots back; none: it keeps none. */
+  holder?: string;
+  /** This node's object key (nodeGateName), named in that ask. */
+  node?: string;
 }
 
 export type NodeSlot =
-  | { ok: true; leaseId: string }
+  /** `spare`: the asking attendee's object may keep the slot when its request ends. */
+  | { ok: true; leaseId: string; spare?: boolean }
   | { ok: false; reason: "busy" | "down"; retryAfterMs: number };
 
 /** How a request on this node ended, as far as the node's health is concerned. */
@@ -61,9 +72,14 @@ export class NodeGate extends DurableObject<Env> {
   private downUntil = 0;
   private probeLease: string | null = null;
   private probeStartedAt = 0;
+  /** Leases their attendee's object may keep when idle, by lease id: the attendee's object name. */
+  private readonly keepers = new Map<string, string>();
+  private reclaiming: Promise<void> | null = null;
+  private key: string | null = null;
 
   async acquire(request: NodeSlotRequest): Promise<NodeSlot> {
     const { now } = request;
+    if (request.node) this.key = request.node;
     this.slots.expire(now);
     const health = this.health(now);
     if (health === "down") return { ok: false, reason: "down", retryAfterMs: Math.max(1, this.downUntil - now) };
@@ -74,11 +90,17 @@ export class NodeGate extends DurableObject<Env> {
       this.probeStartedAt = now;
       return { ok: true, leaseId: this.probeLease };
     }
+    // No room: the idle slots attendees keep come back first, so nobody waits behind them.
+    if (this.keepers.size > 0 && (this.slots.inUse >= request.maxConcurrent || this.slots.queued > 0)) await this.reclaim();
     const answer = await this.slots.acquire({
       now, cap: request.maxConcurrent, leaseMs: request.leaseMs,
       queueMs: request.queueMs, queueMax: request.queueMax, priority: request.priority,
     });
-    if ("leaseId" in answer) return { ok: true, leaseId: answer.leaseId };
+    if ("leaseId" in answer) {
+      const spare = request.holder !== undefined && this.state === "up" && this.slots.inUse < request.maxConcurrent && this.slots.queued === 0;
+      if (spare) this.keepers.set(answer.leaseId, request.holder!);
+      return { ok: true, leaseId: answer.leaseId, spare };
+    }
     if (this.state === "down") return { ok: false, reason: "down", retryAfterMs: Math.max(1, this.downUntil - Date.now()) };
     return { ok: false, reason: "busy", retryAfterMs: Math.max(1_000, Math.min(request.queueMs, 10_000)) };
   }
@@ -89,6 +111,7 @@ export class NodeGate extends DurableObject<Env> {
 
   /** Frees a slot and records how its request went: an unreachable host is marked down. */
   release(leaseId: string, outcome: NodeOutcome, now = Date.now()): void {
+    this.keepers.delete(leaseId);
     const wasProbe = leaseId === this.probeLease;
     if (wasProbe) this.probeLease = null;
     if (outcome === "unreachable") this.markDown(now);
@@ -117,5 +140,25 @@ export class NodeGate extends DurableObject<Env> {
     this.probeLease = null;
     // Queued requests would only wait for a host that is not there: they go elsewhere.
     this.slots.turnAwayQueue();
+    // Kept slots would send their attendees' next requests to it: they come back too.
+    if (this.keepers.size > 0) void this.reclaim();
+  }
+
+  /**
+   * Asks every attendee that may keep slots here to give back its idle ones (and keep no more
+   * of them); resolves when they answered. One reclaim at a time: later asks share it.
+   */
+  private reclaim(): Promise<void> {
+    const key = this.key;
+    if (key === null) return Promise.resolve();
+    this.reclaiming ??= (async () => {
+      const holders = [...new Set(this.keepers.values())];
+      this.keepers.clear();
+      await Promise.all(holders.map((holder) =>
+        this.env.ATTENDEE_GATE.get(this.env.ATTENDEE_GATE.idFromName(holder)).returnSpareSlots(key).catch(() => {})));
+    })().finally(() => {
+      this.reclaiming = null;
+    });
+    return this.reclaiming;
   }
 }
