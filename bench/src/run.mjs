@@ -7,6 +7,9 @@
 //   --no-wrangler-dev  skip the `npm start` path
 //   --baseline REF     also measure the gateway as it was at commit REF (target
 //                      `gateway@REF`: built from a temporary git worktree, removed after)
+//   --portkey-worker DIR  a checkout of Portkey's repository to build its Worker from
+//                      (servers/portkey-worker.mjs; default node_modules/.cache/portkey-worker-<version>,
+//                      measured as target `portkey-worker` when there)
 //   --do-rtt MS        every Durable Object and D1 call of the measured gateways waits MS
 //                      (production's hops, servers/hops.mjs); the hop table below is
 //                      measured either way, at 0, 5 and 20 ms per hop
@@ -25,13 +28,14 @@ import { formatReport } from "./table.mjs";
 import { evaluateTargets } from "./targets.mjs";
 import { cpuMsOf, descendantPids, memoryOf } from "./servers/process.mjs";
 import { PORTKEY_VERSION, installPortkey, portkeyHeaders, startPortkey } from "./servers/portkey.mjs";
+import { PORTKEY_WORKER_DIR, buildPortkeyWorker, portkeyWorkerMissing, startPortkeyWorker } from "./servers/portkey-worker.mjs";
 import { startUpstreamProcess } from "./servers/upstream.mjs";
 import { HOP_CONTROL_PATH, withHops } from "./servers/hops.mjs";
 import { buildGatewayBundle, countLoggedRequests, durableObjectClasses, startBareWorker, startGatewayWorker, workerdVersion } from "./servers/workerd.mjs";
 import { freePorts } from "./servers/ports.mjs";
 
 /** Asked of the system per run (servers/ports.mjs): a run never collides with whatever else listens. */
-const PORTS = await freePorts(["upstream", "bare", "gateway", "portkey", "wranglerDev", "baseline", "hops", "hopsBaseline"]);
+const PORTS = await freePorts(["upstream", "bare", "gateway", "portkey", "wranglerDev", "baseline", "hops", "hopsBaseline", "portkeyWorker"]);
 /** The round trips per Durable Object / D1 call the hop table is measured at. */
 export const HOP_RTTS = [0, 5, 20];
 /** The scenarios the hop table covers (one connection: what one request waits). */
@@ -41,11 +45,13 @@ const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), ".."
 const { values: args } = parseArgs({
   options: {
     quick: { type: "boolean", default: false }, seconds: { type: "string" }, "no-wrangler-dev": { type: "boolean", default: false },
-    baseline: { type: "string" }, "do-rtt": { type: "string" },
+    baseline: { type: "string" }, "do-rtt": { type: "string" }, "portkey-worker": { type: "string" },
   },
 });
 const baseline = args.baseline ? baselineTarget(args.baseline) : null;
-const targets = targetOrder(baseline);
+const portkeyWorkerDir = args["portkey-worker"] ? path.resolve(args["portkey-worker"]) : PORTKEY_WORKER_DIR;
+const portkeyWorkerAbsent = portkeyWorkerMissing(portkeyWorkerDir);
+const targets = [...targetOrder(baseline), ...(portkeyWorkerAbsent ? [] : ["portkey-worker"])];
 const seconds = Number(args.seconds ?? (args.quick ? 3 : 8));
 const warmupSeconds = args.quick ? 1 : 2;
 const ttfbCount = args.quick ? 100 : 300;
@@ -82,6 +88,8 @@ async function main() {
   onExit.push(() => rmSync(buildDir, { recursive: true, force: true }));
   const bundle = buildGatewayBundle(buildDir);
   const baselineBuild = baseline ? buildBaseline(args.baseline, buildDir) : null;
+  if (portkeyWorkerAbsent) log(`Portkey's Worker build is not measured: ${portkeyWorkerAbsent}.`);
+  const portkeyWorkerBuild = portkeyWorkerAbsent ? null : buildPortkeyWorker(path.join(buildDir, "portkey-worker"), portkeyWorkerDir);
 
   const upstream = await start(startUpstreamProcess(PORTS.upstream));
   const settings = { ...BENCH_SETTINGS, OPENCLAW_URL: upstream.url };
@@ -94,6 +102,7 @@ async function main() {
     gateway: await start(startGatewayWorker(PORTS.gateway, measured(bundle), measuredSettings)),
     ...(baseline ? { [baseline]: await start(startGatewayWorker(PORTS.baseline, measured(baselineBuild.bundle), measuredSettings)) } : {}),
     portkey: await start(startPortkey(PORTS.portkey)),
+    ...(portkeyWorkerBuild ? { "portkey-worker": await start(startPortkeyWorker(PORTS.portkeyWorker, portkeyWorkerBuild)) } : {}),
   };
   // The hop model's gateways, started now while the baseline's worktree (its wrangler.jsonc)
   // is still there; idle until the hop table is measured.
@@ -107,7 +116,7 @@ async function main() {
   // The baseline's bindings and migrations are read: its worktree is no longer needed.
   baselineBuild?.worktree.remove();
   const memoryAtStart = Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, memoryOf(s.pid)]));
-  const extraHeaders = { portkey: portkeyHeaders(upstream.url) };
+  const extraHeaders = { portkey: portkeyHeaders(upstream.url), "portkey-worker": portkeyHeaders(upstream.url) };
 
   const runs = [];
   for (const [index, scenario] of SCENARIOS.entries()) {
@@ -138,7 +147,7 @@ async function main() {
   const logged = await countLoggedRequests(servers.gateway);
   const baselineLogged = baseline ? await countLoggedRequests(servers[baseline]) : null;
   const memory = Object.entries(servers).map(([name, s]) => ({
-    process: name === "direct" ? "upstream (dev upstream)" : isGatewayTarget(name) || name === "bare-worker" ? `${name} (workerd)` : `${name} (node)`,
+    process: name === "direct" ? "upstream (dev upstream)" : isGatewayTarget(name) || name.endsWith("worker") ? `${name} (workerd)` : `${name} (node)`,
     pid: s.pid, rss_start_mb: memoryAtStart[name].rss_mb, rss_end_mb: memoryOf(s.pid).rss_mb, peak_rss_mb: memoryOf(s.pid).peak_rss_mb,
   }));
   for (const name of targets.slice(1)) await servers[name].stop();
@@ -148,6 +157,7 @@ async function main() {
     when: new Date().toISOString(),
     options: { seconds, warmupSeconds, ttfbCount, quick: args.quick },
     machine: describeMachine({ workerd: workerdVersion(), portkey: PORTKEY_VERSION }),
+    portkey_worker: portkeyWorkerAbsent ? { measured: false, why: portkeyWorkerAbsent } : { measured: true, dir: portkeyWorkerDir },
     settings: { RATE_LIMIT_PER_MINUTE: BENCH_SETTINGS.RATE_LIMIT_PER_MINUTE, MAX_INFLIGHT_PER_USER: BENCH_SETTINGS.MAX_INFLIGHT_PER_USER },
     gateway_rows_logged: logged,
     gateway_requests_served: runs.filter((r) => r.target === "gateway").reduce((n, r) => n + r.requests, 0),

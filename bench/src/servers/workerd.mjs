@@ -38,7 +38,7 @@ export function buildGatewayBundle(outdir, gatewayDir = GATEWAY_DIR) {
 }
 
 /** Starts Miniflare and finds the workerd process it spawned. */
-async function startMiniflare(name, shared, worker) {
+export async function startMiniflare(name, shared, worker) {
   const before = new Set(childPids(process.pid, "workerd"));
   // Miniflare 5 takes a new options shape; the v4 shape (the documented one) converts to it.
   const mf = new Miniflare(convertV4MiniflareOptions({ host: "127.0.0.1", ...shared, workers: [{ name, ...worker }] }));

@@ -319,6 +319,11 @@ export class AttendeeGate extends DurableObject<Env> {
    */
   async settle(request: SettleRequest, row: RequestRow, flushMs: number): Promise<void> {
     const held = request.leaseId ? this.held.get(request.leaseId) : undefined;
+    // Everything decided here is decided before the first await, so the attendee's next
+    // request (often already on its way) finds its slots back and a BYOK key bound.
+    if (request.credentialUse) this.record.noteCredentialUse(request.credentialUse, new Date().toISOString());
+    const bound = request.binding !== undefined && this.record.bindAccepted(request.binding.keyHash);
+    const returned: Promise<unknown>[] = [];
     if (request.leaseId) {
       this.slots.release(request.leaseId);
       this.held.delete(request.leaseId);
@@ -326,11 +331,12 @@ export class AttendeeGate extends DurableObject<Env> {
       if (held?.quota && !request.reachedUpstream) this.quota.refund(held.quota.period, held.quota.project);
       const outcome: NodeOutcome = request.nodeOutcome ?? "answered";
       this.releaseSession(held?.session ?? null);
-      if (held?.key) await held.key.window.release(held.key.leaseId).catch(() => {});
       if (held?.node) {
-        if (held.reusable && outcome === "answered") await this.keepSpare(held.node, held);
-        else await this.nodeGate(held.node).release(held.leaseId, outcome).catch(() => {});
+        returned.push(held.reusable && outcome === "answered"
+          ? this.keepSpare(held.node, held)
+          : this.nodeGate(held.node).release(held.leaseId, outcome).catch(() => {}));
       }
+      if (held?.key) returned.push(held.key.window.release(held.key.leaseId).catch(() => {}));
       // A relay call's tokens count for its turn; a turn's row says what all its calls cost.
       if (held?.turnOf) {
         this.turns.endCall(held.turnOf, row.tokens_est);
@@ -339,10 +345,8 @@ export class AttendeeGate extends DurableObject<Env> {
         if (tally) Object.assign(row, { model_calls: tally.calls, model_tokens: tally.tokens });
       }
     }
-    if (request.credentialUse) this.record.noteCredentialUse(request.credentialUse, new Date().toISOString());
-    if (request.binding && this.record.bindAccepted(request.binding.keyHash)) {
-      await this.rosterBinding(request.binding.userId);
-    }
+    if (bound) returned.push(this.rosterBinding(request.binding!.userId));
+    await Promise.all(returned);
     // Only now, with the key bound if the upstream took it, may another key try the id.
     if (held?.claim) this.record.release(held.claim);
     await this.rows.add(row, flushMs);

@@ -6,7 +6,7 @@
  * of the latest admissions could forget them).
  */
 import type { Allowance } from "../attendee-gate/protocol";
-import { WINDOW_MS, decideWindow, restoreWindow, saveWindow, type SavedWindow, type WindowDecision } from "./window";
+import { WINDOW_MS, decideWindow, firstLive, restoreWindow, saveWindow, type SavedWindow, type WindowDecision } from "./window";
 
 const SAVE_MS = 1_000;
 const KEY = "window";
@@ -34,13 +34,15 @@ export class RollingWindow {
     this.scheduleSave();
   }
 
+  /** The window's headers; counted without copying the window (it is asked on every request). */
   allowance(now: number, limit: number): Allowance {
-    const live = this.hits.filter((t) => t > now - WINDOW_MS);
-    return { limit, remaining: Math.max(0, limit - live.length), resetMs: live.length ? live[0] + WINDOW_MS - now : 0 };
+    const first = firstLive(this.hits, now - WINDOW_MS);
+    const live = this.hits.length - first;
+    return { limit, remaining: Math.max(0, limit - live), resetMs: live ? this.hits[first] + WINDOW_MS - now : 0 };
   }
 
   inWindow(now: number): number {
-    return this.hits.filter((t) => t > now - WINDOW_MS).length;
+    return this.hits.length - firstLive(this.hits, now - WINDOW_MS);
   }
 
   private scheduleSave(): void {

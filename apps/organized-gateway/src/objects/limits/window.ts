@@ -19,7 +19,7 @@ export interface WindowDecision {
 }
 
 /** Index of the first timestamp still inside the window (hits are ascending). */
-function firstLive(hits: readonly number[], cutoff: number): number {
+export function firstLive(hits: readonly number[], cutoff: number): number {
   let low = 0;
   let high = hits.length;
   while (low < high) {
