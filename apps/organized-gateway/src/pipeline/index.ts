@@ -292,12 +292,16 @@ async function judgeCredential(call: Call, node: Upstream, credential: SpentCred
   if (!credential) return;
   const refusal = await node.strategy.isCredentialRefusal(response, { authMode: call.config.authMode, kind: credential.kind });
   if (refusal) {
-    call.log.target.credentialUse = { sealed: credential.sealed, result: "rejected" };
+    // Noted on the attendee's object before the refusal is answered, not only at settle: the
+    // caller of a relay call (OpenClaw) ends the attendee's turn the moment it reads this
+    // answer, and the attendee's next request must already find the credential refused.
+    const note = { sealed: credential.sealed, result: "rejected", since: call.log.startedAt } as const;
+    call.log.target.credentialUse = note;
     // The provider's own words may quote part of the token: they stay here.
-    await response.body?.cancel().catch(() => {});
+    await Promise.all([response.body?.cancel().catch(() => {}), call.log.target.gate?.noteCredentialUse(note).catch(() => {})]);
     throw refusal;
   }
-  if (response.ok) call.log.target.credentialUse = { sealed: credential.sealed, result: "ok" };
+  if (response.ok) call.log.target.credentialUse = { sealed: credential.sealed, result: "ok", since: call.log.startedAt };
 }
 
 /** The answer as the caller takes it, observed to its end for the row's last fields. */

@@ -143,6 +143,12 @@ export interface SettleRequest {
 export interface CredentialUseNote {
   sealed: string;
   result: "ok" | "rejected";
+  /**
+   * When the request that learned it started (epoch ms): an "ok" from a request that began
+   * before a refusal was noted says nothing about the credential now (a turn whose stream
+   * answered 200 while one of its model calls was refused), so it never masks that refusal.
+   */
+  since?: number;
 }
 
 export interface SettleBinding {

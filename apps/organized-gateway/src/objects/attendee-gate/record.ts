@@ -171,9 +171,10 @@ export class AttendeeRecord {
    * stored (one step in the object: a rotation that landed meanwhile is never overwritten);
    * stored only when the outcome changes, so a working credential costs no write per call.
    */
-  noteCredentialUse({ sealed, result }: CredentialUseNote, at: string): void {
+  noteCredentialUse({ sealed, result, since }: CredentialUseNote, at: string): void {
     const current = this.credential();
     if (!current || current.sealed !== sealed) return;
+    if (staleSuccess(current, result, since)) return;
     this.sealedCredential = { ...current, last_used_at: at, last_result: result };
     if (current.last_result !== result) this.storage.kv.put("credential", this.sealedCredential);
   }
@@ -218,4 +219,10 @@ export class AttendeeRecord {
     }
     return record;
   }
+}
+
+/** An "ok" learned by a request that started before the stored refusal was noted: older news. */
+export function staleSuccess(current: StoredCredential, result: "ok" | "rejected", since: number | undefined): boolean {
+  if (result !== "ok" || current.last_result !== "rejected" || since === undefined || current.last_used_at === null) return false;
+  return Date.parse(current.last_used_at) >= since;
 }
