@@ -41,6 +41,12 @@ describe("POST /mcp speaks MCP as the server `openclaw`", () => {
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(["ask_agent", "list_models", "new_conversation"]);
     for (const tool of tools) expect(tool.description?.length).toBeGreaterThan(40);
+    // What an editor's model picks by: who the agent is, when each tool is the one, and the instructions naming all three.
+    const described = Object.fromEntries(tools.map((tool) => [tool.name, tool.description ?? ""]));
+    expect(described.ask_agent).toMatch(/user's own OpenClaw agent \("my agent"/);
+    expect(described.new_conversation).toMatch(/start over/);
+    expect(described.list_models).toMatch(/model ids the user's gateway key may use/);
+    expect(client.getInstructions()).toMatch(/ask_agent[\s\S]*new_conversation[\s\S]*list_models/);
     const ask = tools.find((tool) => tool.name === "ask_agent")!;
     expect(ask.inputSchema.required).toEqual(["prompt"]);
     expect(Object.keys(ask.inputSchema.properties ?? {}).sort()).toEqual(["conversation_id", "model", "prompt"]);
@@ -144,6 +150,46 @@ describe("a conversation id names one OpenClaw session of the caller, and only t
     await client.close();
   });
 
+  it("keeps every hostile id a caller sends inside their own sessions: another attendee's real id, __proto__ and its kin, the longest allowed", async () => {
+    const ned = await connect(await issueKey("mcp-ned"), openclaw);
+    const ola = await connect(await issueKey("mcp-ola"), openclaw);
+    // Ola's own conversation, with the id the gateway handed her: Ned names it as his.
+    const olaTurn = (await ola.callTool({ name: "ask_agent", arguments: { prompt: "ola's first turn" } })) as CallToolResult;
+    const olaId = (olaTurn.structuredContent as { conversation_id: string }).conversation_id;
+    const [olaSeen] = await seenWith("ola's first turn");
+    const olaSession = olaSeen.body?.user as string;
+    const hostile = [olaId, "__proto__", "constructor", "prototype", "hasOwnProperty", "toString", "__defineGetter__", `c-${"z".repeat(62)}`];
+    const nedSessions = new Map<string, string>();
+    for (const id of hostile) {
+      const nedSession = await sessionOf(ned, `ned names ${id}`, id);
+      expect(nedSession, id).not.toBe(olaSession);
+      if (id !== olaId) expect(nedSession, id).not.toBe(await sessionOf(ola, `ola names ${id}`, id));
+      // The same id again is the same conversation of his: an id names a session, it does not pick one of anyone's.
+      expect(await sessionOf(ned, `ned again names ${id}`, id), id).toBe(nedSession);
+      nedSessions.set(id, nedSession);
+    }
+    expect(new Set(nedSessions.values()).size).toBe(hostile.length);
+    await ned.close();
+    await ola.close();
+  });
+
+  it("refuses an id too long, not ASCII, or shaped like a session key, as the tool's invalid arguments, before any model call or row", async () => {
+    const client = await connect(await issueKey("mcp-pia"), openclaw);
+    const refused = [
+      `c-${"z".repeat(63)}`, "x".repeat(20_000), "c-café", "c-\u202Eevil", "c-\u200Bzero", "c-\u{1F600}", "\uFF43-fullwidth", "c-\u0000nul",
+      "mcp:c-shared", "agent:main:openai-user:ocg-0", "../mcp-ola", "c shared", "",
+    ];
+    for (const [index, id] of refused.entries()) {
+      const prompt = `pia hostile ${index}`;
+      const result = (await client.callTool({ name: "ask_agent", arguments: { prompt, conversation_id: id } })) as CallToolResult;
+      expect(result.isError, JSON.stringify(id.slice(0, 80))).toBe(true);
+      expect(textOf(result)).toContain("conversation_id");
+      expect(await seenWith(prompt)).toEqual([]);
+    }
+    expect(await loggedRows("user_id = ?", ["mcp-pia"], 1, 300)).toEqual([]);
+    await client.close();
+  });
+
   it("never reaches another attendee's session, whatever id is sent", async () => {
     const lea = await connect(await issueKey("mcp-lea"), openclaw);
     const max = await connect(await issueKey("mcp-max"), openclaw);
@@ -224,6 +270,37 @@ describe("ask_agent is admitted like any /v1 call: a refusal is the tool's error
     const [row] = await loggedRows("user_id = ?", ["mcp-gus"], 1);
     expect(row).toMatchObject({ status: 403, error_code: "user_blocked", end_state: "rejected" });
     await client.close();
+  });
+
+  it("refuses list_models as /v1/models is refused: a blocked attendee hears the organiser paused their access, with a row", async () => {
+    const client = await connect(await issueKey("mcp-quy"));
+    expect((await admin("/users/mcp-quy/block", { method: "POST" })).status).toBe(200);
+    const result = (await client.callTool({ name: "list_models", arguments: {} })) as CallToolResult;
+    expect(result.isError).toBe(true);
+    expect(errorOf(result)).toMatchObject({ status: 403, code: "user_blocked" });
+    expect(textOf(result)).toMatch(/organiser has paused your access/);
+    const [row] = await loggedRows("user_id = ?", ["mcp-quy"], 1);
+    expect(row).toMatchObject({ endpoint: "/mcp/list_models", status: 403, error_code: "user_blocked" });
+    await client.close();
+  });
+
+  it("refuses a pipeline tool called straight away with a wrong key (no initialize first) with /v1's invalid_gateway_key, and logs it", async () => {
+    const key = await issueKey("mcp-rex");
+    const wrong = `${key.slice(0, -4)}${key.endsWith("CCCC") ? "DDDD" : "CCCC"}`;
+    for (const [id, name, args] of [[1, "list_models", {}], [2, "ask_agent", { prompt: "rex with a wrong key" }]] as const) {
+      const response = await app.fetch(new Request(`${BASE}/mcp`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${wrong}`, "content-type": "application/json", accept: "application/json, text/event-stream", "cf-connecting-ip": network() },
+        body: JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: args } }),
+      }), env, createExecutionContext());
+      const text = await response.text();
+      const message = JSON.parse(text.split("\n").find((line) => line.startsWith("data: "))?.slice(6) ?? text) as { result: CallToolResult };
+      expect(message.result.isError, text).toBe(true);
+      expect(errorOf(message.result)).toMatchObject({ status: 401, code: "invalid_gateway_key" });
+    }
+    expect(await seenWith("rex with a wrong key")).toEqual([]);
+    const rows = await loggedRows("endpoint IN ('/mcp/list_models', '/mcp/ask_agent') AND error_code = 'invalid_gateway_key'", [], 2);
+    expect(rows.map((row) => row.endpoint).sort()).toEqual(["/mcp/ask_agent", "/mcp/list_models"]);
   });
 
   it("tells a rate-limited attendee how long to wait, counting ask_agent calls in the same window as /v1", async () => {

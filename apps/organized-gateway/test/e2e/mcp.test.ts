@@ -107,11 +107,15 @@ async function rowsOf(filter: string, count: number): Promise<Row[]> {
 }
 
 describe("/mcp in front of a real OpenClaw, driven by the official MCP client", () => {
-  it("initializes as `openclaw` and lists its tools", async () => {
+  it("initializes as `openclaw`, lists its tools, and lists the attendee's models through the pipeline with a row", async () => {
     const client = await connect(await issueKey("mcp-amy"));
     expect(client.getServerVersion()?.name).toBe("openclaw");
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["ask_agent", "new_conversation"]));
+    expect(tools.map((t) => t.name).sort()).toEqual(["ask_agent", "list_models", "new_conversation"]);
+    const listed = (await client.callTool({ name: "list_models", arguments: {} })) as CallToolResult;
+    expect(listed.isError).toBeFalsy();
+    expect((listed.structuredContent as { models: string[] }).models.length).toBeGreaterThan(0);
+    expect(await rowsOf("user_id=mcp-amy", 1)).toEqual([expect.objectContaining({ endpoint: "/mcp/list_models", status: 200 })]);
     await client.close();
   });
 
