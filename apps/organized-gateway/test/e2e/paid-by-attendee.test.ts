@@ -9,6 +9,7 @@
 // - the attendees': OPENAI_BASE_URL (and CODEX_BASE_URL) of the gateway's relay, behind a
 //   small proxy that can refuse a key the way OpenAI refuses a dead one (401 from then on).
 // A second gateway on the same OpenClaw, PAID_BY=organiser, shows that nothing changes there.
+// The first gateway's pool has a free model route beside OpenClaw, which never sees a credential.
 // The relay token the host's config holds is also presented as whoever reads that config
 // would: outside the attendee's turns and after each organiser or attendee action that ends
 // it, nothing reaches the attendees' provider; inside a turn, each call is a row of the turn.
@@ -29,7 +30,7 @@ import { callJson, openClawRpc, startRevokingProvider, startTogether } from "./h
 const ADMIN = "paid-by-attendee-e2e-admin-token";
 const EVENT_CODE = "PAID-BY-ROOM";
 const OPERATOR_TOKEN = "paid-by-attendee-openclaw-operator-token";
-const PORTS = { gateway: 19500, openclaw: 19501, operatorProvider: 19502, attendeeProvider: 19503, providerProxy: 19504, organiserGateway: 19505 };
+const PORTS = { gateway: 19500, openclaw: 19501, operatorProvider: 19502, attendeeProvider: 19503, providerProxy: 19504, organiserGateway: 19505, freeModels: 19506 };
 const TURN_TIMEOUT_MS = 240_000;
 /** What the Codex backend stand-in answers at, under CODEX_BASE_URL. */
 const CODEX_BASE_PATH = "/backend-api/codex";
@@ -45,6 +46,8 @@ const OWN_TOOL_ALLOWED = { deny: ATTENDEE_ISOLATION.tools.deny.filter((group) =>
 type Gateway = Awaited<ReturnType<typeof startLocalGateway>>;
 let operatorProvider: Awaited<ReturnType<typeof startDevUpstream>>;
 let attendeeProvider: Awaited<ReturnType<typeof startDevUpstream>>;
+/** The free model route's server (a NoClaw-like pass-through): it must never see an attendee's credential. */
+let freeModels: Awaited<ReturnType<typeof startDevUpstream>>;
 let proxy: Server;
 let openclaw: Awaited<ReturnType<typeof startOpenClaw>> | undefined;
 let gateway: Gateway | undefined;
@@ -105,15 +108,23 @@ function startGateway(port: number, name: string, settings: Record<string, strin
 }
 
 beforeAll(async () => {
-  [operatorProvider, attendeeProvider] = await Promise.all([
+  [operatorProvider, attendeeProvider, freeModels] = await Promise.all([
     startDevUpstream({ port: PORTS.operatorProvider, quiet: true }),
     startDevUpstream({ port: PORTS.attendeeProvider, quiet: true }),
+    startDevUpstream({ port: PORTS.freeModels, quiet: true }),
   ]);
   proxy = await startRevokingProvider(PORTS.providerProxy, () => attendeeProvider.url, refusedAtProvider);
   curlBin = curlThatLogs();
   await startTogether([
     startOpenClaw({ port: PORTS.openclaw, token: OPERATOR_TOKEN, providerUrl: operatorProvider.url, config: { ...HOST_CONFIG_FRAGMENT, tools: OWN_TOOL_ALLOWED } }),
-    startGateway(PORTS.gateway, "attendee", { PAID_BY: "attendee" }),
+    // The OpenClaw node as the one-node pool would name it, beside a free model route.
+    startGateway(PORTS.gateway, "attendee", {
+      PAID_BY: "attendee",
+      UPSTREAMS: JSON.stringify([
+        { name: "openclaw", url: `http://127.0.0.1:${PORTS.openclaw}`, token: OPERATOR_TOKEN },
+        { name: "free", url: `http://127.0.0.1:${PORTS.freeModels}`, models: ["noclaw/*"], free: true },
+      ]),
+    }),
     startGateway(PORTS.organiserGateway, "organiser", { PAID_BY: "organiser" }),
   ] as const, ([claw, attendeePays, organiserPays]) => { openclaw = claw; gateway = attendeePays; organiserGateway = organiserPays; });
 }, 600_000);
@@ -125,6 +136,7 @@ afterAll(async () => {
   await new Promise((resolve) => proxy?.close(resolve));
   await operatorProvider?.close();
   await attendeeProvider?.close();
+  await freeModels?.close();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -542,6 +554,36 @@ describe("PAID_BY=attendee: the relay token the host's config holds, through a r
     expect(relayRows).toHaveLength(paidWithKey);
     const turns = new Set(rows.filter((row) => row.endpoint.startsWith("/v1/")).map((row) => row.request_id));
     for (const row of relayRows) expect(turns.has(row.turn_id!), row.request_id).toBe(true);
+  }, TURN_TIMEOUT_MS);
+
+  it("never gives the free model route the attendee's key or relay token, and its 401 leaves the key paying their OpenClaw turns", async () => {
+    const key = openaiKey("uma");
+    const enrolled = await callJson(gateway!.url, "POST", "/enroll", { body: { event_code: EVENT_CODE, user_id: "uma" } });
+    expect(enrolled.status, enrolled.text).toBe(201);
+    const gatewayKey: string = enrolled.body.key;
+    expect((await asAttendee(gatewayKey, "PUT", "/me/credential", { kind: "openai", token: key })).status).toBe(201);
+    const relayToken = relayTokenOnHost("uma");
+    const freeBefore = freeModels.stats.requestCount;
+
+    const free = await asAttendee(gatewayKey, "POST", "/v1/chat/completions", { model: "noclaw/gemma3", messages: [{ role: "user", content: "hello, free route" }] });
+    expect(free.status, free.text).toBe(200);
+    const refused = await asAttendee(gatewayKey, "POST", "/v1/chat/completions", { model: "noclaw/gemma3@status=401", messages: [{ role: "user", content: "refuse me" }] });
+    expect(refused.status, refused.text).toBe(401);
+    expect(refused.body.error.code).not.toBe("credential_rejected");
+    const seenByFree = freeModels.stats.requests.filter((r) => r.seq > freeBefore);
+    expect(seenByFree.map((r) => r.body?.model)).toEqual(["gemma3", "gemma3@status=401"]);
+    for (const secret of [key, relayToken, gatewayKey]) expect(JSON.stringify(seenByFree)).not.toContain(secret);
+    expect(JSON.stringify(seenByFree)).not.toContain("ocgr_");
+
+    const attendeeSeq = attendeeProvider.stats.requestCount;
+    const operatorSeq = operatorProvider.stats.requestCount;
+    const turn = await asAttendee(gatewayKey, "POST", "/v1/chat/completions", { model: "gpt-4o-mini", messages: [{ role: "user", content: "hello after the free route's 401" }] });
+    expect(turn.status, turn.text).toBe(200);
+    const calls = modelCallsSince(attendeeSeq, operatorSeq);
+    expect(calls.attendeeCalls.length).toBeGreaterThan(0);
+    expect(calls.attendeeCalls.map((c) => c.authorization)).toEqual(calls.attendeeCalls.map(() => `Bearer ${key}`));
+    expect(calls.operatorCalls).toBe(0);
+    expect((await adminCredential(gateway!, "uma")).last_result).not.toBe("rejected");
   }, TURN_TIMEOUT_MS);
 });
 
