@@ -223,7 +223,10 @@ async function forwardCall(call: Call, surface: Surface, route: Route): Promise<
   const { grant, asked, spent } = route;
   let node = nodeNamed(table, route, grant.node);
   // Each attempt shapes and rewrites a fresh copy of the body: nodes may rewrite differently.
-  const pristine = route.json && (route.nodes.order.length > 1 || spent || surface.shapeRequest) ? structuredClone(route.json) : null;
+  // Only a call that can be sent twice (another node, or the attendee's agent given to the
+  // node first) needs the pristine copy: with one attempt the body is shaped in place, and the
+  // /v1 surface (which shapes every call on an OpenClaw node) pays for no copy.
+  const pristine = route.json && (route.nodes.order.length > 1 || spent) ? structuredClone(route.json) : null;
   const words: FailureWords | undefined = surface.failureWords;
   let agentWaits = 0;
   for (let attempt = 0; ; attempt++) {
