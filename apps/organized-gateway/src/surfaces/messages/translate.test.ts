@@ -8,6 +8,7 @@ import { estimateInputTokens } from "./count-tokens";
 import { anthropicErrorBody, reshapeErrorBody } from "./errors";
 import { toChatRequest } from "./request";
 import { MessagesStreamTranslator } from "./stream";
+import { shapeForOpenClaw } from "../../pipeline/route/openclaw-shape";
 
 const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
   `data: ${JSON.stringify({ id: "chatcmpl-abc", object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }] })}`;
@@ -262,6 +263,66 @@ describe("a chat stream as Anthropic's event stream", () => {
     const events = translate([chunk({ content: "ok" }), chunk({}, "length")]);
     expect(typesOf(events).slice(-2)).toEqual(["message_delta", "message_stop"]);
     expect(dataOf(events.at(-2)!).delta.stop_reason).toBe("max_tokens");
+  });
+});
+
+describe("Claude Code's tools through OpenClaw: Messages to chat and back, names included", () => {
+  // Claude Code offers Bash, Read and Write, which OpenClaw reserves: the chat request OpenClaw
+  // gets names them otherwise, and the Message the tool gets back names them as it offered them.
+  const claudeTurn = () => toChatRequest({
+    model: "claude-opus-5-5", max_tokens: 1000, stream: true,
+    tools: [{ name: "Bash", input_schema: { type: "object", properties: { command: { type: "string" } } } },
+      { name: "Write", input_schema: { type: "object" } }, { name: "Skill", input_schema: { type: "object" } }],
+    tool_choice: { type: "tool", name: "Bash" },
+    messages: [
+      { role: "user", content: "run it" },
+      { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "Write", input: { file_path: "/p/a.txt", content: "x" } }] },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "File created" }] },
+    ],
+  });
+
+  it("offers the reserved tools renamed, in tools, tool_choice and the history's tool_use", () => {
+    const chat = claudeTurn();
+    shapeForOpenClaw("chat", chat);
+    expect((chat.tools as { function: { name: string } }[]).map((t) => t.function.name)).toEqual(["client_Bash", "client_Write", "Skill"]);
+    expect(chat.tool_choice).toEqual({ type: "function", function: { name: "client_Bash" } });
+    const history = chat.messages as { role: string; tool_calls?: { id: string; function: { name: string } }[]; tool_call_id?: string }[];
+    expect(history[1].tool_calls![0]).toMatchObject({ id: "toolu_1", function: { name: "client_Write" } });
+    expect(history[2]).toEqual({ role: "tool", tool_call_id: "toolu_1", content: "File created" });
+  });
+
+  it("gives a whole answer's call of a renamed tool back as a tool_use under the client's name", () => {
+    const { answer } = shapeForOpenClaw("chat", claudeTurn());
+    const message = toMessage(answer!.json({
+      id: "chatcmpl-r", choices: [{ index: 0, finish_reason: "tool_calls", message: { role: "assistant", content: null, tool_calls: [
+        { id: "call_b", type: "function", function: { name: "client_Bash", arguments: "{\"command\":\"ls\"}" } },
+      ] } }],
+    }), "claude-opus-5-5");
+    expect(message.content).toEqual([{ type: "tool_use", id: "call_b", name: "Bash", input: { command: "ls" } }]);
+    expect(message.stop_reason).toBe("tool_use");
+  });
+
+  it("streams a renamed call back event by event as a tool_use block named as offered, its input assembled by the SDK", async () => {
+    const { answer } = shapeForOpenClaw("chat", claudeTurn());
+    const renamed = answer!.stream();
+    const events = translate([
+      chunk({ role: "assistant", content: "" }),
+      chunk({ tool_calls: [{ index: 0, id: "call_b", type: "function", function: { name: "client_Bash", arguments: "" } }] }),
+      chunk({ tool_calls: [{ index: 0, function: { arguments: "{\"command\":" } }] }),
+      chunk({ tool_calls: [{ index: 0, function: { arguments: "\"ls -l\"}" } }] }),
+      chunk({}, "tool_calls"),
+      usageChunk(30, 5),
+      "data: [DONE]",
+    ].flatMap((raw) => renamed(raw)));
+    expect(typesOf(events)).toEqual([
+      "message_start", "ping", "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop", "message_delta", "message_stop",
+    ]);
+    expect(dataOf(events[2]).content_block).toEqual({ type: "tool_use", id: "call_b", name: "Bash", input: {} });
+    expect(dataOf(events[3]).delta).toEqual({ type: "input_json_delta", partial_json: "{\"command\":" });
+    expect(events.join("\n")).not.toContain("client_Bash");
+    const message = await officialClient(events).messages.stream(streamParams).finalMessage();
+    expect(message.content).toEqual([{ type: "tool_use", id: "call_b", name: "Bash", input: { command: "ls -l" } }]);
+    expect(message.stop_reason).toBe("tool_use");
   });
 });
 
