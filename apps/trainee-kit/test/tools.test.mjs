@@ -146,9 +146,20 @@ describe("agent.sh: the first agent with bash and curl only", () => {
 });
 
 /** The Continue assistant setup.sh wrote, read as Continue reads it: its parser, then ${{ secrets.X }} from the folder's .env. */
+/**
+ * The kit's Continue assistant, found as Continue finds local assistants in an open folder
+ * (its core/config/loadLocalAssistants.ts: every .yaml/.yml under <folder>/.continue/assistants,
+ * /agents and /configs, each a profile picked by its `name`), its secrets filled from the
+ * folder's .env (its LocalPlatformClient reads ~/.continue/.env, <folder>/.continue/.env, then
+ * <folder>/.env).
+ */
 function continueModel(dir) {
-  const file = path.join(dir, ".continue", "assistants", "openclaw-workshop.yaml");
-  const yaml = readFileSync(file, "utf8");
+  const found = ["assistants", "agents", "configs"].flatMap((sub) => {
+    const folder = path.join(dir, ".continue", sub);
+    return existsSync(folder) ? readdirSync(folder, { recursive: true }).map((name) => path.join(folder, String(name))) : [];
+  }).filter((file) => /\.ya?ml$/.test(file));
+  expect(found).toEqual([path.join(dir, ".continue", "assistants", "openclaw-workshop.yaml")]);
+  const yaml = readFileSync(found[0], "utf8");
   parseConfigYaml(yaml); // throws, naming the field, on anything Continue's schema refuses
   const secrets = getTemplateVariables(yaml);
   const env = readEnv(dir);
@@ -180,6 +191,10 @@ describe("the editor settings setup.sh writes from .env", () => {
     expect(model).toMatchObject({ provider: "openai", apiBase: `${gateways[mode].url}/v1/`, apiKey: env[keyName], roles: expect.arrayContaining(["chat"]) });
     expect(model.requestOptions?.headers ?? {}).toEqual(mode === "byok" ? { "X-User-ID": userId } : {});
     expect(config.prompts[0]).toMatchObject({ name: "workflow" });
+    // The README tells the attendee to pick it by this name, and gives cn this file.
+    const readme = readFileSync(path.join(dir, "README.md"), "utf8");
+    expect(readme).toContain(`pick **${config.name}**`);
+    expect(readme).toContain("cn --config .continue/assistants/openclaw-workshop.yaml");
 
     // What Continue's openai provider sends: POST <apiBase>chat/completions, Bearer apiKey, the headers.
     const response = await fetch(new URL("chat/completions", model.apiBase), {
@@ -291,8 +306,12 @@ describe("the editor settings setup.sh writes from .env", () => {
     expect(result.stderr).toContain("npm install -g @openai/codex");
   });
 
-  it("codex.sh runs the real Codex CLI (the npm package) on the gateway from the kit folder, not a git repository, the key handed over from .env", { timeout: 180_000 }, async () => {
-    const { dir } = await readyKit("keyed", "cody");
+  // setup.sh names Codex ready on both kinds of gateway: the real Codex runs on each.
+  it.each([
+    ["keyed", "cody", () => openclawLike.url],
+    ["byok", "bodhi", () => "http://127.0.0.1:19151"],
+  ])("codex.sh runs the real Codex CLI (the npm package) on the gateway (%s) from the kit folder, not a git repository, the key handed over from .env", { timeout: 180_000 }, async (mode, userId, upstreamUrl) => {
+    const { dir } = await readyKit(mode, userId);
     const bin = toolsOnly();
     execFileSync("ln", ["-s", installAgentTool("codex"), path.join(bin, "codex")]);
     execFileSync("ln", ["-s", process.execPath, path.join(bin, "node")]); // Codex's launcher is a Node script
@@ -302,7 +321,7 @@ describe("the editor settings setup.sh writes from .env", () => {
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain("provider: openclaw-workshop");
     expect(result.output).toContain("5-step workflow");
-    const seen = await (await fetch(`${openclawLike.url}/__dev/last-request`)).json();
+    const seen = await (await fetch(`${upstreamUrl()}/__dev/last-request`)).json();
     expect(seen.path).toBe("/v1/responses");
   });
 });

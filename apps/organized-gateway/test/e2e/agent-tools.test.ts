@@ -80,7 +80,8 @@ let work: string;
 let kit: string;
 let bin: string;
 let key: string;
-const results: Record<string, { plain?: string; tool?: string; seconds: number[] }> = {};
+/** The table for the closing note: per tool, each turn's outcome and wall-clock seconds. */
+const results: Record<string, { plain?: string; tool?: string; seconds: { plain?: number; tool?: number; together?: number } }> = {};
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), "ocg-agent-tools-"));
@@ -126,7 +127,8 @@ afterAll(async () => {
   if (Object.keys(results).length > 0) {
     const rows = NAMES.filter((name) => results[name]).map((name) => {
       const r = results[name];
-      return `| ${TOOLS[name].label} | ${AGENT_TOOLS[name].version} | ${r.plain ?? "—"} | ${r.tool ?? "—"} | ${r.seconds.map((s) => s.toFixed(1)).join(" / ")} |`;
+      const seconds = [r.seconds.plain, r.seconds.tool, r.seconds.together].map((s) => (s === undefined ? "—" : s.toFixed(1))).join(" / ");
+      return `| ${TOOLS[name].label} | ${AGENT_TOOLS[name].version} | ${r.plain ?? "—"} | ${r.tool ?? "—"} | ${seconds} |`;
     });
     console.log(["| tool | version | plain turn | tool turn | seconds (plain / tool / two at once) |", "|---|---|---|---|---|", ...rows].join("\n"));
   }
@@ -172,11 +174,10 @@ function described(calls: RecordedCall[]): string {
     .join("\n") + `\nOpenClaw's log:\n${openclawLog}`;
 }
 
-async function turn(name: ToolName, prompt: string, writing = false): Promise<Ran & { calls: RecordedCall[] }> {
+async function turn(name: ToolName, prompt: string, writing = false, options: string[] = []): Promise<Ran & { calls: RecordedCall[] }> {
   const since = proxy!.calls.length;
   const [command, args] = (writing ? TOOLS[name].writing : TOOLS[name].command)(prompt);
-  const ran = await runIn(kit, command, args, path.join(work, `home-${name}`));
-  (results[name] ??= { seconds: [] }).seconds.push(ran.seconds);
+  const ran = await runIn(kit, command, [...options, ...args], path.join(work, `home-${name}`));
   return { ...ran, calls: callsOf(name, since) };
 }
 
@@ -185,20 +186,27 @@ function providerRequestsWith(marker: string): unknown[] {
   return provider!.stats.requests.filter((request: { body: unknown }) => JSON.stringify(request.body).includes(marker));
 }
 
+/**
+ * The turn's prompt (holding `marker`) reached the model through OpenClaw, and the tool printed
+ * the model's own words for it: the dev upstream echoes the start of the prompt OpenClaw built
+ * around the tool's message (for Claude Code, the notes it puts before the user's words).
+ */
+function expectModelWords(ran: Ran & { calls: RecordedCall[] }, marker: string): void {
+  const reached = providerRequestsWith(marker) as { body: { messages: unknown[] } }[];
+  expect(reached.length, described(ran.calls)).toBeGreaterThan(0);
+  const answers = reached.map((request) => oneLine(answerFor(lastUserText(request.body.messages))).slice(0, 60));
+  expect(answers.some((answer) => oneLine(ran.stdout).includes(answer)), `${ran.stdout}\nexpected one of:\n${answers.join("\n")}`).toBe(true);
+}
+
 describe("the attendee's coding tools through the gateway and a real OpenClaw", () => {
   it.each(NAMES)("%s: a plain turn shows the model's text", async (name) => {
     const marker = `plain-${name}-lighthouse`;
     const ran = await turn(name, `Say something about ${marker}`);
-    results[name].plain = "failed";
+    results[name] = { plain: "failed", seconds: { plain: ran.seconds } };
     expect(ran.calls.length, `${TOOLS[name].label} sent nothing:\n${ran.output}`).toBeGreaterThan(0);
     expect(ran.calls.every((call) => call.url.startsWith(TOOLS[name].endpoint)), described(ran.calls)).toBe(true);
     expect(ran.code, `${ran.output}\n${described(ran.calls)}`).toBe(0);
-    // The prompt reached the model through OpenClaw, and the tool printed the model's own words
-    // (the dev upstream echoes the start of the prompt OpenClaw built around the tool's message).
-    const reached = providerRequestsWith(marker) as { body: { messages: unknown[] } }[];
-    expect(reached.length, described(ran.calls)).toBeGreaterThan(0);
-    const answers = reached.map((request) => oneLine(answerFor(lastUserText(request.body.messages))).slice(0, 60));
-    expect(answers.some((answer) => oneLine(ran.stdout).includes(answer)), `${ran.stdout}\nexpected one of:\n${answers.join("\n")}`).toBe(true);
+    expectModelWords(ran, marker);
     results[name].plain = "ok";
   }, TURN_TIMEOUT_MS + 10_000);
 
@@ -206,27 +214,48 @@ describe("the attendee's coding tools through the gateway and a real OpenClaw", 
     const file = path.join(kit, `written-by-${name}.txt`);
     const text = `hello from ${name}`;
     const ran = await turn(name, `Please save a note. ${TOOLS[name].write(file, text)}`, true);
-    results[name].tool = "failed";
+    const row = (results[name] ??= { seconds: {} });
+    row.tool = "failed";
+    row.seconds.tool = ran.seconds;
     expect(ran.code, `${ran.output}\n${described(ran.calls)}`).toBe(0);
     expect(existsSync(file), `${ran.output}\n${described(ran.calls)}`).toBe(true);
     expect(readFileSync(file, "utf8")).toBe(text);
-    // The scripted model's last answer quotes what the tool returned to it.
-    expect(ran.stdout, described(ran.calls)).toContain("The tool answered:");
+    // The scripted model's last answer quotes what the tool returned to it: the result the tool
+    // sent back (its own words: "File created…", the command's output) is in what it printed.
+    const result = lastToolResult(ran.calls);
+    expect(result, `no tool result sent back:\n${described(ran.calls)}`).not.toBeNull();
+    const quoted = `The tool answered: ${Array.from(oneLine(result!.trim().split(/\n\s*\n/)[0])).slice(0, 40).join("")}`;
+    expect(oneLine(ran.stdout), `${ran.stdout}\nexpected: ${quoted}\n${described(ran.calls)}`).toContain(quoted);
     results[name].tool = "ok";
   }, TURN_TIMEOUT_MS + 10_000);
 
-  it("two tools of one attendee at once both answer, and neither's conversation reaches the other's", async () => {
-    const [a, b]: ToolName[] = ["opencode", "cn"];
-    const [ranA, ranB] = await Promise.all([turn(a, "Remember the word saffron-quokka"), turn(b, "Remember the word cobalt-narwhal")]);
-    expect(ranA.code, `${ranA.output}\n${described(ranA.calls)}`).toBe(0);
-    expect(ranB.code, `${ranB.output}\n${described(ranB.calls)}`).toBe(0);
-    expect(ranA.stdout).toContain("saffron-quokka");
-    expect(ranB.stdout).toContain("cobalt-narwhal");
-    expect(ranA.stdout).not.toContain("cobalt-narwhal");
-    expect(ranB.stdout).not.toContain("saffron-quokka");
-    // What OpenClaw sent the model for one tool's turn holds nothing of the other's conversation.
-    for (const request of providerRequestsWith("saffron-quokka")) expect(JSON.stringify(request)).not.toContain("cobalt-narwhal");
-    for (const request of providerRequestsWith("cobalt-narwhal")) expect(JSON.stringify(request)).not.toContain("saffron-quokka");
+  // Every tool once beside another: Claude Code with Codex, opencode with cn.
+  it.each([["claude", "codex", "saffron-quokka", "cobalt-narwhal"], ["opencode", "cn", "amber-pangolin", "violet-axolotl"]] as const)(
+    "two tools of one attendee at once, %s and %s, both answer, and neither's conversation reaches the other's", async (a, b, wordA, wordB) => {
+      const [ranA, ranB] = await Promise.all([turn(a, `Remember the word ${wordA}`), turn(b, `Remember the word ${wordB}`)]);
+      (results[a] ??= { seconds: {} }).seconds.together = ranA.seconds;
+      (results[b] ??= { seconds: {} }).seconds.together = ranB.seconds;
+      expect(ranA.code, `${ranA.output}\n${described(ranA.calls)}`).toBe(0);
+      expect(ranB.code, `${ranB.output}\n${described(ranB.calls)}`).toBe(0);
+      expectModelWords(ranA, wordA);
+      expectModelWords(ranB, wordB);
+      expect(ranA.stdout).not.toContain(wordB);
+      expect(ranB.stdout).not.toContain(wordA);
+      // What OpenClaw sent the model for one tool's turn holds nothing of the other's conversation.
+      expect(providerRequestsWith(wordA).length).toBeGreaterThan(0);
+      expect(providerRequestsWith(wordB).length).toBeGreaterThan(0);
+      for (const request of providerRequestsWith(wordA)) expect(JSON.stringify(request)).not.toContain(wordB);
+      for (const request of providerRequestsWith(wordB)) expect(JSON.stringify(request)).not.toContain(wordA);
+    }, TURN_TIMEOUT_MS + 10_000);
+
+  it("claude --agent project-agent runs as the kit's workshop agent, from its subagent file, and CLAUDE.md reaches the model", async () => {
+    const marker = "agent-file-bakery";
+    const ran = await turn("claude", `My business: ${marker}`, false, ["--agent", "project-agent"]);
+    expect(ran.code, `${ran.output}\n${described(ran.calls)}`).toBe(0);
+    // What OpenClaw sent the model for this turn holds the subagent's prompt and the kit's CLAUDE.md.
+    const reached = JSON.stringify(providerRequestsWith(marker));
+    expect(reached, described(ran.calls)).toContain("You are a friendly business-process coach");
+    expect(reached).toContain("The OpenClaw workshop kit");
   }, TURN_TIMEOUT_MS + 10_000);
 
   it("the attendee's gateway key reaches neither OpenClaw nor the model", () => {
@@ -253,6 +282,32 @@ describe("the attendee's coding tools through the gateway and a real OpenClaw", 
     expect(new Set(rows.map((row) => row.user_id))).toEqual(new Set(["tess"]));
   });
 });
+
+/**
+ * The newest tool result a tool sent back, in its own API's terms: a chat `tool` message, a
+ * Responses `function_call_output` / `custom_tool_call_output` item, or an Anthropic
+ * `tool_result` block.
+ */
+function lastToolResult(calls: RecordedCall[]): string | null {
+  const text = (content: unknown): string => typeof content === "string" ? content
+    : Array.isArray(content) ? content.map((part) => (typeof part?.text === "string" ? part.text : "")).join("\n") : "";
+  for (const call of [...calls].reverse()) {
+    let body: { messages?: { role?: string; content?: unknown }[]; input?: unknown };
+    try {
+      body = JSON.parse(call.body);
+    } catch {
+      continue;
+    }
+    const last = Array.isArray(body.messages) ? body.messages.at(-1) : Array.isArray(body.input) ? body.input.at(-1) : null;
+    if (!last || typeof last !== "object") continue;
+    const entry = last as { role?: string; type?: string; content?: unknown; output?: unknown };
+    if (entry.role === "tool") return text(entry.content);
+    if (entry.type === "function_call_output" || entry.type === "custom_tool_call_output") return text(entry.output);
+    const block = Array.isArray(entry.content) ? entry.content.find((b) => b?.type === "tool_result") : null;
+    if (entry.role === "user" && block) return text(block.content);
+  }
+  return null;
+}
 
 /** Whitespace collapsed: tools wrap and indent what they print. */
 function oneLine(text: string): string {
