@@ -298,6 +298,29 @@ describe("the editor settings setup.sh writes from .env", () => {
     expect(last.map((line) => line.trim().split(/\s{2,}/)[0])).toEqual(tools);
   });
 
+  it("the README's own-settings way works with the real Codex: the profile file copied into ~/.codex, codex --profile openclaw-workshop", { timeout: 180_000 }, async () => {
+    const { dir, env } = await readyKit("keyed", "pim");
+    const readme = readFileSync(path.join(dir, "README.md"), "utf8").replace(/\s+/g, " ");
+    expect(readme).toContain("copy `.codex/openclaw-workshop.config.toml` into `~/.codex/` and run `codex --profile openclaw-workshop`");
+    const home = mkdtempSync(path.join(tmpdir(), "ocg-codex-profile-home-"));
+    tempDirs.push(home);
+    execFileSync("mkdir", ["-p", path.join(home, ".codex")]);
+    execFileSync("cp", [path.join(dir, ".codex", "openclaw-workshop.config.toml"), path.join(home, ".codex")]);
+    const bin = toolsOnly();
+    execFileSync("ln", ["-s", installAgentTool("codex"), path.join(bin, "codex")]);
+    execFileSync("ln", ["-s", process.execPath, path.join(bin, "node")]);
+    // An attendee's own project (no kit files in it), the key the profile names in the environment.
+    const project = mkdtempSync(path.join(tmpdir(), "ocg-codex-project-"));
+    tempDirs.push(project);
+    writeFileSync(path.join(project, "run.sh"), 'exec codex --profile openclaw-workshop exec --skip-git-repo-check "$@"\n');
+    const result = await runScript(project, "run.sh", "", {
+      args: ["My business: a bakery. Suggest a workflow."], path: bin, env: { ...offlineEnv(home), OCG_KEY: env.OCG_KEY },
+    });
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain("provider: openclaw-workshop");
+    expect(result.output).toContain("5-step workflow");
+  });
+
   it("codex.sh says how to get Codex where neither it nor Node.js is installed", async () => {
     const { dir } = await readyKit("byok", "abel");
     const result = await runScript(dir, "codex.sh", "", { path: toolsOnly() });
