@@ -16,6 +16,8 @@
 //   paste there.
 // Each must end up sending the attendee's key as a bearer token to the gateway's /mcp, and
 // none may hold a key itself.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { parse as parseJsonc, printParseErrorCode } from "jsonc-parser";
 import { describe, expect, it } from "vitest";
 import { MCP_FILES, kitFiles } from "../src/build-kit.mjs";
@@ -128,6 +130,29 @@ describe("the kit's MCP settings", () => {
     const ignored = files[".gitignore"].split("\n");
     expect(ignored).toContain(".env");
     for (const path of MCP_FILES) expect(ignored).not.toContain(path);
+  });
+});
+
+describe("Claude Code's settings that setup.sh writes (editors.sh) for the kit's MCP server", () => {
+  it("with a gateway key: switch the kit's server `openclaw` on, let its tools run, and offer MCP tools up front (no ToolSearch)", async () => {
+    const dir = makeKitDir();
+    const run = await runScript(dir, "editors.sh", "", { args: ["gateway-key", GATEWAY], path: kitToolsPath() });
+    expect(run.code, run.output).toBe(0);
+    const settings = JSON.parse(readFileSync(path.join(dir, ".claude", "settings.local.json"), "utf8"));
+    expect(settings.enabledMcpjsonServers).toEqual(["openclaw"]);
+    expect(settings.permissions.allow).toEqual(["mcp__openclaw"]);
+    expect(settings.env.ENABLE_TOOL_SEARCH).toBe("false");
+    // The server it switches on is the one .mcp.json declares.
+    expect(Object.keys(JSON.parse(files[".mcp.json"]).mcpServers)).toEqual(settings.enabledMcpjsonServers);
+  });
+
+  it("on a pass-through gateway or an OpenClaw reached directly: no Claude Code settings at all", async () => {
+    for (const auth of ["byok", "openclaw"]) {
+      const dir = makeKitDir();
+      const run = await runScript(dir, "editors.sh", "", { args: [auth, GATEWAY], path: kitToolsPath() });
+      expect(run.code, run.output).toBe(0);
+      expect(existsSync(path.join(dir, ".claude", "settings.local.json")), auth).toBe(false);
+    }
   });
 });
 
