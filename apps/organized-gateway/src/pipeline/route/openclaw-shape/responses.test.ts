@@ -171,6 +171,29 @@ describe("OpenClaw's Responses answers given back in the client's terms", () => 
     expect(events[3].response.output[0]).toMatchObject({ type: "custom_tool_call", name: "apply_patch" });
   });
 
+  it("renames a streamed function call back in each event that names it and passes its argument fragments as they come", () => {
+    const reshape = shapeForOpenClaw("response", codexBody()).answer!.stream();
+    const event = (data: Record<string, unknown>) => `event: ${data.type}\ndata: ${JSON.stringify(data)}`;
+    const call = { type: "function_call", id: "fc_r", call_id: "c9", name: "client_Read", arguments: "" };
+    const sent = [
+      event({ type: "response.output_item.added", output_index: 0, item: call }),
+      event({ type: "response.function_call_arguments.delta", item_id: "fc_r", output_index: 0, delta: "{\"path\":" }),
+      event({ type: "response.function_call_arguments.delta", item_id: "fc_r", output_index: 0, delta: "\"a.txt\"}" }),
+      event({ type: "response.function_call_arguments.done", item_id: "fc_r", output_index: 0, name: "client_Read", arguments: "{\"path\":\"a.txt\"}" }),
+      event({ type: "response.output_item.done", output_index: 0, item: { ...call, arguments: "{\"path\":\"a.txt\"}", status: "completed" } }),
+      event({ type: "response.completed", response: { id: "r", output: [{ ...call, arguments: "{\"path\":\"a.txt\"}", status: "completed" }] } }),
+    ];
+    const raw = sent.flatMap(reshape);
+    expect(raw.map((r) => r.split("\n")[0])).toEqual(sent.map((r) => r.split("\n")[0]));
+    const events = raw.map((r) => JSON.parse(r.split("\n")[1].slice(6)));
+    expect(events[0].item).toMatchObject({ type: "function_call", call_id: "c9", name: "Read" });
+    expect([events[1].delta, events[2].delta]).toEqual(["{\"path\":", "\"a.txt\"}"]);
+    expect(events[3]).toMatchObject({ name: "Read", arguments: "{\"path\":\"a.txt\"}" });
+    expect(events[4].item).toMatchObject({ name: "Read", status: "completed" });
+    expect(events[5].response.output[0]).toMatchObject({ type: "function_call", name: "Read" });
+    expect(raw.join("\n")).not.toContain("client_Read");
+  });
+
   it("holds a custom call's streamed argument fragments and sends its input when they are done", () => {
     const reshape = shapeForOpenClaw("response", codexBody()).answer!.stream();
     const event = (data: Record<string, unknown>) => `event: ${data.type}\ndata: ${JSON.stringify(data)}`;
