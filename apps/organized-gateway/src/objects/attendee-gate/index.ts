@@ -35,7 +35,8 @@ import { MonthlyQuota, periodOf, type PeriodUsage } from "./monthly-quota";
 import { EVENT_TIER, tierLimits } from "../../pipeline/admit/tiers";
 import { ownValue } from "../../shared/own-key";
 import { TurnBook } from "./turns";
-import { KeyWindowClient } from "../key-window";
+import { KeyWindowClient, type KeySurrender } from "../key-window";
+import { WINDOW_MS } from "../limits/window";
 import { decideRegistration } from "./registrations";
 import { SpareNodeSlots, needsRenewal, type SpareSlot } from "./spare-node-slots";
 
@@ -64,6 +65,8 @@ interface Held {
   turnOf: string | null;
   /** A BYOK request's slot in its key's window. */
   key: { window: KeyWindowClient; leaseId: string } | null;
+  /** Admitted while the key was handed to this object (key-window): counted here, not there. */
+  keyHeld: boolean;
 }
 
 export class AttendeeGate extends DurableObject<Env> {
@@ -86,6 +89,13 @@ export class AttendeeGate extends DurableObject<Env> {
   /** Node slots kept idle between this attendee's requests, and the timer that returns the lapsed ones. */
   private readonly spare = new SpareNodeSlots();
   private spareTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * The BYOK key handed to this object by its KeyWindow (everything there was this attendee's):
+   * its requests with it are counted here, their times kept for the take-back. `surrenders`
+   * counts take-backs, so a hand-over answered across one is not taken up.
+   */
+  private key: { keyHash: string; window: KeyWindowClient; times: number[] } | null = null;
+  private surrenders = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -110,6 +120,8 @@ export class AttendeeGate extends DurableObject<Env> {
     // One BYOK key is limited as one attendee is, however many ids it is used with (key-window).
     const keyWindow = credential.kind === "byok" ? KeyWindowClient.of(this.env, credential.keyHash) : null;
     let keyLease: string | null = null;
+    /** This request was counted here under the handed-over key (and the take-backs seen then). */
+    let keyHeld: { surrenders: number } | null = null;
     const period = periodOf(now);
     const counted = !request.free && tierRow !== null && (tierRow.requestsPerMonth !== null || tierRow.projects !== null);
     let leaseId = "";
@@ -179,9 +191,20 @@ export class AttendeeGate extends DurableObject<Env> {
           if (!("leaseId" in answer)) return { ok: false, refusal: "too_many_inflight", retryAfterMs: 1_000 };
           leaseId = answer.leaseId;
           if (!keyWindow) return { ok: true };
-          const perKey = await keyWindow.admit({ now, perMinute: limits.perMinute, maxInflight: limits.maxInflight, leaseMs: request.leaseMs, queueMs: request.queueMs });
+          // The key is this object's to count: the attendee's own minute and slot (the same limits) were just taken.
+          if (this.key !== null && credential.kind === "byok" && this.key.keyHash === credential.keyHash) {
+            this.key.times.push(now);
+            keyHeld = { surrenders: this.surrenders };
+            return { ok: true };
+          }
+          const asked = this.surrenders;
+          const perKey = await keyWindow.admit({
+            now, perMinute: limits.perMinute, maxInflight: limits.maxInflight, leaseMs: request.leaseMs, queueMs: request.queueMs, holder: request.userId,
+          });
           if (perKey.ok) {
             keyLease = perKey.leaseId;
+            // Handed over, unless taken back while the answer was on its way.
+            if (perKey.exclusive && asked === this.surrenders && credential.kind === "byok") this.key = { keyHash: credential.keyHash, window: keyWindow, times: [] };
             return { ok: true };
           }
           this.slots.release(leaseId);
@@ -192,6 +215,11 @@ export class AttendeeGate extends DurableObject<Env> {
           this.slots.release(leaseId);
           // It never went upstream: the key's minute is given back with its slot.
           if (keyLease) await keyWindow?.release(keyLease, now).catch(() => {});
+          // Counted here: given back here, unless the key went back meanwhile (then it stays counted there).
+          if (keyHeld && keyHeld.surrenders === this.surrenders && this.key) {
+            const at = this.key.times.lastIndexOf(now);
+            if (at >= 0) this.key.times.splice(at, 1);
+          }
         },
       },
       {
@@ -211,9 +239,16 @@ export class AttendeeGate extends DurableObject<Env> {
       return { ok: false, refusal: decision.refusal, retryAfterMs: decision.retryAfterMs, tier, limits: tierRow, detail, ...allowance, kind: this.record.credential()?.kind };
     }
     const granted = node as unknown as Pick<Held, "node" | "leaseId" | "reusable" | "renewedAt" | "leaseMs">;
+    let key: Held["key"] = keyWindow && keyLease ? { window: keyWindow, leaseId: keyLease as string } : null;
+    // Counted here, but the key was taken back while this admission waited for its node: it
+    // did not go back as running, so it is counted there now, under its own lease id.
+    const heldHere = keyHeld !== null && (keyHeld as { surrenders: number }).surrenders === this.surrenders;
+    if (keyHeld !== null && !heldHere && keyWindow) {
+      await keyWindow.adopt(leaseId, request.leaseMs).catch(() => {});
+      key = { window: keyWindow, leaseId };
+    }
     this.held.set(leaseId, {
-      ...granted, quota: counted ? { period, project: request.project } : null, claim, session, turnOf: null,
-      key: keyWindow && keyLease ? { window: keyWindow, leaseId: keyLease } : null,
+      ...granted, quota: counted ? { period, project: request.project } : null, claim, session, turnOf: null, key, keyHeld: heldHere,
     });
     if (request.turn && spent) this.turns.start(leaseId, request.requestId, now, request.leaseMs);
     return {
@@ -267,7 +302,7 @@ export class AttendeeGate extends DurableObject<Env> {
     const inTurn = call as unknown as { turnLease: string; requestId: string };
     const leaseId = crypto.randomUUID();
     this.held.set(leaseId, {
-      node: "", leaseId: "", reusable: false, renewedAt: 0, leaseMs: request.leaseMs, quota: null, claim: null, session: null, turnOf: inTurn.turnLease, key: null,
+      node: "", leaseId: "", reusable: false, renewedAt: 0, leaseMs: request.leaseMs, quota: null, claim: null, session: null, turnOf: inTurn.turnLease, key: null, keyHeld: false,
     });
     return {
       ok: true, leaseId, node: "", nodeLeaseId: "", generation: this.record.state.generation, provisional: false, tier, limits,
@@ -439,6 +474,27 @@ export class AttendeeGate extends DurableObject<Env> {
   /** Set only when a write to D1 failed: retries the outbox. */
   async alarm(): Promise<void> {
     await this.rows.retryOutbox();
+  }
+
+  /**
+   * The key's object takes the key back (another attendee asks with it): from now on every
+   * request with it is counted there. Hands over the times of the last minute's requests
+   * counted here, and the running ones, which settle releases there from now on.
+   */
+  surrenderKey(): KeySurrender {
+    this.surrenders++;
+    const key = this.key;
+    this.key = null;
+    if (!key) return { times: [], running: [] };
+    const running: KeySurrender["running"] = [];
+    for (const [leaseId, held] of this.held) {
+      if (!held.keyHeld) continue;
+      held.keyHeld = false;
+      held.key = { window: key.window, leaseId };
+      running.push({ leaseId, leaseMs: held.leaseMs });
+    }
+    const since = Date.now() - WINDOW_MS;
+    return { times: key.times.filter((t) => t > since), running };
   }
 
   /**

@@ -26,6 +26,14 @@ export class RollingWindow {
     return decision;
   }
 
+  /** Counts requests admitted elsewhere at these times (key-window's take-back), keeping the window in order. */
+  record(times: readonly number[]): void {
+    if (times.length === 0) return;
+    this.hits.push(...times);
+    this.hits.sort((a, b) => a - b);
+    this.scheduleSave();
+  }
+
   /** Gives back a request counted at `at` that never went upstream. */
   refund(at: number): void {
     const index = this.hits.lastIndexOf(at);

@@ -82,6 +82,12 @@ export class SlotPool {
     return this.lease(now, leaseMs);
   }
 
+  /** Counts a request already running elsewhere, under its own lease id, whatever the cap (key-window's take-back). */
+  adopt(leaseId: string, now: number, leaseMs: number): void {
+    this.leases.set(leaseId, { expiresAt: now + leaseMs, leaseMs });
+    this.peak = Math.max(this.peak, this.leases.size);
+  }
+
   renew(leaseId: string, now = Date.now()): boolean {
     const lease = this.leases.get(leaseId);
     if (!lease) return false;
