@@ -32,8 +32,8 @@ const USAGE = `npm run capacity -w bench [-- options]
   --attendees N     attendees in the room (default 50), each with MAX_INFLIGHT_PER_USER requests going
   --base-ms N       the host's time per turn when not overloaded (default 400)
   --threshold N     in-flight turns past which the host slows down (default 8)
-  --queue-max N     NODE_QUEUE_MAX, requests waiting for the node (default 100)
-  --queue-ms N      NODE_QUEUE_MS, the longest wait in that queue (default 30000)
+  --queue-max N     NODE_QUEUE_MAX, requests waiting for the node (default ${CATALOG.NODE_QUEUE_MAX.default})
+  --queue-ms N      NODE_QUEUE_MS, the longest wait in that queue (default ${CATALOG.NODE_QUEUE_MS.default})
   A request still open 5 s after the longest it could take (NODE_QUEUE_MS + UPSTREAM_TIMEOUT_MS)
   past the end of sending is cut off and counted as unfinished. About 1.5 min per run at 30 s
   without a cap (its answers time out), under 1 min with one.`;
@@ -48,7 +48,7 @@ const { values: args } = parseArgs({
   options: {
     quick: { type: "boolean", default: false }, seconds: { type: "string" }, caps: { type: "string", default: "4,8,16" },
     attendees: { type: "string", default: "50" }, "base-ms": { type: "string", default: "400" }, threshold: { type: "string", default: "8" },
-    "queue-max": { type: "string", default: "100" }, "queue-ms": { type: "string", default: "30000" }, help: { type: "boolean", short: "h", default: false },
+    "queue-max": { type: "string", default: CATALOG.NODE_QUEUE_MAX.default }, "queue-ms": { type: "string", default: CATALOG.NODE_QUEUE_MS.default }, help: { type: "boolean", short: "h", default: false },
   },
 });
 if (args.help) {
