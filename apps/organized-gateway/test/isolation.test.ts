@@ -386,8 +386,10 @@ function lostSettleAsk(userId: string, now: number, queueMs: number, leaseMs: nu
 describe("in-flight slots", () => {
   it("do not charge a per-minute slot to a request that gave up waiting in the queue", async () => {
     const settings = { MAX_INFLIGHT_PER_USER: "1", INFLIGHT_QUEUE_MS: "100" };
-    const slow = gatewayWith(settings, "/v1/chat/completions", chatInit({ user: "queued", key: "sk-q", model: "gpt-4o@latency=700" }));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const slow = gatewayWith(settings, "/v1/chat/completions", chatInit({ user: "queued", key: "sk-q", model: "gpt-4o@latency=2000" }));
+    // The next request comes once the slow one holds the slot (asked of the object), not after a guessed pause.
+    const gate = env.ATTENDEE_GATE.get(env.ATTENDEE_GATE.idFromName("queued"));
+    while ((await gate.describe()).inflight === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     const gaveUp = await gatewayWith(settings, "/v1/chat/completions", chatInit({ user: "queued", key: "sk-q" }));
     expect(gaveUp.status).toBe(429);
     expect(await codeOf(gaveUp)).toBe("too_many_requests_in_flight");
