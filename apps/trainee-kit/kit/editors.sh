@@ -8,6 +8,9 @@
 #   opencode.json                                 opencode (bash opencode.sh): the gateway as its provider
 #   .claude/settings.local.json                   Claude Code: the gateway's address, and the script
 #                                                 (.claude/gateway-key.sh) that hands it your key
+#   .vscode/mcp.json, .cursor/mcp.json, .mcp.json, .windsurf/mcp_config.json
+#                                                 your agent as the editors' MCP tool: the gateway's
+#                                                 /mcp address in each follows .env
 #
 # No key is written into any of them: Continue reads ${{ secrets.NAME }} from the .env in this
 # folder, Codex and opencode read the environment variable that codex.sh / opencode.sh fill in
@@ -193,7 +196,24 @@ claude_settings() {
     "}" | write .claude/settings.local.json
 }
 
-continue_config && codex_config && opencode_config && claude_settings || exit 1
+# The editors' MCP files ship pointing at the gateway the kit came from (or, in a copy of the
+# repository's kit/, at a placeholder); like the settings above they follow .env: the address in
+# each (`"url"`, Windsurf's `"serverUrl"`) becomes GATEWAY_URL/mcp. Through an OpenClaw reached
+# directly (path B) they are left as they are: OpenClaw has no /mcp.
+MCP_FILES=".vscode/mcp.json .cursor/mcp.json .mcp.json .windsurf/mcp_config.json"
+mcp_files() {
+  [ "$AUTH" = openclaw ] && return 0
+  local address file
+  # JSON-escaped (\ and "), then escaped for sed's replacement (\, & and the | delimiter).
+  address=$(printf '%s' "$GATEWAY_URL/mcp" | sed -e 's/[\\"]/\\&/g' -e 's/[\\&|]/\\&/g')
+  for file in $MCP_FILES; do
+    [ -f "$KIT_DIR/$file" ] || continue
+    sed -e "s|\"url\": \"[^\"]*\"|\"url\": \"$address\"|" -e "s|\"serverUrl\": \"[^\"]*\"|\"serverUrl\": \"$address\"|" \
+      "$KIT_DIR/$file" | write "$file" || return 1
+  done
+}
+
+continue_config && codex_config && opencode_config && claude_settings && mcp_files || exit 1
 # What setup.sh shows as its last lines: the tools proven to work on this kind of server, and
 # how to start each from this folder. With a gateway key, all four through the gateway's agent
 # route (the gateway's test/e2e/agent-tools.test.ts runs each, tool loop included, through a real

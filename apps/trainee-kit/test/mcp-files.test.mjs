@@ -16,7 +16,7 @@
 //   paste there.
 // Each must end up sending the attendee's key as a bearer token to the gateway's /mcp, and
 // none may hold a key itself.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseJsonc, printParseErrorCode } from "jsonc-parser";
 import { describe, expect, it } from "vitest";
@@ -130,6 +130,42 @@ describe("the kit's MCP settings", () => {
     const ignored = files[".gitignore"].split("\n");
     expect(ignored).toContain(".env");
     for (const path of MCP_FILES) expect(ignored).not.toContain(path);
+  });
+});
+
+describe("the MCP files follow .env's gateway, as the other settings do (editors.sh, run by setup.sh)", () => {
+  /** Each editor's server address, read as that editor reads its file. */
+  const addressesIn = (dir) => {
+    const read = (file) => readFileSync(path.join(dir, file), "utf8");
+    return [
+      readVsCode(read(".vscode/mcp.json")).servers.openclaw.url,
+      JSON.parse(read(".cursor/mcp.json")).mcpServers.openclaw.url,
+      JSON.parse(read(".mcp.json")).mcpServers.openclaw.url,
+      JSON.parse(read(".windsurf/mcp_config.json")).mcpServers.openclaw.serverUrl,
+    ];
+  };
+  const editors = (dir, auth, url) => runScript(dir, "editors.sh", "", { args: [auth, url], path: kitToolsPath() });
+
+  it("points every editor at the gateway setup.sh found, whichever gateway the kit was downloaded from, keeping the rest of each file", async () => {
+    const dir = makeKitDir({ gatewayUrl: "https://old-gateway.example.org" });
+    const before = readFileSync(path.join(dir, ".vscode/mcp.json"), "utf8");
+    for (const auth of ["gateway-key", "byok"]) {
+      const url = `https://${auth}.example.net/ws&1|x`;
+      const run = await editors(dir, auth, url);
+      expect(run.code, run.output).toBe(0);
+      expect(addressesIn(dir)).toEqual(Array(4).fill(`${url}/mcp`));
+    }
+    // Only the address changed: the comments, inputs and headers are as shipped.
+    expect(readFileSync(path.join(dir, ".vscode/mcp.json"), "utf8")).toBe(before.replace("https://old-gateway.example.org/mcp", "https://byok.example.net/ws&1|x/mcp"));
+  });
+
+  it("fills in a copy of the repository's kit/ (its placeholder address), and leaves the files alone for an OpenClaw reached directly", async () => {
+    const dir = makeKitDir();
+    for (const file of MCP_FILES) writeFileSync(path.join(dir, file), readFileSync(path.join(import.meta.dirname, "..", "kit", file), "utf8"));
+    expect((await editors(dir, "openclaw", "http://localhost:18789")).code).toBe(0);
+    expect(readFileSync(path.join(dir, ".mcp.json"), "utf8")).toContain("{{GATEWAY_URL}}/mcp");
+    expect((await editors(dir, "gateway-key", "https://gw.example.org")).code).toBe(0);
+    expect(addressesIn(dir)).toEqual(Array(4).fill("https://gw.example.org/mcp"));
   });
 });
 

@@ -51,8 +51,8 @@ beforeAll(async () => {
     provider = dev;
     gateway = gw;
   });
-  // Between Claude Code's model calls and the gateway: what it sent, and what it got, name a
-  // failing turn. (The kit's MCP files name the gateway it was downloaded from: /mcp goes there.)
+  // Between Claude Code and the gateway (.env names it, and setup.sh points the kit's settings,
+  // its MCP files included, there): what it sent, and what it got, name a failing turn.
   proxy = await startRecordingProxy(18816, gateway!.url);
 
   const zip = path.join(work, "kit.zip");
@@ -115,6 +115,11 @@ describe("Claude Code, started as the kit says, calls ask_agent through the gate
     const offered = calls.filter((call) => call.url.startsWith("/v1/messages")).map((call) => JSON.parse(call.body) as { tools?: { name: string }[] });
     expect(offered.length, described(calls)).toBeGreaterThan(0);
     expect(offered[0].tools?.map((tool) => tool.name)).toEqual(expect.arrayContaining(["mcp__openclaw__ask_agent", "mcp__openclaw__new_conversation", "mcp__openclaw__list_models"]));
+    // The tool call went to /mcp with the key from .env, as the kit's .mcp.json says to send it (`Bearer ${OCG_KEY}`).
+    const toolCalls = calls.filter((call) => call.url === "/mcp" && call.body.includes('"tools/call"'));
+    expect(toolCalls.length, described(calls)).toBe(1);
+    expect(toolCalls[0].headers.authorization).toBe(`Bearer ${key}`);
+    expect(JSON.parse(toolCalls[0].body)).toMatchObject({ method: "tools/call", params: { name: "ask_agent", arguments: { prompt: "hello from claude code" } } });
     // The scripted model quotes the tool's result: the agent's own answer to the prompt.
     expect(ran.stdout, described(calls)).toContain("The tool answered:");
     expect(ran.stdout).toContain("Echo: hello from claude code");
