@@ -9,7 +9,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { StoredCredential } from "../src/objects/attendee-gate/protocol";
 import { parseConfig } from "../src/settings/config";
-import { agentsPatch, alreadyInPlace, type AgentSpec } from "../src/credentials/openclaw-agent";
+import { agentsPatch, alreadyInPlace, strayProviderIds, type AgentSpec } from "../src/credentials/openclaw-agent";
 import { sealNew } from "../src/credentials/store";
 import { UPSTREAM, chatInit, gatewayWith, issueKey, seenWith } from "./helpers";
 
@@ -176,6 +176,24 @@ describe("the agent patch a host's roster writes for many attendees at once", ()
     expect(providers["ocg-c-1"]).toBeNull();
     expect(replacePaths).toEqual(["models.providers.ocg-c-1.models"]);
     expect((patch.agents as { entries: Record<string, { model: string }> }).entries["ocg-c"].model).toBe("ocg-c-3/gpt-5.4-mini");
+  });
+
+  it("removes every earlier provider of the agent the host still holds, with no previous to name (a credential deleted, then registered again)", () => {
+    const agent = "ocg-0123456789abcdef01234567";
+    const host = { models: { providers: {
+      [`${agent}-aaaaaaaa`]: { baseUrl: "https://gateway.example/relay/openai" },
+      [`${agent}-bbbbbbbb`]: { baseUrl: "https://gateway.example/relay/openai" },
+      [`${agent}x-cccccccc`]: { baseUrl: "another agent's" },
+      "ocg-ffffffffffffffffffffffff-dddddddd": { baseUrl: "another agent's" },
+    } } };
+    const registered = { ...spec(agent, `${agent}-bbbbbbbb`), strayProviderIds: strayProviderIds({ agentId: agent, providerId: `${agent}-bbbbbbbb` }, host) };
+    expect(registered.strayProviderIds).toEqual([`${agent}-aaaaaaaa`]);
+    expect(alreadyInPlace(registered, host)).toBe(false);
+    const { patch, replacePaths } = agentsPatch([registered]);
+    const providers = (patch.models as { providers: Record<string, unknown> }).providers;
+    expect(Object.keys(providers).sort()).toEqual([`${agent}-aaaaaaaa`, `${agent}-bbbbbbbb`]);
+    expect(providers[`${agent}-aaaaaaaa`]).toBeNull();
+    expect(replacePaths).toEqual([`models.providers.${agent}-aaaaaaaa.models`]);
   });
 
   it("knows when the host already has an attendee's agent exactly, and when it does not", () => {

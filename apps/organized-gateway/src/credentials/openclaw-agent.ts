@@ -23,6 +23,12 @@ export interface AgentSpec {
   /** This registration's provider entry (names.ts), and the previous registration's, which goes. */
   providerId: string;
   previousProviderId: string | null;
+  /**
+   * Other provider entries of this agent the host still holds (read from its config at write
+   * time): a credential deleted and then registered again leaves no "previous" to name, yet
+   * its entry must go with its dead relay token all the same.
+   */
+  strayProviderIds?: readonly string[];
   kind: CredentialKind;
   /** The relay's address for this kind, as OpenClaw will call it (`<gateway>/relay/<kind>`). */
   relayBaseUrl: string;
@@ -37,7 +43,7 @@ const MAX_WAIT_MS = 5_000;
 
 type Json = Record<string, unknown>;
 
-/** The provider entry and agent entry one spec writes, and the previous provider it removes (or null). */
+/** The provider entry and agent entry one spec writes, and the earlier providers it removes. */
 function entriesOf(spec: AgentSpec) {
   const kind = KINDS[spec.kind];
   return {
@@ -48,20 +54,30 @@ function entriesOf(spec: AgentSpec) {
       models: [{ id: kind.model, name: `${kind.model} (the attendee's own account)` }],
     },
     agent: { model: `${spec.providerId}/${kind.model}`, utilityModel: "" },
-    previous: spec.previousProviderId && spec.previousProviderId !== spec.providerId ? spec.previousProviderId : null,
+    earlier: [...new Set([spec.previousProviderId, ...(spec.strayProviderIds ?? [])])]
+      .filter((id): id is string => id !== null && id !== spec.providerId),
   };
+}
+
+/** The provider entries of this spec's agent on the host other than the one it writes: what earlier registrations left there. */
+export function strayProviderIds(spec: Pick<AgentSpec, "agentId" | "providerId">, config: Json | undefined): string[] {
+  const models = (config?.models as Json | undefined)?.providers as Record<string, Json | undefined> | undefined;
+  if (!models) return [];
+  // relayProviderId (names.ts): the agent's id, a dash, the relay token's last 8 hex digits.
+  const ofAgent = new RegExp(`^${spec.agentId.replace(/[^A-Za-z0-9]/g, "\\$&")}-[0-9a-f]{8}$`);
+  return Object.keys(models).filter((id) => ofAgent.test(id) && id !== spec.providerId);
 }
 
 /** True when the host's config already gives this spec's agent exactly this provider: nothing to write. */
 export function alreadyInPlace(spec: AgentSpec, config: Json | undefined): boolean {
-  const { provider, agent, previous } = entriesOf(spec);
+  const { provider, agent, earlier } = entriesOf(spec);
   const models = (config?.models as Json | undefined)?.providers as Record<string, Json | undefined> | undefined;
   const agents = (config?.agents as Json | undefined)?.entries as Record<string, Json | undefined> | undefined;
   const present = models && ownValue(models, spec.providerId);
   const current = agents && ownValue(agents, spec.agentId);
   return current?.model === agent.model && current?.utilityModel === ""
     && present?.baseUrl === provider.baseUrl && present?.api === provider.api
-    && (previous === null || !models || ownValue(models, previous) === undefined);
+    && (!models || earlier.every((id) => ownValue(models, id) === undefined));
 }
 
 /**
@@ -74,8 +90,8 @@ export function agentsPatch(specs: readonly AgentSpec[]): { patch: Json; replace
   const agents = new Map<string, Json>();
   const added = new Set<string>();
   for (const spec of specs) {
-    const { provider, agent, previous } = entriesOf(spec);
-    if (previous !== null) {
+    const { provider, agent, earlier } = entriesOf(spec);
+    for (const previous of earlier) {
       if (added.has(previous)) {
         providers.delete(previous);
         added.delete(previous);
@@ -135,7 +151,10 @@ export async function provisionAgents(node: UpstreamNode, specs: readonly AgentS
   for (let attempt = 1; ; attempt++) {
     const current = await rpc(node, "config.get", {}, fetcher);
     if (!current.ok) throw setupError(node, current);
-    const missing = specs.filter((spec) => !alreadyInPlace(spec, current.payload?.config as Json | undefined));
+    const config = current.payload?.config as Json | undefined;
+    const missing = specs
+      .map((spec) => ({ ...spec, strayProviderIds: strayProviderIds(spec, config) }))
+      .filter((spec) => !alreadyInPlace(spec, config));
     if (missing.length === 0) return;
     const { patch, replacePaths } = agentsPatch(missing);
     const patched = await rpc(node, "config.patch", {
