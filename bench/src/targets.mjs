@@ -34,13 +34,13 @@ export function evaluateTargets({ runs, ttfb, hops = [] }) {
         checks.push(check(label(`added p50 <= 4x bare Worker's (${scenario})`), gateway.added.p50, bare.added.p50 * 4,
           `${gateway.added.p50} ms vs bare ${bare.added.p50} ms`));
       }
-      if (gateway && bare && gateway.cpu_ms_per_request !== null && bare.cpu_ms_per_request !== null) {
+      if (gateway && bare && gateway.cpu_ms_per_request != null && bare.cpu_ms_per_request != null) {
         checks.push(check(label(`CPU per request <= 1.5x bare Worker's (${scenario})`), gateway.cpu_ms_per_request, bare.cpu_ms_per_request * 1.5,
           `${gateway.cpu_ms_per_request} ms vs bare ${bare.cpu_ms_per_request} ms (${ratio(gateway.cpu_ms_per_request, bare.cpu_ms_per_request)}x)`));
       }
       // Like with like where it could be built: Portkey's Worker in the same workerd; else Portkey on Node.
       const peer = find(runs, scenario, "portkey-worker") ?? portkey;
-      if (gateway && peer && gateway.cpu_ms_per_request !== null && peer.cpu_ms_per_request !== null) {
+      if (gateway && peer && gateway.cpu_ms_per_request != null && peer.cpu_ms_per_request != null) {
         const peerName = peer.target === "portkey-worker" ? "Portkey's Worker build" : "Portkey's on Node";
         checks.push(check(label(`CPU per request <= ${peerName} (${scenario})`), gateway.cpu_ms_per_request, peer.cpu_ms_per_request,
           `${gateway.cpu_ms_per_request} ms vs ${peer.target} ${peer.cpu_ms_per_request} ms (${ratio(gateway.cpu_ms_per_request, peer.cpu_ms_per_request)}x)`));

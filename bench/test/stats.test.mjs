@@ -90,6 +90,22 @@ test("a baseline gateway gets every target line, prefixed with its name, while t
   assert.equal(met["gateway@abc: stream TTFB p50 within 2 ms of direct"], false);
 });
 
+test("the cost targets: CPU per request against 1.5x the bare Worker's and Portkey's Worker build when measured, TTFB against the bare Worker's, round trips from the hop table", () => {
+  const cpu = (scenario, target, ms) => ({ ...run(scenario, target, 1, 100), cpu_ms_per_request: ms });
+  const checks = evaluateTargets({
+    runs: [cpu("json c1", "gateway", 1.4), cpu("json c1", "bare-worker", 1), cpu("json c1", "portkey", 2), cpu("json c1", "portkey-worker", 1.2)],
+    ttfb: [{ target: "direct", ttfb: { p50: 0.5 } }, { target: "bare-worker", ttfb: { p50: 1 } }, { target: "gateway", ttfb: { p50: 2.5 } }],
+    hops: [{ scenario: "json c1", target: "gateway", round_trips_before_first_byte: 1.1 }],
+  });
+  const met = Object.fromEntries(checks.map((c) => [c.target, c.met]));
+  assert.equal(met["CPU per request <= 1.5x bare Worker's (json c1)"], true);
+  // Like with like: the Worker build is the bar when there is one, not Portkey on Node.
+  assert.equal(met["CPU per request <= Portkey's Worker build (json c1)"], false);
+  assert.equal(met["CPU per request <= Portkey's on Node (json c1)"], undefined);
+  assert.equal(met["stream TTFB p50 within 1 ms of bare Worker's"], false);
+  assert.equal(met["at most one sequential Durable Object / D1 round trip before the first byte (json c1)"], true);
+});
+
 test("the before/after table sets the baseline's req/s, added p50 and CPU beside today's, scenario by scenario", () => {
   const row = (scenario, target, rps, p50, cpu) => ({ scenario, target, rps, added: { p50 }, cpu_ms_per_request: cpu });
   const table = formatBeforeAfter({
