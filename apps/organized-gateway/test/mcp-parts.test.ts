@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { ChatStreamReader, refusalOf } from "../src/surfaces/mcp/answer";
 import { CONVERSATION_ID_PATTERN, newConversationId, pipelineConversation } from "../src/surfaces/mcp/conversation";
-import { needsKeyCheck } from "../src/surfaces/mcp/door";
+import { needsKeyCheck, unexpandedPlaceholder } from "../src/surfaces/mcp/door";
 
 describe("conversation ids", () => {
   it("are fresh, unguessable and within the pattern a caller's id must match", () => {
@@ -36,6 +36,18 @@ describe("the door checks the key itself unless admission will", () => {
     expect(needsKeyCheck(call("new_conversation"))).toBe(true);
     expect(needsKeyCheck([call("ask_agent"), { jsonrpc: "2.0", id: 2, method: "tools/list" }])).toBe(true);
     for (const body of [[], null, "x", 3, { method: "tools/call" }]) expect(needsKeyCheck(body)).toBe(true);
+  });
+});
+
+describe("an editor's unexpanded key reference, told apart from a missing or wrong key", () => {
+  it("names the reference each editor writes when the variable is not in its environment", () => {
+    for (const sent of ["${OCG_KEY}", "${env:OCG_KEY}", "${input:ocg-key}"]) expect(unexpandedPlaceholder(sent), sent).toBe(sent);
+  });
+
+  it("names nothing else back: a key, an empty or long reference, anything around it", () => {
+    for (const sent of [undefined, "", "ocg_sam_abc", "sk-proj-123", "${}", "x${OCG_KEY}", "${OCG_KEY}x", `\${${"A".repeat(65)}}`, "${a b}", "${<script>}"]) {
+      expect(unexpandedPlaceholder(sent), String(sent)).toBeNull();
+    }
   });
 });
 

@@ -249,6 +249,17 @@ describe("POST /mcp refuses anyone without the attendee's gateway key, as /v1 do
     expect(await refusalOf("sk-an-openai-key")).toMatchObject({ status: 401, code: "gateway_key_required" });
   });
 
+  it("tells an editor started without OCG_KEY (it sent its own ${OCG_KEY} unexpanded) to start it with with-key.sh, 401 gateway_key_required", async () => {
+    for (const placeholder of ["${OCG_KEY}", "${env:OCG_KEY}"]) {
+      const refused = await refusalOf(placeholder);
+      expect(refused).toMatchObject({ status: 401, code: "gateway_key_required" });
+      expect(refused.message).toContain(`Your editor sent ${placeholder} instead of your gateway key`);
+      expect(refused.message).toContain("bash with-key.sh");
+    }
+    const rows = await loggedRows("endpoint = '/mcp' AND error_code = 'gateway_key_required'", [], 2);
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+  });
+
   it("answers GET and DELETE 405 with Allow: POST (no sessions, no server-initiated stream)", async () => {
     for (const method of ["GET", "DELETE"]) {
       const response = await gateway("/mcp", { method, headers: { accept: "text/event-stream" } });

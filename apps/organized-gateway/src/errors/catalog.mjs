@@ -79,13 +79,16 @@ export const ERRORS = {
   }),
   gateway_key_required: code({
     status: 401, type: "authentication_error",
-    attendee: (/** @type {{ why: "gateway_pays" | "own_account" | "mcp" }} */ v) => ({
-      gateway_pays: "This gateway needs a gateway key (OCG_KEY). Run 'bash setup.sh' to get one, or ask the organiser.",
-      own_account: "This needs your gateway key (OCG_KEY in your kit's .env) as 'Authorization: Bearer ocg_…'. Run 'bash setup.sh' to get one, or ask the organiser.",
-      mcp: "The OpenClaw MCP server needs your gateway key: your editor must send 'Authorization: Bearer <OCG_KEY>' with the OCG_KEY from your kit's .env (bash setup.sh gets you one).",
-    })[v.why],
+    attendee: (/** @type {{ why: "gateway_pays" | "own_account" | "mcp" } | { why: "mcp_placeholder", placeholder: string }} */ v) => (
+      v.why === "mcp_placeholder"
+        ? `Your editor sent ${v.placeholder} instead of your gateway key: it was started without OCG_KEY in its environment. Quit it and start it from the kit folder with 'bash with-key.sh <editor>' (e.g. bash with-key.sh cursor . or bash with-key.sh claude).`
+        : {
+          gateway_pays: "This gateway needs a gateway key (OCG_KEY). Run 'bash setup.sh' to get one, or ask the organiser.",
+          own_account: "This needs your gateway key (OCG_KEY in your kit's .env) as 'Authorization: Bearer ocg_…'. Run 'bash setup.sh' to get one, or ask the organiser.",
+          mcp: "The OpenClaw MCP server needs your gateway key: your editor must send 'Authorization: Bearer <OCG_KEY>' with the OCG_KEY from your kit's .env (bash setup.sh gets you one; start the editor with 'bash with-key.sh <editor>' from the kit folder).",
+        }[v.why]),
     organiser: "This gateway pays, so it needs a gateway key and they sent none: have them run setup.sh (it enrols them).",
-    examples: [{ why: "gateway_pays" }, { why: "own_account" }, { why: "mcp" }],
+    examples: [{ why: "gateway_pays" }, { why: "own_account" }, { why: "mcp" }, { why: "mcp_placeholder", placeholder: "${OCG_KEY}" }],
   }),
   invalid_user_id: code({
     status: 400, type: "invalid_request_error",

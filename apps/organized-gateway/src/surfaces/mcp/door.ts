@@ -12,7 +12,7 @@
  */
 import type { Config } from "../../settings/config";
 import { requireKeyHolder } from "../../credentials/key-holder";
-import { identify, type Principal } from "../../pipeline/identify";
+import { bearerToken, identify, type Principal } from "../../pipeline/identify";
 import { refusal } from "../../errors";
 
 /** The tools whose every call is a pipeline call, so admission checks the key. */
@@ -25,9 +25,22 @@ export const PIPELINE_TOOLS: ReadonlySet<string> = new Set(["ask_agent", "list_m
 export async function identifyKeyHolder(headers: Headers, config: Config): Promise<Principal> {
   const principal = await identify(headers, config);
   if (principal.credential.kind !== "key") {
-    throw refusal("gateway_key_required", { why: "mcp" });
+    const placeholder = unexpandedPlaceholder(bearerToken(headers.get("authorization")));
+    throw placeholder !== null
+      ? refusal("gateway_key_required", { why: "mcp_placeholder", placeholder })
+      : refusal("gateway_key_required", { why: "mcp" });
   }
   return principal;
+}
+
+/**
+ * The editor's own `${…}` reference when it sent one unexpanded as the key (Claude Code sends
+ * `${OCG_KEY}` as it is when OCG_KEY is not in its environment; Cursor's `${env:…}`, VS Code's
+ * `${input:…}` alike), so the refusal can say what happened: the editor was started without the
+ * key, not given a wrong one. Only a short reference of name characters is named back.
+ */
+export function unexpandedPlaceholder(token: string | undefined): string | null {
+  return token !== undefined && /^\$\{[A-Za-z_][A-Za-z0-9_:.-]{0,63}\}$/.test(token) ? token : null;
 }
 
 /** Checks the key with the attendee's object (wrong guesses counted per network); /v1's 401 when it is not right. */
