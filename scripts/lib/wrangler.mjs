@@ -68,6 +68,9 @@ export function wranglerFor(configPath, { env = process.env } = {}) {
       if (code === 0) resolve({ stdout, stderr });
       else reject(new WranglerError(args, code, stdout, stderr));
     });
+    // A wrangler that exits before reading its input (a refusal, a fake in the tests) closes
+    // the pipe: that EPIPE is not the run's failure, its exit code is.
+    child.stdin.on("error", () => {});
     child.stdin.end(input ?? "");
   });
   return { bin, run, json: async (args) => parseJsonOutput((await run(args)).stdout, args) };

@@ -30,7 +30,7 @@ import { callJson, openClawRpc, startRevokingProvider, startTogether } from "./h
 const ADMIN = "paid-by-attendee-e2e-admin-token";
 const EVENT_CODE = "PAID-BY-ROOM";
 const OPERATOR_TOKEN = "paid-by-attendee-openclaw-operator-token";
-const PORTS = { gateway: 19500, openclaw: 19501, operatorProvider: 19502, attendeeProvider: 19503, providerProxy: 19504, organiserGateway: 19505, freeModels: 19506 };
+const PORTS = { gateway: 19500, openclaw: 19501, operatorProvider: 19502, attendeeProvider: 19503, providerProxy: 19504, organiserGateway: 19505, freeModels: 19519 };
 const TURN_TIMEOUT_MS = 240_000;
 /** What the Codex backend stand-in answers at, under CODEX_BASE_URL. */
 const CODEX_BASE_PATH = "/backend-api/codex";
