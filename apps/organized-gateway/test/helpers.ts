@@ -143,7 +143,7 @@ export function sseData(text: string): unknown[] {
  * serves model calls only inside such a turn. `end` settles it with its row, as the pipeline
  * does when the turn's answer has ended.
  */
-export async function openTurn(key: string): Promise<{ requestId: string; end(): Promise<void> }> {
+export async function openTurn(key: string): Promise<{ requestId: string; leaseId: string; end(): Promise<void> }> {
   const parsed = parseGatewayKey(key)!;
   const gate = env.ATTENDEE_GATE.get(env.ATTENDEE_GATE.idFromName(parsed.userId));
   const requestId = `req_turn_${crypto.randomUUID().replaceAll("-", "")}`;
@@ -157,5 +157,5 @@ export async function openTurn(key: string): Promise<{ requestId: string; end():
   });
   if (!grant.ok) throw new Error(`turn not admitted: ${grant.refusal}`);
   const row = { ...newRequestRow(requestId, "/v1/chat/completions", "POST", startedAt), user_id: parsed.userId, auth: "key" as const, status: 200 };
-  return { requestId, end: () => gate.settle({ leaseId: grant.leaseId, reachedUpstream: true }, row, 0) };
+  return { requestId, leaseId: grant.leaseId, end: () => gate.settle({ leaseId: grant.leaseId, reachedUpstream: true }, row, 0) };
 }

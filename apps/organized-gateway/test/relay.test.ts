@@ -8,6 +8,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { relayToken } from "../src/credentials/names";
 import type { StoredCredential } from "../src/objects/attendee-gate/protocol";
+import { AttendeeGateClient } from "../src/objects/attendee-gate/client";
+import { LEASE_RENEW_MS, keepLease } from "../src/pipeline/admit";
 import { TEST_ADMIN_TOKEN } from "./constants";
 import { UPSTREAM, gatewayWith, issueKey, loggedRows, openTurn, seenWith } from "./helpers";
 
@@ -76,6 +78,24 @@ describe("a relay call is admitted against the attendee's state now", () => {
     expect(await codeOf(after)).toBe("no_active_turn");
     expect((await seenWith(marker)).length).toBe(1);
   });
+
+  it("is admitted in a turn that runs longer than the runtime keeps an idle object, while the turn's request renews its lease", async () => {
+    // workerd evicts (Cloudflare hibernates) a Durable Object that has had no request for 10 s,
+    // and its turns are in memory: a request that waits on OpenClaw renews its lease often
+    // enough (LEASE_RENEW_MS) that its attendee's object is never idle that long.
+    expect(LEASE_RENEW_MS).toBeLessThan(10_000);
+    const { key, relay } = await registered("relay-long-turn");
+    const turn = await openTurn(key);
+    const stopRenewing = keepLease(AttendeeGateClient.of(env, "relay-long-turn"), turn.leaseId);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 12_000));
+      const inside = await relayCall(await relay(), `long-turn-${crypto.randomUUID()}`);
+      expect(inside.status, await inside.clone().text()).toBe(200);
+    } finally {
+      stopRenewing();
+      await turn.end();
+    }
+  }, 30_000);
 
   it("is refused after the organiser blocks the attendee, revokes their last key and reinstates them, and nothing reaches the provider", async () => {
     const { key, relay } = await registered("relay-organiser");

@@ -21,7 +21,13 @@ import { tierTableFor } from "./tiers";
  * within a minute instead of holding a quarter of an attendee's capacity.
  */
 export const LEASE_MS = 60_000;
-export const LEASE_RENEW_MS = 20_000;
+/**
+ * Also what keeps the attendee's object in memory while its request runs: the runtime evicts
+ * (workerd) or hibernates (Cloudflare) an object that has had no request for 10 s, and the
+ * object's holdings — leases, the session's queue, the turn a relay call must find — are in
+ * memory. A renewal every 5 s means an object with a request in flight is never idle that long.
+ */
+export const LEASE_RENEW_MS = 5_000;
 
 export function rateLimitHeaders(allowance: Allowance): Record<string, string> {
   return {
