@@ -81,7 +81,13 @@ INTERACTIVE=false
 [ -t 0 ] && INTERACTIVE=true
 
 WORK=$(mktemp -d 2>/dev/null || mktemp -d -t ocg-setup)
-trap 'rm -rf "$WORK"' EXIT
+TTY_SAVED=""
+# The terminal as it was before a hidden question turned echo off (nothing to do otherwise).
+restore_tty() {
+  [ -n "$TTY_SAVED" ] && stty "$TTY_SAVED" 2>/dev/null
+  TTY_SAVED=""
+}
+trap 'restore_tty; rm -rf "$WORK"' EXIT
 umask 077
 
 # ---------- output ----------
@@ -130,12 +136,18 @@ env_set() {
 # ask "question" [secret]: reads one line into ANSWER (unquoted, like .env values); fails
 # (returns 1) when nothing is typed.
 ask() {
-  printf '%s' "$1" >&2
   ANSWER=""
   if [ "${2:-}" = secret ]; then
+    # Echo goes off before the question shows (read -s turns it off only after printing it),
+    # so a key pasted the moment the question appears is never on the screen; the terminal's
+    # settings come back after the answer, and at exit if the run is stopped while asking.
+    TTY_SAVED=$(stty -g 2>/dev/null) && stty -echo 2>/dev/null || TTY_SAVED=""
+    printf '%s' "$1" >&2
     IFS= read -r -s ANSWER
+    restore_tty
     printf '\n' >&2
   else
+    printf '%s' "$1" >&2
     IFS= read -r ANSWER
   fi
   ANSWER=$(unquote "$ANSWER")
