@@ -6,7 +6,6 @@
 // costs tens of seconds on 2 cores). A recording proxy between the tools and the gateway keeps
 // what each tool sent and what it got, so a failing turn names its request and answer.
 // Prints a table (tool, version, plain turn, tool turn, seconds) for the closing note.
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -14,10 +13,10 @@ import { promisify } from "node:util";
 import { execFile } from "node:child_process";
 import { startDevUpstream } from "@ocg/dev-upstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AGENT_TOOLS, installAgentTools, offlineEnv } from "../../scripts/agent-tools-local.mjs";
+import { AGENT_TOOLS, installAgentTools } from "../../scripts/agent-tools-local.mjs";
 import { queryLocalD1, startLocalGateway } from "../../scripts/local-gateway.mjs";
 import { startOpenClaw } from "../../scripts/openclaw-local.mjs";
-import { startRecordingProxy, startTogether, type RecordedCall } from "./harness";
+import { runHeadless, startRecordingProxy, startTogether, type HeadlessRun, type RecordedCall } from "./harness";
 // The dev upstream's own answer rule, so a test knows the model's words for a request it saw.
 import { answerFor } from "../../../dev-upstream/src/answers.mjs";
 import { lastUserText } from "../../../dev-upstream/src/messages.mjs";
@@ -139,28 +138,9 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-interface Ran { code: number | null; stdout: string; stderr: string; output: string; seconds: number }
-
-/** Runs a command in `dir` as the attendee would, headless: no terminal, stdin closed, its own HOME. */
-function runIn(dir: string, command: string, args: string[], home: string): Promise<Ran> {
-  mkdirSync(home, { recursive: true });
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(command, args, {
-      cwd: dir, stdio: ["ignore", "pipe", "pipe"],
-      env: { PATH: `${bin}:${process.env.PATH}`, LANG: "C.UTF-8", TERM: "dumb", ...offlineEnv(home) },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), TURN_TIMEOUT_MS);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, output: `${stdout}\n${stderr}`, seconds: (performance.now() - started) / 1000 });
-    });
-  });
+/** Runs a command in `dir` as the attendee would (harness.ts's runHeadless), with the tools on PATH. */
+function runIn(dir: string, command: string, args: string[], home: string): Promise<HeadlessRun> {
+  return runHeadless(dir, command, args, { home, bin, timeoutMs: TURN_TIMEOUT_MS });
 }
 
 /** The calls a tool made, each named with what it got: what a failing assertion shows. */
@@ -174,7 +154,7 @@ function described(calls: RecordedCall[]): string {
     .join("\n") + `\nOpenClaw's log:\n${openclawLog}`;
 }
 
-async function turn(name: ToolName, prompt: string, writing = false, options: string[] = []): Promise<Ran & { calls: RecordedCall[] }> {
+async function turn(name: ToolName, prompt: string, writing = false, options: string[] = []): Promise<HeadlessRun & { calls: RecordedCall[] }> {
   const since = proxy!.calls.length;
   const [command, args] = (writing ? TOOLS[name].writing : TOOLS[name].command)(prompt);
   const ran = await runIn(kit, command, [...options, ...args], path.join(work, `home-${name}`));
@@ -191,7 +171,7 @@ function providerRequestsWith(marker: string): unknown[] {
  * the model's own words for it: the dev upstream echoes the start of the prompt OpenClaw built
  * around the tool's message (for Claude Code, the notes it puts before the user's words).
  */
-function expectModelWords(ran: Ran & { calls: RecordedCall[] }, marker: string): void {
+function expectModelWords(ran: HeadlessRun & { calls: RecordedCall[] }, marker: string): void {
   const reached = providerRequestsWith(marker) as { body: { messages: unknown[] } }[];
   expect(reached.length, described(ran.calls)).toBeGreaterThan(0);
   const answers = reached.map((request) => oneLine(answerFor(lastUserText(request.body.messages))).slice(0, 60));

@@ -1,8 +1,11 @@
 // What the end-to-end files share: starting slow processes side by side, one JSON call to a
 // running gateway, OpenClaw's admin RPC as the host's operator, and a model provider that
 // refuses the keys a test revokes (as OpenAI refuses a revoked key), handing every other call
-// to a dev upstream that records it.
+// to a dev upstream that records it; and an attendee's command run headless.
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { offlineEnv } from "../../scripts/agent-tools-local.mjs";
 
 /**
  * Starts several processes at once (OpenClaw takes tens of seconds); hands every one that
@@ -134,4 +137,31 @@ export function startRecordingProxy(port: number, targetUrl: string): Promise<{ 
     res.end();
   });
   return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${port}`, calls, server })));
+}
+
+export interface HeadlessRun { code: number | null; stdout: string; stderr: string; output: string; seconds: number }
+
+/**
+ * Runs a command in `dir` as the attendee would, headless: no terminal, stdin closed, its own
+ * HOME with the coding tools' offline settings, `bin` first on PATH; killed after `timeoutMs`.
+ */
+export function runHeadless(dir: string, command: string, args: string[], { home, bin, timeoutMs }: { home: string; bin: string; timeoutMs: number }): Promise<HeadlessRun> {
+  mkdirSync(home, { recursive: true });
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, {
+      cwd: dir, stdio: ["ignore", "pipe", "pipe"],
+      env: { PATH: `${bin}:${process.env.PATH}`, LANG: "C.UTF-8", TERM: "dumb", ...offlineEnv(home) },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, output: `${stdout}\n${stderr}`, seconds: (performance.now() - started) / 1000 });
+    });
+  });
 }

@@ -9,7 +9,6 @@
 // so what Claude Code prints shows the agent's answer came back through the MCP tool. The
 // gateway's agent route is the dev upstream itself (as in mcp-codex.test.ts): Claude Code's own
 // model calls and the agent's turn are both plain model calls of the one pipeline.
-import { spawn } from "node:child_process";
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,9 +16,9 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevUpstream } from "@ocg/dev-upstream";
-import { installAgentTool, offlineEnv } from "../../scripts/agent-tools-local.mjs";
+import { installAgentTool } from "../../scripts/agent-tools-local.mjs";
 import { startLocalGateway } from "../../scripts/local-gateway.mjs";
-import { callJson, startRecordingProxy, startTogether, type RecordedCall } from "./harness";
+import { callJson, runHeadless, startRecordingProxy, startTogether, type HeadlessRun, type RecordedCall } from "./harness";
 
 const ADMIN = "mcp-claude-e2e-admin-token";
 const EVENT_CODE = "MCP-CLAUDE";
@@ -76,28 +75,9 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-interface Ran { code: number | null; stdout: string; stderr: string }
-
-/** Runs a command in the kit folder as the attendee would, headless: no terminal, stdin closed, its own HOME. */
-function runIn(command: string, args: string[], homeName: string): Promise<Ran> {
-  const home = path.join(work, homeName);
-  mkdirSync(home, { recursive: true });
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: kit, stdio: ["ignore", "pipe", "pipe"],
-      env: { PATH: `${bin}:${process.env.PATH}`, LANG: "C.UTF-8", TERM: "dumb", ...offlineEnv(home) },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), RUN_TIMEOUT_MS - 10_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** Runs a command in the kit folder as the attendee would (harness.ts's runHeadless), with the tools on PATH. */
+function runIn(command: string, args: string[], homeName: string): Promise<HeadlessRun> {
+  return runHeadless(kit, command, args, { home: path.join(work, homeName), bin, timeoutMs: RUN_TIMEOUT_MS - 10_000 });
 }
 
 function described(calls: RecordedCall[]): string {
