@@ -5,7 +5,8 @@
 // Which jobs and in what order is scripts/lib/test-jobs.mjs. Each job's output is held and
 // printed whole when it ends (two suites' lines interleaved would be unreadable), with one
 // line as each job starts and ends so a CI log shows progress; a summary with every job's
-// duration closes the run. Every job runs even when one fails; the exit code is 1 if any did.
+// duration closes the run, followed by each failed job's own list of what failed (a CI log is
+// often read from its tail). Every job runs even when one fails; the exit code is 1 if any did.
 // Jobs must not share ports: each workspace's tests use their own.
 //
 //   node scripts/test.mjs [script] [--jobs N]     script: "test" (default) or "test:quick"
@@ -64,10 +65,10 @@ function run(job) {
     child.stderr.on("data", (chunk) => output.push(chunk));
     const finish = (code, error) => {
       running.delete(child);
-      const result = { ...job, code, ms: Date.now() - begun };
+      const result = { ...job, code, ms: Date.now() - begun, output: Buffer.concat(output).toString("utf8") };
       const mark = code === 0 ? "✔" : "✘";
       process.stdout.write(`\n${"═".repeat(72)}\n${mark} ${job.name}: ${seconds(result.ms)}${code === 0 ? "" : `, exit code ${code}`}\n${"═".repeat(72)}\n`);
-      process.stdout.write(Buffer.concat(output));
+      process.stdout.write(result.output);
       if (error) console.log(error.message);
       resolve(result);
     };
@@ -96,6 +97,19 @@ for (const result of results.sort((a, b) => b.ms - a.ms)) {
 }
 const failed = results.filter((result) => result.code !== 0);
 if (failed.length > 0) {
+  // A failed job's own report of what failed, again at the very end, where a CI log's tail shows it.
+  for (const result of failed) console.log(`\n── what failed in ${result.name} ──\n${failureReport(result.output)}`);
   console.log(`\nFailed: ${failed.map((result) => result.name).join(", ")}`);
   process.exit(1);
+}
+
+/**
+ * The part of a job's output that says what failed: vitest's "Failed Tests" section when it has
+ * one (colours removed), else the output's last lines; at most 80 lines either way.
+ */
+function failureReport(text) {
+  const lines = text.replace(/\x1b\[[0-9;]*m/g, "").split("\n");
+  const start = lines.findIndex((line) => /⎯+ Failed Tests? \d+ ⎯+/.test(line));
+  const picked = start >= 0 ? lines.slice(start, start + 80) : lines.slice(-60);
+  return picked.join("\n");
 }

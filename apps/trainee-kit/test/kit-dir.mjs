@@ -71,8 +71,9 @@ export function runSetup(dir, input = "", options = {}) {
 }
 
 // What the kit's scripts may call besides bash: curl and the tools every macOS, Linux and Git
-// Bash has. A script that needs anything else fails its tests on this PATH.
-const KIT_TOOLS = ["curl", "sed", "awk", "grep", "tr", "head", "tail", "cat", "cp", "mv", "rm", "mkdir", "mktemp", "dirname", "sleep"];
+// Bash has (stty among them: setup.sh turns echo off with it before a hidden question shows).
+// A script that needs anything else fails its tests on this PATH.
+const KIT_TOOLS = ["curl", "sed", "awk", "grep", "tr", "head", "tail", "cat", "cp", "mv", "rm", "mkdir", "mktemp", "dirname", "sleep", "stty"];
 
 function resolved(command) {
   return execFileSync("bash", ["-c", `command -v ${command}`], { encoding: "utf8" }).trim();
