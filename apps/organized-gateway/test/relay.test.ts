@@ -10,6 +10,7 @@ import { relayToken } from "../src/credentials/names";
 import type { StoredCredential } from "../src/objects/attendee-gate/protocol";
 import { AttendeeGateClient } from "../src/objects/attendee-gate/client";
 import { LEASE_RENEW_MS, keepLease } from "../src/pipeline/admit";
+import { RequestClock } from "../src/pipeline/settle/request-clock";
 import { TEST_ADMIN_TOKEN } from "./constants";
 import { UPSTREAM, gatewayWith, issueKey, loggedRows, openTurn, seenWith } from "./helpers";
 
@@ -86,13 +87,14 @@ describe("a relay call is admitted against the attendee's state now", () => {
     expect(LEASE_RENEW_MS).toBeLessThan(10_000);
     const { key, relay } = await registered("relay-long-turn");
     const turn = await openTurn(key);
-    const stopRenewing = keepLease(AttendeeGateClient.of(env, "relay-long-turn"), turn.leaseId);
+    const clock = new RequestClock();
+    keepLease(AttendeeGateClient.of(env, "relay-long-turn"), turn.leaseId, clock);
     try {
       await new Promise((resolve) => setTimeout(resolve, 12_000));
       const inside = await relayCall(await relay(), `long-turn-${crypto.randomUUID()}`);
       expect(inside.status, await inside.clone().text()).toBe(200);
     } finally {
-      stopRenewing();
+      clock.stop();
       await turn.end();
     }
   }, 30_000);

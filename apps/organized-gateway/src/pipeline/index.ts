@@ -161,7 +161,8 @@ async function admitCall(call: Call, surface: Surface, principal: Principal, rou
   log.row.queue_ms = Date.now() - log.startedAt;
   log.row.turn_id = admission.turn;
   log.target.leaseId = admission.leaseId;
-  log.beforeSettle.push(keepLease(gate, admission.leaseId), () => settleBinding(call, principal, admission));
+  keepLease(gate, admission.leaseId, log.clock);
+  log.beforeSettle.push(() => settleBinding(call, principal, admission));
   Object.assign(log.headers, admission.headers);
   if (admission.provisional) await requireRefusalBudget(c.env, config, request.headers);
   if (!envelope.asked) throw envelope.wrongEndpoint;
@@ -250,7 +251,7 @@ async function forwardCall(call: Call, surface: Surface, route: Route): Promise<
     if (request.signal.aborted) throw clientClosed();
     let response: Response;
     try {
-      response = await forward(upstreamCall, surface.timeoutMs?.(config) ?? config.limits.upstreamTimeoutMs, request.signal, words);
+      response = await forward(upstreamCall, { timeoutMs: surface.timeoutMs?.(config) ?? config.limits.upstreamTimeoutMs, clock: log.clock, callerSignal: request.signal, words });
     } catch (failed) {
       // Only a node that could not be reached never took the call. A timeout or a caller who
       // hung up came after the node had it (and may still be serving it): the month counts it.

@@ -13,6 +13,7 @@ import { isCredentialRefusal, type AdmitRequest, type AdmitResult, type Allowanc
 import { MAX_MODEL_CALLS_PER_TURN } from "../../objects/attendee-gate/turns";
 import { credentialRejected, noCredential } from "../../credentials/errors";
 import { tierTableFor } from "./tiers";
+import type { RequestClock } from "../settle/request-clock";
 
 
 /**
@@ -116,12 +117,11 @@ function hostError(code: "host_busy" | "host_down", retryAfterMs: number, header
   return refusal(code, { retryAfter }, { ...headers, ...retryAfterHeaders(retryAfterMs) });
 }
 
-/** Keeps the lease alive until the returned function is called (at settle). */
-export function keepLease(gate: AttendeeGateClient, leaseId: string): () => void {
-  const timer = setInterval(() => {
+/** Keeps the lease alive on the request's clock, until the clock stops (at settle). */
+export function keepLease(gate: AttendeeGateClient, leaseId: string, clock: RequestClock): void {
+  clock.every(LEASE_RENEW_MS, () => {
     gate.renew(leaseId).catch(() => {});
-  }, LEASE_RENEW_MS);
-  return () => clearInterval(timer);
+  });
 }
 
 /** The refusal an attendee reads, from the object's answer (pure: specified in refusals.test.ts). */

@@ -6,15 +6,25 @@
  */
 import type { UpstreamCall } from "../route";
 import { type GatewayError, errorBody, refusal } from "../../errors";
+import type { RequestClock } from "../settle/request-clock";
 
-/**
- * `callerSignal` is the incoming request's signal (compatibility flag enable_request_signal):
- * a caller who leaves while the upstream is still thinking cancels the upstream call too.
- */
-export async function forward(call: UpstreamCall, timeoutMs: number, callerSignal?: AbortSignal, words: FailureWords = NODE_WORDS): Promise<Response> {
+export interface ForwardOptions {
+  /** How long the upstream may take to start its answer. */
+  timeoutMs: number;
+  /** The request's clock (settle/request-clock.ts), which keeps that deadline with its others. */
+  clock: RequestClock;
+  /**
+   * The incoming request's signal (compatibility flag enable_request_signal): a caller who
+   * leaves while the upstream is still thinking cancels the upstream call too.
+   */
+  callerSignal?: AbortSignal;
+  words?: FailureWords;
+}
+
+export async function forward(call: UpstreamCall, { timeoutMs, clock, callerSignal, words = NODE_WORDS }: ForwardOptions): Promise<Response> {
   // Not AbortSignal.timeout(): that would also cut a long stream after its headers arrived.
   const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), timeoutMs);
+  const cancel = clock.at(timeoutMs, () => timeout.abort());
   const signal = callerSignal ? AbortSignal.any([timeout.signal, callerSignal]) : timeout.signal;
   try {
     return await fetch(call.url, { ...call.init, signal });
@@ -23,7 +33,7 @@ export async function forward(call: UpstreamCall, timeoutMs: number, callerSigna
     if (timeout.signal.aborted) throw words.timeout(timeoutMs);
     throw words.unreachable();
   } finally {
-    clearTimeout(timer);
+    cancel();
   }
 }
 

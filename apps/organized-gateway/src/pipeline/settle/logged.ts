@@ -9,6 +9,7 @@ import type { Context, Handler } from "hono";
 import type { AppEnv } from "../../app-env";
 import { GatewayError, errorResponse, toGatewayError } from "../../errors";
 import { endStateForStatus, settle, type SettleTarget } from "./index";
+import { RequestClock } from "./request-clock";
 import { newRequestRow, type RequestRow } from "./request-row";
 
 export interface RequestLog {
@@ -18,7 +19,9 @@ export interface RequestLog {
   target: SettleTarget;
   /** Headers any answer carries from now on, errors included. */
   headers: Record<string, string>;
-  /** Run just before the row settles (stop lease renewals, decide a binding). */
+  /** The request's one timer (lease renewals, the upstream's deadline): stopped when the row settles. */
+  readonly clock: RequestClock;
+  /** Run just before the row settles (decide a binding). */
   readonly beforeSettle: (() => void)[];
   /** The answer is still streaming: the row settles with these fields when it ends. */
   deferred?: Promise<Partial<RequestRow>>;
@@ -37,6 +40,7 @@ export function logged(
       startedAt,
       target: { gate: null, leaseId: null, db: c.env.DB, flushMs: 0 },
       headers: { "x-request-id": requestId },
+      clock: new RequestClock(),
       beforeSettle: [],
     };
     let response: Response;
@@ -60,6 +64,7 @@ export function logged(
     const finish = (outcome: Partial<RequestRow>) => {
       Object.assign(log.row, outcome);
       log.row.tokens_est = (log.row.prompt_tokens ?? 0) + (log.row.completion_tokens ?? 0);
+      log.clock.stop();
       for (const hook of log.beforeSettle) hook();
       return settle(log.target, log.row);
     };
