@@ -1,12 +1,13 @@
 // `npm run profile -w bench`: where the gateway's CPU goes. Runs the gateway in workerd
 // (as the benchmark does) under 10 connections of 10 attendees, records a V8 CPU profile of
-// its isolate through workerd's inspector, prints the functions with the most self time and
+// its isolate through workerd's inspector, prints the functions with the most self time, the
+// same time by part of the gateway (source folder, package, runtime) and
 // the workerd process's CPU per request, and writes the profile for Chrome DevTools.
 //   --stream      streamed answers instead of JSON
 //   --seconds N   profiled seconds (default 6)
 // Native work outside JavaScript (SQLite, fsync, HTTP) shows as "(program)"; for that,
 // run `perf record -g -p <workerd pid>` alongside.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,6 +37,42 @@ export function selfTimes(profile) {
   return [...totals].map(([fn, n]) => ({ fn, share: n / profile.samples.length })).sort((a, b) => b.share - a.share);
 }
 
+/**
+ * Self time per part of the gateway: samples in the bundle go to the source folder esbuild's
+ * `// src/...` marker above their line names (two levels: src/pipeline/admit,
+ * src/objects/attendee-gate), a dependency to its package, and the runtime's own work to its
+ * module (cloudflare-internal:d1-api, node-internal:internal_timers) or, native, to its name
+ * (fetch, the garbage collector, "(program)"). Idle time is left out.
+ * Says where the Worker's pipeline ends and the attendee's object begins, which one
+ * process's CPU figure cannot.
+ */
+export function selfTimesBySource(profile, bundleText, bundleName = "index.js") {
+  const sourceOfLine = [];
+  let source = "(bundle prelude)";
+  bundleText.split("\n").forEach((line, index) => {
+    const marker = /^\/\/ (\S+\.(?:ts|js|mjs))$/.exec(line);
+    if (marker) {
+      const file = marker[1];
+      source = file.includes("node_modules/")
+        ? `package ${file.split("node_modules/").pop().split("/").slice(0, file.includes("node_modules/@") ? 2 : 1).join("/")}`
+        : file.split("/").slice(0, 3).join("/").replace(/\.(ts|js|mjs)$/, "");
+    }
+    sourceOfLine[index] = source;
+  });
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const totals = new Map();
+  let counted = 0;
+  for (const id of profile.samples) {
+    const { functionName, url, lineNumber } = nodes.get(id).callFrame;
+    if (functionName === "(idle)") continue;
+    counted++;
+    const inBundle = url === bundleName || url.endsWith(`/${bundleName}`);
+    const key = inBundle ? sourceOfLine[lineNumber] ?? "(bundle)" : `runtime: ${url || functionName || "(anonymous)"}`;
+    totals.set(key, (totals.get(key) ?? 0) + 1);
+  }
+  return [...totals].map(([part, n]) => ({ part, share: n / counted })).sort((a, b) => b.share - a.share);
+}
+
 /** A minimal Chrome DevTools Protocol client over the inspector's WebSocket. */
 async function connect(url) {
   const socket = new WebSocket(url);
@@ -61,7 +98,8 @@ async function connect(url) {
 async function main() {
   const buildDir = mkdtempSync(path.join(tmpdir(), "ocg-profile-build-"));
   const upstream = await startUpstreamProcess(PORTS.upstream);
-  const gateway = await startGatewayWorker(PORTS.gateway, buildGatewayBundle(buildDir),
+  const bundle = buildGatewayBundle(buildDir);
+  const gateway = await startGatewayWorker(PORTS.gateway, bundle,
     { ...BENCH_SETTINGS, OPENCLAW_URL: upstream.url }, { inspectorPort: PORTS.inspector });
   try {
     const targets = await (await fetch(`http://127.0.0.1:${PORTS.inspector}/json/list`)).json();
@@ -86,6 +124,8 @@ async function main() {
 
     const rows = selfTimes(result.profile).slice(0, 30);
     process.stdout.write(`${formatTable(["self %", "function"], rows.map((r) => [(r.share * 100).toFixed(1), r.fn]))}\n\n`);
+    const parts = selfTimesBySource(result.profile, readFileSync(bundle.path, "utf8"), path.basename(bundle.path)).slice(0, 25);
+    process.stdout.write(`${formatTable(["busy %", "part (source folder, package or runtime)"], parts.map((r) => [(r.share * 100).toFixed(1), r.part]))}\n\n`);
     process.stdout.write(`${args.stream ? "streamed" : "JSON"} answers, 10 attendees x 1 connection: ${load.rps} req/s, `
       + `workerd CPU ${((cpuAfter - cpuBefore) / load.requests).toFixed(3)} ms per request (profiler on)\n`);
     mkdirSync(RESULTS_DIR, { recursive: true });

@@ -8,7 +8,7 @@ import { formatBeforeAfter, formatTable } from "../src/table.mjs";
 import { parseJsonc, resourceBindings, splitSqlStatements } from "../src/servers/config-files.mjs";
 import { TARGET_ORDER, attendeePrefix, isGatewayTarget, targetOrder } from "../src/scenarios.mjs";
 import { readFileSync } from "node:fs";
-import { selfTimes } from "../src/profile.mjs";
+import { selfTimes, selfTimesBySource } from "../src/profile.mjs";
 
 test("a percentile interpolates between the two nearest ranks", () => {
   const sorted = [1, 2, 3, 4];
@@ -176,5 +176,40 @@ test("a CPU profile's samples add up per function, by name, file and line, large
     { fn: "admit index.js:10", share: 5 / 8 },
     { fn: "(anonymous) index.js:42", share: 2 / 8 },
     { fn: "(root)", share: 1 / 8 },
+  ]);
+});
+
+test("a CPU profile's busy samples add up per source folder of the bundle, per package, and per runtime function", () => {
+  const bundle = [
+    "var x = 1;", // line 1: before any marker
+    "// ../../node_modules/hono/dist/hono.js",
+    "function route() {}",
+    "// src/pipeline/admit/index.ts",
+    "function admit() {}",
+    "// src/objects/attendee-gate/index.ts",
+    "function decide() {}",
+    "// src/index.ts",
+    "export default {};",
+  ].join("\n");
+  const frame = (functionName, url, lineNumber) => ({ functionName, url, lineNumber, scriptId: "1", columnNumber: 0 });
+  const profile = {
+    nodes: [
+      { id: 1, callFrame: frame("(idle)", "", -1) },
+      { id: 2, callFrame: frame("admit", "file:///tmp/x/index.js", 4) },
+      { id: 3, callFrame: frame("decide", "file:///tmp/x/index.js", 6) },
+      { id: 4, callFrame: frame("route", "file:///tmp/x/index.js", 2) },
+      { id: 5, callFrame: frame("fetch", "", -1) },
+      { id: 6, callFrame: frame("", "file:///tmp/x/index.js", 8) },
+      { id: 7, callFrame: frame("_send", "cloudflare-internal:d1-api", 200) },
+    ],
+    samples: [1, 1, 2, 2, 3, 4, 5, 6, 2, 3, 7],
+  };
+  assert.deepEqual(selfTimesBySource(profile, bundle), [
+    { part: "src/pipeline/admit", share: 3 / 9 },
+    { part: "src/objects/attendee-gate", share: 2 / 9 },
+    { part: "package hono", share: 1 / 9 },
+    { part: "runtime: fetch", share: 1 / 9 },
+    { part: "src/index", share: 1 / 9 },
+    { part: "runtime: cloudflare-internal:d1-api", share: 1 / 9 },
   ]);
 });
