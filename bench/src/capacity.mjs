@@ -21,6 +21,7 @@ import { requestBody } from "./scenarios.mjs";
 import { startUpstreamProcess } from "./servers/upstream.mjs";
 import { buildGatewayBundle, readGatewayConfig, startGatewayWorker, workerdVersion } from "./servers/workerd.mjs";
 import { freePorts } from "./servers/ports.mjs";
+import { runningServers } from "./servers/running.mjs";
 
 const USAGE = `npm run capacity -w bench [-- options]
   The gateway (workerd) in front of one slowing-down host, 50 attendees at the seed's limits,
@@ -81,13 +82,7 @@ const SETTINGS = {
 };
 
 const log = (line) => process.stderr.write(`${line}\n`);
-const started = [];
-let stopping = null;
-const stopAll = () => (stopping ??= (async () => {
-  for (const server of started.splice(0).reverse()) await server.stop().catch(() => {});
-})());
-process.on("SIGINT", () => stopAll().then(() => process.exit(130)));
-process.on("SIGTERM", () => stopAll().then(() => process.exit(143)));
+const { started, stopAll } = runningServers();
 
 async function main() {
   log("Preparing: the gateway's bundle...");

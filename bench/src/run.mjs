@@ -33,6 +33,7 @@ import { startUpstreamProcess } from "./servers/upstream.mjs";
 import { HOP_CONTROL_PATH, withHops } from "./servers/hops.mjs";
 import { buildGatewayBundle, countLoggedRequests, durableObjectClasses, startBareWorker, startGatewayWorker, workerdVersion } from "./servers/workerd.mjs";
 import { freePorts } from "./servers/ports.mjs";
+import { runningServers } from "./servers/running.mjs";
 
 /** Asked of the system per run (servers/ports.mjs): a run never collides with whatever else listens. */
 const PORTS = await freePorts(["upstream", "bare", "gateway", "portkey", "wranglerDev", "baseline", "hops", "hopsBaseline", "portkeyWorker"]);
@@ -59,14 +60,7 @@ const doRtt = args["do-rtt"] === undefined ? null : Number(args["do-rtt"]);
 if (doRtt !== null && !(doRtt >= 0)) throw new Error(`--do-rtt takes a number of milliseconds, not ${args["do-rtt"]}`);
 
 const log = (line) => process.stderr.write(`${line}\n`);
-const started = [];
-let stopping = null;
-// Once, newest first, however many paths ask (a failure and a signal can both).
-const stopAll = () => (stopping ??= (async () => {
-  for (const server of started.splice(0).reverse()) await server.stop().catch(() => {});
-})());
-process.on("SIGINT", () => stopAll().then(() => process.exit(130)));
-process.on("SIGTERM", () => stopAll().then(() => process.exit(143)));
+const { started, stopAll, stopping } = runningServers();
 // Miniflare's own signal hook exits the process at once, before stopAll can finish: what
 // must not outlive the run (the build directory, a baseline's worktree) also goes here,
 // synchronously, on any exit.
@@ -231,9 +225,12 @@ async function measureHops(upstream, hopServers) {
 
 async function start(promise) {
   const server = await promise;
+  // Interrupted while it started: it stops now, and the run goes no further.
+  if (stopping()) {
+    await server.stop().catch(() => {});
+    throw new Error("interrupted");
+  }
   started.push(server);
-  // Interrupted while it started: it stops with the rest, and the run goes no further.
-  if (stopping) throw new Error("interrupted");
   return server;
 }
 

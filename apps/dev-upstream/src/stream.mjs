@@ -147,13 +147,7 @@ export function streamTypedAnswer({ res, signal, knobs, text, shape, stats, head
 async function runStream({ res, signal, knobs, text, stats, headers, start, content, end, failure }) {
   const pieces = planChunks(text, knobs.chunks);
 
-  res.writeHead(200, { ...headers, ...SSE_HEADERS });
-  res.flushHeaders();
-  stats.streamCount++;
-  stats.openStreams++;
-  res.once('close', () => {
-    stats.openStreams--;
-  });
+  openStream(res, headers, stats);
 
   let first = true;
   /** @param {string} raw */
@@ -187,6 +181,23 @@ async function runStream({ res, signal, knobs, text, stats, headers, start, cont
 }
 
 /**
+ * Starts an event stream's answer: its headers go at once, and the stats count it as open
+ * until the connection closes.
+ * @param {import('node:http').ServerResponse} res
+ * @param {Record<string, string>} headers
+ * @param {import('./stats.mjs').DevUpstreamStats} stats
+ */
+function openStream(res, headers, stats) {
+  res.writeHead(200, { ...headers, ...SSE_HEADERS });
+  res.flushHeaders();
+  stats.streamCount++;
+  stats.openStreams++;
+  res.once('close', () => {
+    stats.openStreams--;
+  });
+}
+
+/**
  * A stream whose events are all known up front (the scripted model's tool call): written one
  * by one with the chunkdelay knob between them; `typed` events get their `event:` line.
  * @param {object} o
@@ -199,13 +210,7 @@ async function runStream({ res, signal, knobs, text, stats, headers, start, cont
  * @param {boolean} o.typed      Responses API events (`event: <type>` lines, no [DONE])
  */
 export async function streamFixed({ res, signal, knobs, stats, headers, events, typed }) {
-  res.writeHead(200, { ...headers, ...SSE_HEADERS });
-  res.flushHeaders();
-  stats.streamCount++;
-  stats.openStreams++;
-  res.once('close', () => {
-    stats.openStreams--;
-  });
+  openStream(res, headers, stats);
   const raws = events.map((e) => (typed ? typedEvent(e) : `data: ${JSON.stringify(e)}\n\n`));
   if (!typed) raws.push(DONE_EVENT);
   for (let i = 0; i < raws.length; i++) {
