@@ -9,7 +9,8 @@
 //   - on macOS, /bin/bash itself;
 //   - anywhere, OCG_BASH_3_2=/path/to/bash naming a bash 3.2 binary you built or have;
 //   - a binary left in node_modules/.cache/ocg-bash-3.2/bin/bash.
-// Elsewhere they are skipped, and `reason` says so in the test's name.
+// Elsewhere they are skipped, and `reason` says so in the test's name. Either way,
+// macos-compat.test.mjs reads every kit script for what bash 3.2 (and macOS's BSD tools) lack.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
