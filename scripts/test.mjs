@@ -16,6 +16,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { REPO_ROOT } from "./lib/paths.mjs";
+import { failureReport } from "./lib/failure-report.mjs";
 import { testJobs, workspaceDirs } from "./lib/test-jobs.mjs";
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { jobs: { type: "string" } } });
@@ -103,13 +104,3 @@ if (failed.length > 0) {
   process.exit(1);
 }
 
-/**
- * The part of a job's output that says what failed: vitest's "Failed Tests" section when it has
- * one (colours removed), else the output's last lines; at most 80 lines either way.
- */
-function failureReport(text) {
-  const lines = text.replace(/\x1b\[[0-9;]*m/g, "").split("\n");
-  const start = lines.findIndex((line) => /⎯+ Failed Tests? \d+ ⎯+/.test(line));
-  const picked = start >= 0 ? lines.slice(start, start + 80) : lines.slice(-60);
-  return picked.join("\n");
-}

@@ -20,6 +20,12 @@ function script(a, name, args = [], env = {}) {
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
+/** A set-up step that must succeed: when it does not, the assertion shows what it printed. */
+function ran(result) {
+  assert.equal(result.code, 0, `exit code ${result.code}\n${result.out}\n${result.err}`);
+  return result;
+}
+
 const deploy = (a) => script(a, "deploy.mjs", ["--skip-local-checks"]);
 const deployCalls = (a) => (a.state().calls ?? []).filter((c) => c.args[0] === "deploy");
 const SECRETS = { OPENCLAW_URL: "https://openclaw.example.com", ADMIN_TOKEN: "organiser-admin-token-0123456789" };
@@ -35,7 +41,7 @@ test("a deploy before the bootstrap is refused: the config still has placeholder
 
 test("a deploy without the required secrets is refused and names the missing ones", () => {
   const a = account();
-  assert.equal(script(a, "bootstrap.mjs").code, 0);
+  ran(script(a, "bootstrap.mjs"));
   const run = deploy(a);
   assert.equal(run.code, 1);
   assert.match(run.out, /FAIL {2}required secrets on the Worker: missing: OPENCLAW_URL, ADMIN_TOKEN, HASH_SECRET/);
@@ -45,8 +51,8 @@ test("a deploy without the required secrets is refused and names the missing one
 
 test("a deploy with a D1 migration still pending is refused, so new code never meets an old schema", () => {
   const a = account();
-  assert.equal(script(a, "bootstrap.mjs").code, 0);
-  assert.equal(script(a, "secrets.mjs", ["--yes"], SECRETS).code, 0);
+  ran(script(a, "bootstrap.mjs"));
+  ran(script(a, "secrets.mjs", ["--yes"], SECRETS));
   const state = a.state();
   state.d1[0].applied = state.d1[0].applied.slice(0, -1);
   a.setState(state);
@@ -59,8 +65,8 @@ test("a deploy with a D1 migration still pending is refused, so new code never m
 
 test("bootstrap, then secrets, then deploy: every check passes and wrangler deploy runs once", () => {
   const a = account();
-  assert.equal(script(a, "bootstrap.mjs").code, 0);
-  assert.equal(script(a, "secrets.mjs", ["--yes"], SECRETS).code, 0);
+  ran(script(a, "bootstrap.mjs"));
+  ran(script(a, "secrets.mjs", ["--yes"], SECRETS));
   const run = deploy(a);
   assert.equal(run.code, 0, run.err + run.out);
   assert.match(run.out, /PASS {2}resource ids/);
@@ -82,8 +88,8 @@ function editConfig(a, path, value) {
 
 test("a deploy without PUBLIC_URL sets it to the Worker's workers.dev address right after wrangler deploy, value on stdin", () => {
   const a = account();
-  assert.equal(script(a, "bootstrap.mjs").code, 0);
-  assert.equal(script(a, "secrets.mjs", ["--yes"], SECRETS).code, 0);
+  ran(script(a, "bootstrap.mjs"));
+  ran(script(a, "secrets.mjs", ["--yes"], SECRETS));
   const run = deploy(a);
   assert.equal(run.code, 0, run.err + run.out);
   assert.match(run.out, /PASS {2}PUBLIC_URL \(the address \/join and the kit advertise\): not set yet/);
@@ -103,8 +109,8 @@ test("a deploy without PUBLIC_URL sets it to the Worker's workers.dev address ri
 
 test("a PUBLIC_URL given to npm run secrets (a custom domain) is what the deployed Worker keeps", () => {
   const a = account();
-  assert.equal(script(a, "bootstrap.mjs").code, 0);
-  assert.equal(script(a, "secrets.mjs", ["--yes"], { ...SECRETS, PUBLIC_URL: "https://gateway.example.org" }).code, 0);
+  ran(script(a, "bootstrap.mjs"));
+  ran(script(a, "secrets.mjs", ["--yes"], { ...SECRETS, PUBLIC_URL: "https://gateway.example.org" }));
   const run = deploy(a);
   assert.equal(run.code, 0, run.err + run.out);
   assert.equal(a.state().secrets["organized-gateway"].PUBLIC_URL, "https://gateway.example.org");
@@ -113,8 +119,8 @@ test("a PUBLIC_URL given to npm run secrets (a custom domain) is what the deploy
 
 test("a Worker without a workers.dev address (workers_dev false) and no PUBLIC_URL is not deployed, and is told how to set it", () => {
   const a = account();
-  assert.equal(script(a, "bootstrap.mjs").code, 0);
-  assert.equal(script(a, "secrets.mjs", ["--yes"], SECRETS).code, 0);
+  ran(script(a, "bootstrap.mjs"));
+  ran(script(a, "secrets.mjs", ["--yes"], SECRETS));
   editConfig(a, ["workers_dev"], false);
   const run = deploy(a);
   assert.equal(run.code, 1, run.out);
@@ -125,8 +131,8 @@ test("a Worker without a workers.dev address (workers_dev false) and no PUBLIC_U
 
 test("a PUBLIC_URL in wrangler.jsonc's vars that attendees can't reach stops the deploy", () => {
   const a = account();
-  assert.equal(script(a, "bootstrap.mjs").code, 0);
-  assert.equal(script(a, "secrets.mjs", ["--yes"], SECRETS).code, 0);
+  ran(script(a, "bootstrap.mjs"));
+  ran(script(a, "secrets.mjs", ["--yes"], SECRETS));
   editConfig(a, ["vars", "PUBLIC_URL"], "http://127.0.0.1:8787");
   const run = deploy(a);
   assert.equal(run.code, 1, run.out);
