@@ -30,7 +30,19 @@ const KNOWN = ["kv namespace list", "kv namespace create", "d1 migrations list",
   "d1 create", "secret list", "secret put", "deploy"];
 const joined = positionals.join(" ");
 const command = KNOWN.find((k) => joined === k || joined.startsWith(`${k} `));
-const stdin = process.stdin.isTTY ? "" : readFileSync(0, "utf8");
+/**
+ * All of stdin (nothing at a terminal). Read as a stream: a synchronous read of a pipe whose
+ * writer has not written yet fails with EAGAIN when the pipe is non-blocking, which made a
+ * set-up step of the deploy tests fail now and then under load.
+ */
+async function readStdin() {
+  if (process.stdin.isTTY) return "";
+  process.stdin.setEncoding("utf8");
+  let text = "";
+  for await (const chunk of process.stdin) text += chunk;
+  return text;
+}
+const stdin = await readStdin();
 state.calls.push({ args: argv, stdin });
 
 const configPath = option("--config") ?? path.resolve("wrangler.jsonc");
