@@ -25,16 +25,28 @@ const PORTS = await freePorts(["upstream", "gateway", "inspector"]);
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "results");
 const { values: args } = parseArgs({ options: { stream: { type: "boolean", default: false }, seconds: { type: "string", default: "6" } } });
 
-/** Self time per function (name, file, line), as a share of all samples. */
-export function selfTimes(profile) {
+/**
+ * The profile's samples counted by `keyOf(callFrame)` (null: not counted), each key with its
+ * share of the counted samples, largest first.
+ */
+function shares(profile, keyOf) {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const totals = new Map();
+  let counted = 0;
   for (const id of profile.samples) {
-    const { functionName, url, lineNumber } = nodes.get(id).callFrame;
-    const key = `${functionName || "(anonymous)"}${url ? ` ${url.split("/").pop()}:${lineNumber + 1}` : ""}`;
+    const key = keyOf(nodes.get(id).callFrame);
+    if (key === null) continue;
+    counted++;
     totals.set(key, (totals.get(key) ?? 0) + 1);
   }
-  return [...totals].map(([fn, n]) => ({ fn, share: n / profile.samples.length })).sort((a, b) => b.share - a.share);
+  return [...totals].map(([key, n]) => ({ key, share: n / counted })).sort((a, b) => b.share - a.share);
+}
+
+/** Self time per function (name, file, line), as a share of all samples. */
+export function selfTimes(profile) {
+  return shares(profile, ({ functionName, url, lineNumber }) =>
+    `${functionName || "(anonymous)"}${url ? ` ${url.split("/").pop()}:${lineNumber + 1}` : ""}`)
+    .map(({ key, share }) => ({ fn: key, share }));
 }
 
 /**
@@ -59,18 +71,11 @@ export function selfTimesBySource(profile, bundleText, bundleName = "index.js") 
     }
     sourceOfLine[index] = source;
   });
-  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-  const totals = new Map();
-  let counted = 0;
-  for (const id of profile.samples) {
-    const { functionName, url, lineNumber } = nodes.get(id).callFrame;
-    if (functionName === "(idle)") continue;
-    counted++;
+  return shares(profile, ({ functionName, url, lineNumber }) => {
+    if (functionName === "(idle)") return null;
     const inBundle = url === bundleName || url.endsWith(`/${bundleName}`);
-    const key = inBundle ? sourceOfLine[lineNumber] ?? "(bundle)" : `runtime: ${url || functionName || "(anonymous)"}`;
-    totals.set(key, (totals.get(key) ?? 0) + 1);
-  }
-  return [...totals].map(([part, n]) => ({ part, share: n / counted })).sort((a, b) => b.share - a.share);
+    return inBundle ? sourceOfLine[lineNumber] ?? "(bundle)" : `runtime: ${url || functionName || "(anonymous)"}`;
+  }).map(({ key, share }) => ({ part: key, share }));
 }
 
 /** A minimal Chrome DevTools Protocol client over the inspector's WebSocket. */

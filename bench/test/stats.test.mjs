@@ -161,8 +161,10 @@ test("a migration splits into statements, comments dropped and triggers kept who
   ]);
 });
 
+/** One call frame of a V8 CPU profile. */
+const frame = (functionName, url, lineNumber) => ({ functionName, url, lineNumber, scriptId: "1", columnNumber: 0 });
+
 test("a CPU profile's samples add up per function, by name, file and line, largest first", () => {
-  const frame = (functionName, url, lineNumber) => ({ functionName, url, lineNumber, scriptId: "1", columnNumber: 0 });
   const profile = {
     nodes: [
       { id: 1, callFrame: frame("(root)", "", -1) },
@@ -191,7 +193,6 @@ test("a CPU profile's busy samples add up per source folder of the bundle, per p
     "// src/index.ts",
     "export default {};",
   ].join("\n");
-  const frame = (functionName, url, lineNumber) => ({ functionName, url, lineNumber, scriptId: "1", columnNumber: 0 });
   const profile = {
     nodes: [
       { id: 1, callFrame: frame("(idle)", "", -1) },

@@ -52,6 +52,21 @@ export async function callJson(baseUrl: string, method: string, route: string, o
   return { status: response.status, body, text, headers: response.headers };
 }
 
+/**
+ * The attendee's logged rows as "endpoint status" (e.g. "/mcp/ask_agent 200"), read through the
+ * admin API until `expected` is among them or 30 s have passed (rows settle after the answer).
+ */
+export async function loggedEndpoints(baseUrl: string, adminToken: string, userId: string, expected: string): Promise<string[]> {
+  const deadline = Date.now() + 30_000;
+  let endpoints: string[] = [];
+  while (!endpoints.includes(expected) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const listed = await callJson(baseUrl, "GET", `/admin/api/requests?user_id=${encodeURIComponent(userId)}&limit=50`, { bearer: adminToken });
+    endpoints = (listed.body.data as { endpoint: string; status: number }[]).map((row) => `${row.endpoint} ${row.status}`);
+  }
+  return endpoints;
+}
+
 /** OpenClaw's admin RPC (`admin-http-rpc`), called as the host's operator. */
 export async function openClawRpc(openclawUrl: string, operatorToken: string, method: string, params: unknown): Promise<any> {
   return (await callJson(openclawUrl, "POST", "/api/v1/admin/rpc", { bearer: operatorToken, body: { method, params } })).body;

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevUpstream } from "@ocg/dev-upstream";
 import { installAgentTool } from "../../scripts/agent-tools-local.mjs";
 import { startLocalGateway } from "../../scripts/local-gateway.mjs";
-import { callJson, runHeadless, startRecordingProxy, startTogether, type HeadlessRun, type RecordedCall } from "./harness";
+import { loggedEndpoints, runHeadless, startRecordingProxy, startTogether, type HeadlessRun, type RecordedCall } from "./harness";
 
 const ADMIN = "mcp-claude-e2e-admin-token";
 const EVENT_CODE = "MCP-CLAUDE";
@@ -105,13 +105,6 @@ describe("Claude Code, started as the kit says, calls ask_agent through the gate
     expect(ran.stdout).toContain("Echo: hello from claude code");
     expect(ran.stdout + ran.stderr).not.toContain(key);
     // The tool call is a model call of the attendee's own, with its row (rows settle after the answer).
-    const deadline = Date.now() + 30_000;
-    let endpoints: string[] = [];
-    while (!endpoints.includes("/mcp/ask_agent 200") && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const listed = await callJson(gateway!.url, "GET", "/admin/api/requests?user_id=mae&limit=50", { bearer: ADMIN });
-      endpoints = (listed.body.data as { endpoint: string; status: number }[]).map((row) => `${row.endpoint} ${row.status}`);
-    }
-    expect(endpoints).toContain("/mcp/ask_agent 200");
+    expect(await loggedEndpoints(gateway!.url, ADMIN, "mae", "/mcp/ask_agent 200")).toContain("/mcp/ask_agent 200");
   }, RUN_TIMEOUT_MS);
 });

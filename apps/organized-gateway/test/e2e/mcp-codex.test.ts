@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevUpstream } from "@ocg/dev-upstream";
 import { installAgentTool, offlineEnv } from "../../scripts/agent-tools-local.mjs";
 import { startLocalGateway } from "../../scripts/local-gateway.mjs";
-import { callJson, startTogether } from "./harness";
+import { callJson, loggedEndpoints, startTogether } from "./harness";
 
 const ADMIN = "mcp-codex-e2e-admin-token";
 const RUN_TIMEOUT_MS = 180_000;
@@ -103,13 +103,6 @@ describe("Codex CLI's MCP client calls ask_agent through the gateway", () => {
     expect(ran.stdout).toContain("Echo: hello from codex");
     expect(ran.stdout + ran.stderr).not.toContain(key);
     // The tool call is a model call of the attendee's own, with its row (rows settle after the answer).
-    const deadline = Date.now() + 30_000;
-    let endpoints: string[] = [];
-    while (!endpoints.includes("/mcp/ask_agent 200") && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const listed = await callJson(gateway!.url, "GET", "/admin/api/requests?user_id=mcp-codex&limit=50", { bearer: ADMIN });
-      endpoints = (listed.body.data as { endpoint: string; status: number }[]).map((row) => `${row.endpoint} ${row.status}`);
-    }
-    expect(endpoints).toContain("/mcp/ask_agent 200");
+    expect(await loggedEndpoints(gateway!.url, ADMIN, "mcp-codex", "/mcp/ask_agent 200")).toContain("/mcp/ask_agent 200");
   }, RUN_TIMEOUT_MS);
 });
